@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+const SANDBOX_YAML = readFileSync(join(APP_DIR, '../../environments/sandbox.yaml'), 'utf8');
+
+/** Runs the real entry point, as the synth target does. */
+function synth(outdir: string, configPath?: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+  delete env.CDKTF_OUTDIR;
+  if (configPath) env.CLUSTER_FACTORY_CONFIG = configPath;
+  else delete env.CLUSTER_FACTORY_CONFIG;
+  return spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP_DIR, env, encoding: 'utf8' });
+}
+
+/** Every file below a directory with its content, for byte-level comparison. */
+function snapshot(dir: string, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(join(dir, prefix)).sort().flatMap((entry) => {
+      const path = join(prefix, entry);
+      return statSync(join(dir, path)).isDirectory() ? Object.entries(snapshot(dir, path)) : [[path, readFileSync(join(dir, path), 'utf8')]];
+    }),
+  );
+}
+
+describe('sandbox app', () => {
+  test('synthesizes network, cluster and compute in dependency order, byte-identical across runs', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sandbox-synth-'));
+    const first = synth(join(root, 'a'));
+    const second = synth(join(root, 'b'));
+    expect(first.status, first.stderr).toBe(0);
+    expect(second.status, second.stderr).toBe(0);
+    const a = snapshot(join(root, 'a'));
+    expect(a).toEqual(snapshot(join(root, 'b')));
+    const manifest = JSON.parse(a['manifest.json']!) as { stacks: Record<string, { dependencies: string[] }> };
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['sandbox-cluster', 'sandbox-compute', 'sandbox-network']);
+    expect(manifest.stacks['sandbox-compute']!.dependencies.sort()).toEqual(['sandbox-cluster', 'sandbox-network']);
+    expect(manifest.stacks['sandbox-cluster']!.dependencies).toEqual(['sandbox-network']);
+  });
+
+  test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sandbox-bad-'));
+    const outdir = join(root, 'cdktf.out');
+    expect(synth(outdir).status).toBe(0);
+    const before = snapshot(outdir);
+
+    const bad = join(root, 'bad.yaml');
+    writeFileSync(bad, SANDBOX_YAML.replace('cilium_mode: eni', 'cilium_mode: vxlan').replace('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.10.0.0/8'));
+    const result = synth(outdir, bad);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `${bad}:7:11: vpc_cidr: "10.10.0.0/8" has prefix /8 (allowed: /16 to /20)`,
+      `${bad}:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
+    ]);
+    expect(snapshot(outdir)).toEqual(before);
+    expect(readdirSync(root).sort()).toEqual(['bad.yaml', 'cdktf.out']);
+  });
+
+  test('Fargate with Cilium: warns on stderr and synthesizes the VPC CNI path', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sandbox-fargate-'));
+    mkdirSync(root, { recursive: true });
+    const variant = join(root, 'fargate.yaml');
+    writeFileSync(
+      variant,
+      SANDBOX_YAML.replace('enable_fargate: false', 'enable_fargate: true') + 'fargate_profiles:\n  - name: batch\n    selectors: [{ namespace: batch }]\n',
+    );
+    const result = synth(join(root, 'out'), variant);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('[warn] sandbox-cluster: enable_cilium is true but enable_fargate is also true: Cilium is disabled');
+    const cluster = JSON.parse(readFileSync(join(root, 'out/stacks/sandbox-cluster/cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { addon_name?: string }>> };
+    expect(Object.values(cluster.resource.aws_eks_addon!).map((addon) => addon.addon_name).sort()).toEqual(['eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+  });
+});

@@ -1,0 +1,65 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { App, type AnnotationMetadataEntryType } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { ConfigError, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+
+/** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
+export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
+
+export interface RunAppOptions {
+  /** The app's own environment file; CLUSTER_FACTORY_CONFIG overrides it. */
+  readonly configPath: string;
+  /** Where `cdktf.out` goes, unless CLUSTER_FACTORY_OUTDIR or the cdktf CLI's CDKTF_OUTDIR says otherwise. */
+  readonly outdir: string;
+  readonly define: (app: App, config: EnvironmentConfig) => void;
+}
+
+/** Warnings and errors attached to constructs, e.g. "Fargate disables Cilium". */
+export function collectAnnotations(root: IConstruct): Array<{ level: string; path: string; message: string }> {
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => ['@cdktf/info', '@cdktf/warn', '@cdktf/error'].includes(entry.type as AnnotationMetadataEntryType))
+        .map((entry) => ({ level: entry.type.replace('@cdktf/', ''), path: construct.node.path, message: String(entry.data) })),
+    );
+}
+
+/**
+ * Entry point of every app: validate the config before anything is written, synthesize
+ * into a fresh directory, then swap it in. A bad config or a failed synth leaves the
+ * previous cdktf.out as it was.
+ */
+export function runApp(options: RunAppOptions): void {
+  let config: EnvironmentConfig;
+  try {
+    config = loadEnvironmentConfig(resolveConfigPath(options.configPath));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  // Under `cdktf synth` the CLI owns the output directory.
+  const cliOutdir = process.env.CDKTF_OUTDIR;
+  const outdir = process.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
+  const staging = cliOutdir ?? `${outdir}.staging-${process.pid}`;
+  const app = new App({ outdir: staging });
+  try {
+    options.define(app, config);
+    app.synth();
+  } catch (error) {
+    if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  for (const annotation of collectAnnotations(app)) {
+    process.stderr.write(`[${annotation.level}] ${annotation.path}: ${annotation.message}\n`);
+  }
+  if (!cliOutdir) {
+    if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
+    renameSync(staging, outdir);
+  }
+}

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import { environmentSchema } from './schema.js';
+
+type Path = readonly PropertyKey[];
+
+/** `node_groups[0].instance_types[1]` */
+export function formatPath(path: Path): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), data);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  element?: { _zod: { def: SchemaDef } };
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+}
+
+/** The keys an object accepts at a path of the environment schema (for "allowed:" hints). */
+export function allowedKeysAt(path: Path): string[] {
+  let def: SchemaDef | undefined = (environmentSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  const unwrap = () => {
+    while (def && (def.innerType || def.in)) def = (def.innerType ?? def.in)!._zod.def;
+  };
+  for (const key of path) {
+    unwrap();
+    if (def?.type === 'object' && typeof key === 'string') def = def.shape?.[key]?._zod.def;
+    else if (def?.type === 'array' && typeof key === 'number') def = def.element?._zod.def;
+    else return [];
+  }
+  unwrap();
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+export interface Finding {
+  readonly path: Path;
+  readonly text: string;
+  /** Point at the key (unknown keys) rather than the value. @default 'value' */
+  readonly at?: 'key' | 'value';
+}
+
+/** The findings for one validation issue, each `field: what is wrong (what is allowed)`. */
+export function describeIssue(issue: z.core.$ZodIssue, data: unknown): Finding[] {
+  const at = (path: Path, text: string): Finding[] => [{ path, text: `${formatPath(path) || '(top level)'}: ${text}` }];
+  const value = valueAt(data, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(issue.path);
+      const hint = allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '';
+      return issue.keys.flatMap((key) => at([...issue.path, key], `unknown key${hint}`).map((finding) => ({ ...finding, at: 'key' as const })));
+    }
+    case 'invalid_type':
+      return at(issue.path, value === undefined ? 'is required' : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(value)}`);
+    case 'invalid_value':
+      return at(issue.path, `${JSON.stringify(value)} is not allowed (allowed: ${issue.values.map(String).join(', ')})`);
+    case 'invalid_format':
+      return at(issue.path, `${JSON.stringify(value)} ${issue.message}`);
+    case 'too_small':
+      return at(issue.path, issue.origin === 'number' ? `${String(value)} is too small (minimum: ${String(issue.minimum)})` : issue.message);
+    case 'too_big':
+      return at(issue.path, issue.origin === 'number' ? `${String(value)} is too large (maximum: ${String(issue.maximum)})` : issue.message);
+    default:
+      return at(issue.path, issue.message);
+  }
+}

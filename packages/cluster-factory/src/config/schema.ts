@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
+import { parseIpv4Cidr } from '../lib/cidr.js';
+
+/**
+ * The per-environment config file format (environments/<env>.yaml).
+ *
+ * Keys are snake_case like the Terraform module this project replaces. Every object is
+ * strict: an unknown key is an error, never silently ignored. Defaults are documented on
+ * each field and appear in the published JSON Schema.
+ */
+
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+const cidr = (minPrefix: number, maxPrefix: number) =>
+  z.string().superRefine((value, ctx) => {
+    const parsed = parseIpv4Cidr(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR block (expected a.b.c.d/n)` });
+    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" has prefix /${parsed.prefix} (allowed: /${minPrefix} to /${maxPrefix})`,
+      });
+    } else if (parsed.network !== value) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" has host bits set (did you mean "${parsed.network}"?)`,
+      });
+    }
+  });
+
+const tags = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .default({})
+  .describe('Tags applied to every AWS resource through the provider default_tags.');
+
+const nodeGroup = z
+  .strictObject({
+    name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
+    instance_types: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as m6i.large'))
+      .min(1, 'must list at least one instance type'),
+    capacity_type: z.enum(['ON_DEMAND', 'SPOT']).default('ON_DEMAND'),
+    min_size: z.number().int().min(0).default(2),
+    max_size: z.number().int().min(1).default(4),
+    desired_size: z.number().int().min(0).default(2),
+    disk_size_gib: z.number().int().min(20).max(16384).default(50),
+    labels: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((group, ctx) => {
+    if (group.min_size > group.max_size) {
+      ctx.addIssue({ code: 'custom', path: ['min_size'], message: `${group.min_size} is larger than max_size ${group.max_size}` });
+    }
+    if (group.desired_size < group.min_size || group.desired_size > group.max_size) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['desired_size'],
+        message: `${group.desired_size} is outside min_size..max_size (${group.min_size}..${group.max_size})`,
+      });
+    }
+  });
+
+const fargateProfile = z.strictObject({
+  name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
+  selectors: z
+    .array(
+      z.strictObject({
+        namespace: z.string().min(1),
+        labels: z.record(z.string(), z.string()).default({}),
+      }),
+    )
+    .min(1, 'must list at least one selector')
+    .max(5, 'EKS allows at most 5 selectors per Fargate profile'),
+});
+
+const endpointAccess = z
+  .strictObject({
+    public: z.boolean().default(false).describe('Expose the API server publicly (restricted to public_cidrs). Default: false.'),
+    public_cidrs: z.array(cidr(0, 32)).default([]).describe('CIDRs allowed to reach the public endpoint.'),
+  })
+  .superRefine((access, ctx) => {
+    if (access.public && access.public_cidrs.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['public_cidrs'],
+        message: 'must list at least one CIDR when public is true (the API server is never open to the whole internet by default)',
+      });
+    }
+    if (!access.public && access.public_cidrs.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['public_cidrs'], message: 'is set but public is false' });
+    }
+  })
+  .default({ public: false, public_cidrs: [] })
+  .describe('The private endpoint is always on; the public one is opt-in.');
+
+export const environmentSchema = z
+  .strictObject({
+    name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
+    aws_account_id: z.string().regex(/^\d{12}$/, 'must be a string of exactly 12 digits (quote it in YAML)'),
+    region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
+    availability_zones: z
+      .array(z.string())
+      .min(2, 'must list at least 2 zones (EKS needs subnets in two zones)')
+      .max(4, 'must list at most 4 zones'),
+    vpc_cidr: cidr(16, 20).describe('The VPC CIDR, /16 to /20. Subnets are carved from it per zone.'),
+    kubernetes_version: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
+    enable_cilium: z.boolean().default(true).describe('Run Cilium as the only CNI. Ignored (with a warning) when enable_fargate is true.'),
+    enable_fargate: z.boolean().default(false).describe('Create Fargate profiles. Turns Cilium off: Fargate runs no DaemonSets and no eBPF.'),
+    enable_hubble: z.boolean().default(true),
+    enable_kube_proxy_replacement: z.boolean().default(true),
+    cilium_mode: z.enum(['eni', 'overlay']).default('eni').describe('eni: pods get VPC IPs, native routing. overlay: cluster-pool IPAM with Geneve.'),
+    nat_gateways: z.enum(['single', 'one_per_zone']).default('one_per_zone'),
+    endpoint_access: endpointAccess,
+    admin_principals: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/.+$/, 'must be an IAM role or user ARN'))
+      .default([])
+      .describe('IAM principals given cluster admin through EKS access entries.'),
+    node_groups: z.array(nodeGroup).min(1, 'must contain at least one node group (system add-ons need EC2 nodes)'),
+    fargate_profiles: z.array(fargateProfile).default([]),
+    log_retention_days: z
+      .union([z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(731)], {
+        error: 'must be one of 7, 14, 30, 60, 90, 180, 365, 731',
+      })
+      .default(30),
+    state: z.strictObject({
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
+      region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
+    }),
+    tags,
+  })
+  .superRefine((env, ctx) => {
+    env.availability_zones.forEach((zone, index) => {
+      if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['availability_zones', index],
+          message: `"${zone}" is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`,
+        });
+      }
+    });
+    const seen = new Set<string>();
+    env.availability_zones.forEach((zone, index) => {
+      if (seen.has(zone)) ctx.addIssue({ code: 'custom', path: ['availability_zones', index], message: `"${zone}" is listed twice` });
+      seen.add(zone);
+    });
+    const names = new Set<string>();
+    env.node_groups.forEach((group, index) => {
+      if (names.has(group.name)) ctx.addIssue({ code: 'custom', path: ['node_groups', index, 'name'], message: `"${group.name}" is used twice` });
+      names.add(group.name);
+    });
+    if (env.enable_fargate && env.fargate_profiles.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['fargate_profiles'], message: 'must list at least one profile when enable_fargate is true' });
+    }
+    if (!env.enable_fargate && env.fargate_profiles.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['fargate_profiles'], message: 'is set but enable_fargate is false' });
+    }
+  });
+
+/** The file as written: defaults not yet applied. */
+export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
+/** The validated config with every default applied. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type NodeGroupConfig = EnvironmentConfig['node_groups'][number];
+export type FargateProfileConfig = EnvironmentConfig['fargate_profiles'][number];

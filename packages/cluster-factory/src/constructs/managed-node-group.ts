@@ -1,0 +1,66 @@
+import { Construct } from 'constructs';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { EksNodeGroup, type EksNodeGroupTaint } from '@cdktf/provider-aws/lib/eks-node-group';
+
+/** Cilium removes this taint once its agent runs on the node; until then no pod is scheduled. */
+export const CILIUM_STARTUP_TAINT = { key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NO_EXECUTE' } as const;
+
+export interface ManagedNodeGroupProps {
+  readonly clusterName: string;
+  readonly name: string;
+  readonly nodeRoleArn: string;
+  readonly subnetIds: string[];
+  /** Security groups of the nodes: the cluster security group and the node group. */
+  readonly securityGroupIds: string[];
+  readonly instanceTypes: readonly string[];
+  /** @default 'ON_DEMAND' */
+  readonly capacityType?: 'ON_DEMAND' | 'SPOT';
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  /** @default 50 */
+  readonly diskSizeGib?: number;
+  /** @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Taints applied at registration, e.g. the Cilium startup taint. @default [] */
+  readonly taints?: readonly EksNodeGroupTaint[];
+}
+
+/**
+ * An EKS managed node group on AL2023 through a launch template that requires IMDSv2
+ * (hop limit 1: pods cannot reach the instance credentials) and encrypts the root volume.
+ */
+export class ManagedNodeGroup extends Construct {
+  readonly nodeGroup: EksNodeGroup;
+
+  constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
+    super(scope, id);
+    const launchTemplate = new LaunchTemplate(this, 'launch-template', {
+      name: `${props.clusterName}-${props.name}`,
+      updateDefaultVersion: true,
+      vpcSecurityGroupIds: props.securityGroupIds,
+      metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [
+        { deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGib ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+      ],
+      tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${props.clusterName}-${props.name}` } }],
+    });
+
+    this.nodeGroup = new EksNodeGroup(this, 'node-group', {
+      clusterName: props.clusterName,
+      nodeGroupName: props.name,
+      nodeRoleArn: props.nodeRoleArn,
+      subnetIds: props.subnetIds,
+      amiType: 'AL2023_x86_64_STANDARD',
+      instanceTypes: [...props.instanceTypes],
+      capacityType: props.capacityType ?? 'ON_DEMAND',
+      scalingConfig: { minSize: props.minSize, maxSize: props.maxSize, desiredSize: props.desiredSize },
+      updateConfig: { maxUnavailablePercentage: 33 },
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
+      labels: { ...props.labels },
+      taint: props.taints ? [...props.taints] : undefined,
+      // Autoscalers own desired_size after creation.
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+    });
+  }
+}

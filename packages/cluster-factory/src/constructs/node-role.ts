@@ -1,0 +1,26 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+
+export interface NodeRoleProps {
+  readonly name: string;
+  readonly region: string;
+}
+
+/**
+ * The IAM role of EC2 worker nodes. It carries no ENI permissions in any mode: aws-node
+ * (VPC CNI) and the Cilium operator (ENI mode) get theirs through EKS Pod Identity.
+ */
+export class NodeRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: NodeRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', { name: props.name, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
+    const policies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
+    for (const policy of policies) {
+      new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: managedPolicyArn(props.region, policy) });
+    }
+  }
+}

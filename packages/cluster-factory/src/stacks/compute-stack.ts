@@ -1,0 +1,97 @@
+import { type Construct } from 'constructs';
+import type { TerraformStack } from 'cdktf';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { AwsPlatformStack, type StackSettings } from './platform-stack.js';
+import { NodeRole } from '../constructs/node-role.js';
+import { ManagedNodeGroup, CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
+import { FargateProfile } from '../constructs/fargate-profile.js';
+import type { NetworkingDecision } from '../networking/decision.js';
+import type { FargateProfileConfig, NodeGroupConfig } from '../config/schema.js';
+import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+
+export interface ComputeStackProps {
+  readonly settings: StackSettings;
+  readonly clusterName: string;
+  readonly networking: NetworkingDecision;
+  readonly privateSubnetIds: string[];
+  readonly clusterSecurityGroupId: string;
+  readonly nodeSecurityGroupId: string;
+  readonly nodeGroups: readonly NodeGroupConfig[];
+  readonly fargateProfiles: readonly FargateProfileConfig[];
+  /**
+   * The stack that installs the CNI. Nodes must not join before it exists, or they stay
+   * NotReady ("cni plugin not initialized"); compute is deployed after it.
+   */
+  readonly cniStack?: TerraformStack;
+}
+
+/** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
+export class ComputeStack extends AwsPlatformStack {
+  readonly nodeRole: NodeRole;
+  readonly nodeGroups: ManagedNodeGroup[];
+  readonly fargateProfiles: FargateProfile[];
+
+  constructor(scope: Construct, props: ComputeStackProps) {
+    super(scope, 'compute', props.settings);
+    if (props.cniStack) this.addDependency(props.cniStack);
+    const region = props.settings.region;
+
+    this.nodeRole = new NodeRole(this, 'node-role', {
+      name: `${props.clusterName}-node`,
+      region,
+    });
+    const taints = props.networking.ciliumEnabled ? [{ ...CILIUM_STARTUP_TAINT }] : undefined;
+    this.nodeGroups = props.nodeGroups.map(
+      (group) =>
+        new ManagedNodeGroup(this, `node-group-${group.name}`, {
+          clusterName: props.clusterName,
+          name: group.name,
+          nodeRoleArn: this.nodeRole.role.arn,
+          subnetIds: props.privateSubnetIds,
+          securityGroupIds: [props.clusterSecurityGroupId, props.nodeSecurityGroupId],
+          instanceTypes: group.instance_types,
+          capacityType: group.capacity_type,
+          minSize: group.min_size,
+          maxSize: group.max_size,
+          desiredSize: group.desired_size,
+          diskSizeGib: group.disk_size_gib,
+          labels: group.labels,
+          taints,
+        }),
+    );
+
+    this.fargateProfiles = [];
+    if (props.fargateProfiles.length > 0) {
+      const podExecutionRole = new IamRole(this, 'fargate-pod-execution-role', {
+        name: `${props.clusterName}-fargate`,
+        assumeRolePolicy: serviceTrustPolicy('eks-fargate-pods.amazonaws.com'),
+      });
+      new IamRolePolicyAttachment(this, 'fargate-pod-execution-policy', {
+        role: podExecutionRole.name,
+        policyArn: managedPolicyArn(region, 'AmazonEKSFargatePodExecutionRolePolicy'),
+      });
+      for (const profile of props.fargateProfiles) {
+        this.fargateProfiles.push(
+          new FargateProfile(this, `fargate-${profile.name}`, {
+            clusterName: props.clusterName,
+            name: profile.name,
+            podExecutionRoleArn: podExecutionRole.arn,
+            subnetIds: props.privateSubnetIds,
+            selectors: profile.selectors,
+          }),
+        );
+      }
+    }
+
+    // CoreDNS is a Deployment: created before nodes exist, the add-on stays degraded.
+    new EksAddon(this, 'addon-coredns', {
+      clusterName: props.clusterName,
+      addonName: 'coredns',
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+      dependsOn: [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)],
+    });
+  }
+}

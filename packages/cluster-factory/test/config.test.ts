@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseEnvironmentConfig, resolveConfigPath } from '../src/config/load.js';
+
+const SANDBOX = readFileSync(fileURLToPath(new URL('../../../environments/sandbox.yaml', import.meta.url)), 'utf8');
+
+/** The sandbox file with one exact piece of text replaced; fails loudly if it is not there. */
+function variant(from: string | RegExp, to: string): string {
+  const changed = SANDBOX.replace(from, to);
+  if (changed === SANDBOX) throw new Error(`fixture text not found: ${String(from)}`);
+  return changed;
+}
+
+function problems(text: string): string[] {
+  try {
+    parseEnvironmentConfig(text, 'environments/bad.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('environment config', () => {
+  test('the sandbox file is valid and defaults are applied', () => {
+    const config = parseEnvironmentConfig(SANDBOX, 'environments/sandbox.yaml');
+    expect(config.name).toBe('sandbox');
+    expect(config.node_groups[0]).toMatchObject({ name: 'system', disk_size_gib: 50, capacity_type: 'ON_DEMAND' });
+    expect(config.fargate_profiles).toEqual([]);
+  });
+
+  test.each([
+    ['unknown key', `${SANDBOX}colour: blue\n`, 'environments/bad.yaml:39:1: colour: unknown key (allowed here: name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, tags)'],
+    ['wrong type', variant('enable_cilium: true', 'enable_cilium: "yes"'), 'environments/bad.yaml:10:16: enable_cilium: expected true or false, got string "yes"'],
+    ['invalid CIDR', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/33'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.0/33" is not an IPv4 CIDR block (expected a.b.c.d/n)'],
+    ['CIDR too small', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/24'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.0/24" has prefix /24 (allowed: /16 to /20)'],
+    ['host bits', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.1/16'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.1/16" has host bits set (did you mean "10.0.0.0/16"?)'],
+    ['zone outside region', variant('us-west-2b]', 'us-east-1b]'), 'environments/bad.yaml:6:34: availability_zones[1]: "us-east-1b" is not a zone of region us-west-2 (expected us-west-2a, us-west-2b, ...)'],
+    ['unknown mode', variant('cilium_mode: eni', 'cilium_mode: vxlan'), 'environments/bad.yaml:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)'],
+    ['empty node groups', variant(/node_groups:\n[\s\S]*?role: system\n/, 'node_groups: []\n'), 'environments/bad.yaml:23:14: node_groups: must contain at least one node group (system add-ons need EC2 nodes)'],
+    ['account id as a number', variant('aws_account_id: "111111111111"', 'aws_account_id: 111111111111'), 'environments/bad.yaml:4:17: aws_account_id: expected a string, got number 111111111111'],
+    ['missing key', variant('region: us-west-2\n', ''), 'environments/bad.yaml: region: is required'],
+  ])('%s', (_name, text, expected) => {
+    expect(problems(text)).toContain(expected);
+  });
+
+  test('a YAML syntax error names the line', () => {
+    expect(problems('name: sandbox\nregion: [us-west-2\n')).toEqual([
+      'environments/bad.yaml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
+  test('every problem is reported, not just the first', () => {
+    const found = problems(variant('cilium_mode: eni', 'cilium_mode: vxlan').replace('nat_gateways: single', 'nat_gateways: some'));
+    expect(found).toEqual([
+      'environments/bad.yaml:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)',
+      'environments/bad.yaml:16:15: nat_gateways: "some" is not allowed (allowed: single, one_per_zone)',
+    ]);
+  });
+
+  test('a public endpoint must be restricted', () => {
+    const text = SANDBOX.replace('  public_cidrs: [203.0.113.0/24]\n', '');
+    expect(problems(text)).toEqual([
+      'environments/bad.yaml: endpoint_access.public_cidrs: must list at least one CIDR when public is true (the API server is never open to the whole internet by default)',
+    ]);
+  });
+
+  test('CLUSTER_FACTORY_CONFIG overrides the app file', () => {
+    expect(resolveConfigPath('environments/sandbox.yaml', {})).toBe('environments/sandbox.yaml');
+    expect(resolveConfigPath('environments/sandbox.yaml', { CLUSTER_FACTORY_CONFIG: '/tmp/variant.yaml' })).toBe('/tmp/variant.yaml');
+  });
+});

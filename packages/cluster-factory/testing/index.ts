@@ -1,0 +1,54 @@
+/**
+ * cdktf's Testing matchers, adapted to vitest: the same assertions as `Testing.setupJest()`,
+ * registered through vitest's jest-compatible `expect.extend`.
+ *
+ *   import '@cilium-eks/cluster-factory/testing';
+ *   expect(Testing.synth(stack)).toHaveResourceWithProperties(EksCluster, { version: '1.34' });
+ */
+import { expect } from 'vitest';
+import {
+  getToHaveDataSourceWithProperties,
+  getToHaveProviderWithProperties,
+  getToHaveResourceWithProperties,
+  returnMatcherToJest,
+  toBeValidTerraform,
+  type TerraformConstructor,
+} from 'cdktf/lib/testing/matchers';
+
+type Properties = Record<string, unknown>;
+
+expect.extend({
+  toHaveResource: (received: string, type: TerraformConstructor) => returnMatcherToJest(getToHaveResourceWithProperties()(received, type, {})),
+  toHaveResourceWithProperties: (received: string, type: TerraformConstructor, properties: Properties) =>
+    returnMatcherToJest(getToHaveResourceWithProperties()(received, type, properties)),
+  toHaveDataSource: (received: string, type: TerraformConstructor) => returnMatcherToJest(getToHaveDataSourceWithProperties()(received, type, {})),
+  toHaveDataSourceWithProperties: (received: string, type: TerraformConstructor, properties: Properties) =>
+    returnMatcherToJest(getToHaveDataSourceWithProperties()(received, type, properties)),
+  toHaveProvider: (received: string, type: TerraformConstructor) => returnMatcherToJest(getToHaveProviderWithProperties()(received, type, {})),
+  toHaveProviderWithProperties: (received: string, type: TerraformConstructor, properties: Properties) =>
+    returnMatcherToJest(getToHaveProviderWithProperties()(received, type, properties)),
+  toBeValidTerraform: (received: string) => returnMatcherToJest(toBeValidTerraform(received)),
+});
+
+interface CdktfMatchers<R = unknown> {
+  toHaveResource(type: TerraformConstructor): R;
+  toHaveResourceWithProperties(type: TerraformConstructor, properties: Properties): R;
+  toHaveDataSource(type: TerraformConstructor): R;
+  toHaveDataSourceWithProperties(type: TerraformConstructor, properties: Properties): R;
+  toHaveProvider(type: TerraformConstructor): R;
+  toHaveProviderWithProperties(type: TerraformConstructor, properties: Properties): R;
+  toBeValidTerraform(): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Assertion<T = any> extends CdktfMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AsymmetricMatchersContaining extends CdktfMatchers {}
+}
+
+/** Resources of one type in a synthesized stack (Testing.synth output), by logical id. */
+export function resourcesOf(synthesized: string, type: TerraformConstructor): Record<string, Record<string, unknown>> {
+  const parsed = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  return parsed.resource?.[type.tfResourceType] ?? {};
+}

@@ -1,0 +1,204 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
+import { placeholderState, type ProviderSchemas } from './placeholders.js';
+import { mirrorContents, terraform, writeCliConfig } from './terraform.js';
+
+const AWS = 'registry.terraform.io/hashicorp/aws';
+
+export type StackStatus = 'planned' | 'validated' | 'not-checked' | 'failed';
+
+export interface StackReport {
+  readonly stack: string;
+  readonly status: StackStatus;
+  /** Why it failed, or why it was not checked. */
+  readonly detail?: string;
+  readonly validated: boolean;
+  readonly planned: boolean;
+  readonly changes?: { add: number; change: number; destroy: number };
+  /** Path of the `terraform show -json` plan, when planned and kept. */
+  readonly planJson?: string;
+}
+
+export interface CheckOptions {
+  /** A cdktf.out directory. */
+  readonly outdir: string;
+  /** Offline provider mirror (registry layout). Without it, providers come from the registry. */
+  readonly mirror?: string;
+  /** Directory to write `<stack>.plan.json` files into. */
+  readonly planJsonDir?: string;
+  /** Keep the working directories (for debugging). */
+  readonly keepWorkdirs?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Everything the harness changes lives in *_override.tf.json files; cdk.tf.json is copied
+ * untouched. This one must exist before `terraform init` (it replaces the S3 backend).
+ */
+function backendAndProviderOverride(stack: SynthesizedStack): object {
+  const override: Record<string, unknown> = { terraform: { backend: { local: { path: 'terraform.tfstate' } } } };
+  if (stack.json.provider?.aws) {
+    override.provider = {
+      aws: {
+        access_key: 'offline-placeholder',
+        secret_key: 'offline-placeholder',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        // No account can be asked offline, so the allowed-account check has nothing to compare.
+        allowed_account_ids: [],
+      },
+    };
+  }
+  return override;
+}
+
+/** Remote-state reads answered from local placeholder state files. */
+function remoteStateOverride(stack: SynthesizedStack, stateFiles: Map<string, string>): object {
+  const reads = remoteStateReads(stack.json);
+  return {
+    data: {
+      terraform_remote_state: Object.fromEntries(
+        reads.map((read) => [read.name, { backend: 'local', config: { path: stateFiles.get(read.key) ?? join(tmpdir(), 'missing.tfstate') } }]),
+      ),
+    },
+  };
+}
+
+function firstLines(text: string, count = 12): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, count)
+    .join('\n');
+}
+
+/**
+ * Validates every stack of a cdktf.out with the real terraform, and plans the AWS-only
+ * stacks offline: local state, placeholder credentials, remote-state reads answered from
+ * typed placeholder state files. Kubernetes-side stacks are validated when their providers
+ * can be installed, and never planned (a plan needs a live API server).
+ */
+export async function checkStacks(options: CheckOptions): Promise<StackReport[]> {
+  const log = options.log ?? (() => undefined);
+  const stacks = readSynthesizedStacks(options.outdir);
+  const root = mkdtempSync(join(tmpdir(), 'tf-harness-'));
+  const pluginCacheDir = join(root, 'plugin-cache');
+  mkdirSync(pluginCacheDir);
+  const cliConfig = join(root, 'terraform.rc');
+  writeCliConfig(cliConfig, { mirror: options.mirror, pluginCacheDir });
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig };
+  delete env.TF_PLUGIN_CACHE_DIR;
+  const available = options.mirror ? mirrorContents(options.mirror) : undefined;
+
+  const keyToStack = new Map(stacks.map((stack) => [backendKey(stack.json) ?? '', stack]));
+  const stateFiles = new Map<string, string>();
+  let schemas: ProviderSchemas | undefined;
+  const reports: StackReport[] = [];
+
+  try {
+    for (const stack of stacks) {
+      const providers = requiredProviderAddresses(stack.json);
+      const missing = available ? providers.filter((provider) => !available.has(provider)) : [];
+      if (missing.length > 0) {
+        reports.push({
+          stack: stack.name,
+          status: 'not-checked',
+          validated: false,
+          planned: false,
+          detail: `needs ${missing.join(', ')}, absent from the plugin mirror ${options.mirror}`,
+        });
+        continue;
+      }
+      const dir = join(root, stack.name);
+      mkdirSync(dir);
+      cpSync(stack.file, join(dir, 'cdk.tf.json'));
+      writeFileSync(join(dir, 'harness_backend_override.tf.json'), JSON.stringify(backendAndProviderOverride(stack), null, 2));
+
+      const init = await terraform(dir, ['init', '-input=false', '-no-color'], env);
+      if (init.code !== 0) {
+        reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform init failed:\n${firstLines(init.stderr || init.stdout)}` });
+        continue;
+      }
+      if (!schemas && providers.includes(AWS)) {
+        const schemaRun = await terraform(dir, ['providers', 'schema', '-json'], env);
+        if (schemaRun.code === 0) schemas = JSON.parse(schemaRun.stdout) as ProviderSchemas;
+      }
+
+      // Answer each remote-state read with typed placeholders of the producing stack's outputs.
+      for (const read of remoteStateReads(stack.json)) {
+        const producer = keyToStack.get(read.key);
+        if (!producer || stateFiles.has(read.key)) continue;
+        const accountId = String((producer.json.provider?.aws as Array<{ allowed_account_ids?: string[] }> | undefined)?.[0]?.allowed_account_ids?.[0] ?? '123456789012');
+        const { state, untyped } = placeholderState(producer.json, schemas ?? {}, accountId);
+        if (untyped.length > 0) log(`  ${stack.name}: no schema type for ${untyped.join(', ')} of ${producer.name}; using strings`);
+        const file = join(root, `${producer.name}.placeholder.tfstate`);
+        writeFileSync(file, JSON.stringify(state, null, 2));
+        stateFiles.set(read.key, file);
+      }
+      if (remoteStateReads(stack.json).length > 0) {
+        writeFileSync(join(dir, 'harness_remote_state_override.tf.json'), JSON.stringify(remoteStateOverride(stack, stateFiles), null, 2));
+      }
+
+      const validate = await terraform(dir, ['validate', '-no-color'], env);
+      if (validate.code !== 0) {
+        reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
+        continue;
+      }
+      const awsOnly = providers.length > 0 && providers.every((provider) => provider === AWS);
+      if (!awsOnly) {
+        reports.push({ stack: stack.name, status: 'validated', validated: true, planned: false, detail: 'not planned: Kubernetes-side stack, a plan needs a live API server' });
+        continue;
+      }
+      const plan = await terraform(dir, ['plan', '-input=false', '-refresh=false', '-lock=false', '-no-color', '-out=plan.bin'], env);
+      if (plan.code !== 0) {
+        reports.push({ stack: stack.name, status: 'failed', validated: true, planned: false, detail: `terraform plan failed:\n${firstLines(plan.stderr || plan.stdout, 20)}` });
+        continue;
+      }
+      const show = await terraform(dir, ['show', '-json', 'plan.bin'], env);
+      const planJson = JSON.parse(show.stdout) as { resource_changes?: Array<{ change: { actions: string[] } }> };
+      const changes = { add: 0, change: 0, destroy: 0 };
+      for (const change of planJson.resource_changes ?? []) {
+        const actions = change.change.actions;
+        if (actions.includes('create')) changes.add += 1;
+        if (actions.includes('update')) changes.change += 1;
+        if (actions.includes('delete')) changes.destroy += 1;
+      }
+      let planJsonPath: string | undefined;
+      if (options.planJsonDir) {
+        mkdirSync(options.planJsonDir, { recursive: true });
+        planJsonPath = join(options.planJsonDir, `${stack.name}.plan.json`);
+        writeFileSync(planJsonPath, show.stdout);
+      }
+      reports.push({ stack: stack.name, status: 'planned', validated: true, planned: true, changes, planJson: planJsonPath });
+    }
+  } finally {
+    if (!options.keepWorkdirs) rmSync(root, { recursive: true, force: true });
+  }
+  return reports;
+}
+
+/** One line per stack, then a summary that never counts an unchecked stack as passed. */
+export function formatReports(reports: readonly StackReport[]): string {
+  const width = Math.max(...reports.map((report) => report.stack.length), 5);
+  const lines = reports.map((report) => {
+    const name = report.stack.padEnd(width);
+    switch (report.status) {
+      case 'planned':
+        return `${name}  validated  planned  ${report.changes!.add} to add, ${report.changes!.change} to change, ${report.changes!.destroy} to destroy`;
+      case 'validated':
+        return `${name}  validated  ${report.detail}`;
+      case 'not-checked':
+        return `${name}  NOT CHECKED: ${report.detail}`;
+      case 'failed':
+        return `${name}  FAILED: ${report.detail}`;
+    }
+  });
+  const count = (status: StackStatus) => reports.filter((report) => report.status === status).length;
+  lines.push(
+    `${reports.length} stacks: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+import type { StackJson } from './synth-output.js';
+
+/** A cty type as Terraform writes it in JSON: "string", ["list","string"], ["object",{...}]. */
+export type CtyType = string | [string, CtyType] | ['object', Record<string, CtyType>];
+
+interface SchemaBlock {
+  attributes?: Record<string, { type?: CtyType }>;
+  block_types?: Record<string, { nesting_mode: string; block: SchemaBlock }>;
+}
+
+/** The subset of `terraform providers schema -json` the harness needs. */
+export interface ProviderSchemas {
+  provider_schemas?: Record<string, { resource_schemas?: Record<string, { block: SchemaBlock }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }>;
+}
+
+const REFERENCE = /^\$\{(data\.)?([a-z0-9_]+)\.[^.]+\.([^}]+)\}$/;
+
+/** The type of `aws_eks_cluster.x.vpc_config[0].cluster_security_group_id` from provider schemas. */
+export function referenceType(expression: unknown, schemas: ProviderSchemas): CtyType | undefined {
+  if (Array.isArray(expression)) {
+    const types = expression.map((item) => referenceType(item, schemas));
+    return types.every((type) => type !== undefined) && types.length > 0 ? ['list', types[0]!] : undefined;
+  }
+  if (typeof expression !== 'string') return typeof expression === 'number' ? 'number' : typeof expression === 'boolean' ? 'bool' : undefined;
+  const match = REFERENCE.exec(expression);
+  if (!match) return 'string';
+  const [, isData, resourceType, path] = match;
+  let block: SchemaBlock | undefined;
+  for (const provider of Object.values(schemas.provider_schemas ?? {})) {
+    block = (isData ? provider.data_source_schemas : provider.resource_schemas)?.[resourceType!]?.block;
+    if (block) break;
+  }
+  if (!block) return undefined;
+  let current: SchemaBlock | undefined = block;
+  let type: CtyType | undefined;
+  for (const step of path!.split('.')) {
+    const name = step.replace(/\[\d+\]$/, '');
+    const indexed = step !== name;
+    if (current?.attributes?.[name]) {
+      type = current.attributes[name].type;
+      current = undefined;
+      if (indexed && Array.isArray(type)) type = type[1] as CtyType;
+    } else if (current?.block_types?.[name]) {
+      const nested: { nesting_mode: string; block: SchemaBlock } = current.block_types[name];
+      current = nested.block;
+      type = undefined;
+      if (!indexed && nested.nesting_mode !== 'single') return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return type;
+}
+
+/** A plausible value for a string attribute, shaped so provider-side validation accepts it. */
+function placeholderString(resourceType: string, attribute: string, accountId: string): string {
+  const hex = '0123456789abcdef0';
+  if (attribute === 'arn' || attribute.endsWith('_arn')) return `arn:aws:iam::${accountId}:role/placeholder-${resourceType}`;
+  if (attribute.endsWith('security_group_id')) return `sg-${hex}`;
+  if (attribute.includes('cidr')) return '10.0.0.0/16';
+  if (attribute === 'endpoint') return 'https://placeholder.gr7.us-east-1.eks.amazonaws.com';
+  if (attribute === 'data') return Buffer.from('placeholder certificate').toString('base64');
+  if (attribute === 'issuer') return 'https://oidc.eks.us-east-1.amazonaws.com/id/PLACEHOLDER';
+  const prefixes: Record<string, string> = { aws_vpc: 'vpc', aws_subnet: 'subnet', aws_security_group: 'sg', aws_internet_gateway: 'igw', aws_nat_gateway: 'nat', aws_route_table: 'rtb' };
+  if (attribute === 'id' && prefixes[resourceType]) return `${prefixes[resourceType]}-${hex}`;
+  return `placeholder-${resourceType.replace(/^aws_/, '')}-${attribute}`;
+}
+
+function placeholderValue(type: CtyType, resourceType: string, attribute: string, accountId: string): unknown {
+  if (type === 'string') return placeholderString(resourceType, attribute, accountId);
+  if (type === 'number') return 1;
+  if (type === 'bool') return false;
+  if (Array.isArray(type)) {
+    const [kind, inner] = type;
+    if (kind === 'list' || kind === 'set' || kind === 'tuple') return [placeholderValue(inner as CtyType, resourceType, attribute, accountId)];
+    if (kind === 'map') return {};
+    if (kind === 'object') {
+      return Object.fromEntries(Object.entries(inner as Record<string, CtyType>).map(([key, t]) => [key, placeholderValue(t, resourceType, key, accountId)]));
+    }
+  }
+  return 'placeholder';
+}
+
+/**
+ * A local state file (format v4) holding typed placeholder values for every output of a
+ * producing stack, so stacks that read it through terraform_remote_state plan offline.
+ */
+export function placeholderState(producer: StackJson, schemas: ProviderSchemas, accountId: string): { state: object; untyped: string[] } {
+  const outputs: Record<string, { value: unknown; type: CtyType; sensitive: boolean }> = {};
+  const untyped: string[] = [];
+  for (const [name, output] of Object.entries(producer.output ?? {})) {
+    let type = referenceType(output.value, schemas);
+    if (type === undefined) {
+      untyped.push(name);
+      type = 'string';
+    }
+    const match = typeof output.value === 'string' ? REFERENCE.exec(output.value) : null;
+    const resourceType = match?.[2] ?? 'value';
+    const attribute = match?.[3]?.split('.').pop()?.replace(/\[\d+\]$/, '') ?? name;
+    outputs[name] = { value: placeholderValue(type, resourceType, attribute, accountId), type, sensitive: output.sensitive ?? false };
+  }
+  return {
+    state: { version: 4, terraform_version: '1.10.0', serial: 1, lineage: 'offline-placeholder', outputs, resources: [], check_results: null },
+    untyped,
+  };
+}
