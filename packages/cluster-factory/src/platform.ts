@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { decideNetworking, type NetworkingDecision } from './networking/decision.js';
 import type { EnvironmentConfig } from './config/schema.js';
-import type { StackSettings } from './stacks/platform-stack.js';
+import type { StackSettings } from './stacks/environment-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { ClusterStack } from './stacks/cluster-stack.js';
 import { ComputeStack } from './stacks/compute-stack.js';

@@ -4,7 +4,7 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { AwsPlatformStack, type StackSettings } from './platform-stack.js';
+import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import type { NetworkingDecision } from '../networking/decision.js';
@@ -32,7 +32,7 @@ export function controlPlaneAddonNames(networking: NetworkingDecision): string[]
  * The EKS control plane and what belongs to it: the node security group, and the
  * add-ons that run without nodes. With Cilium, EKS bootstraps no aws-node or kube-proxy.
  */
-export class ClusterStack extends AwsPlatformStack {
+export class ClusterStack extends AwsEnvironmentStack {
   readonly controlPlane: EksControlPlane;
   readonly nodeSecurityGroup: NodeSecurityGroup;
   readonly networking: NetworkingDecision;

@@ -3,7 +3,7 @@ import type { TerraformStack } from 'cdktf';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { AwsPlatformStack, type StackSettings } from './platform-stack.js';
+import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
 import { NodeRole } from '../constructs/node-role.js';
 import { ManagedNodeGroup, CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
 import { FargateProfile } from '../constructs/fargate-profile.js';
@@ -28,7 +28,7 @@ export interface ComputeStackProps {
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
-export class ComputeStack extends AwsPlatformStack {
+export class ComputeStack extends AwsEnvironmentStack {
   readonly nodeRole: NodeRole;
   readonly nodeGroups: ManagedNodeGroup[];
   readonly fargateProfiles: FargateProfile[];

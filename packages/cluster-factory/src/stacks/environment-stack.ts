@@ -29,9 +29,9 @@ export function stackName(settings: StackSettings, kind: string): string {
 
 /**
  * A stack with its own state in S3: encrypted, with S3-native locking. Cross-stack
- * references between PlatformStacks become `terraform_remote_state` reads of this backend.
+ * references between EnvironmentStacks become `terraform_remote_state` reads of this backend.
  */
-export class PlatformStack extends TerraformStack {
+export class EnvironmentStack extends TerraformStack {
   readonly settings: StackSettings;
   readonly kind: string;
 
@@ -50,8 +50,8 @@ export class PlatformStack extends TerraformStack {
   }
 }
 
-/** A PlatformStack whose resources are all AWS: it validates and plans offline. */
-export class AwsPlatformStack extends PlatformStack {
+/** A EnvironmentStack whose resources are all AWS: it validates and plans offline. */
+export class AwsEnvironmentStack extends EnvironmentStack {
   readonly provider: AwsProvider;
 
   constructor(scope: Construct, kind: string, settings: StackSettings) {

@@ -1,0 +1,67 @@
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { NetworkingDecision } from '../networking/decision.js';
+
+/**
+ * What an add-on may know about the cluster it is installed into. Values are plain strings
+ * or cdktf tokens (remote-state reads in Kubernetes-side stacks).
+ */
+export interface ClusterInfo {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly environment: string;
+  /** API server host name without scheme. */
+  readonly endpointHost: string;
+  readonly networking: NetworkingDecision;
+  readonly config: EnvironmentConfig;
+  /** IAM role ARNs other add-ons or the GitOps bridge need, by purpose (e.g. `karpenter`). */
+  readonly roleArns: Readonly<Record<string, string>>;
+}
+
+/**
+ * The contract every Kubernetes-side add-on implements (after cdk-eks-blueprints): a name,
+ * explicit ordering and declared conflicts, checked at synth time rather than at apply.
+ */
+export interface PlatformAddon {
+  /** Unique name, e.g. `cilium`, `karpenter`, `argocd`. */
+  readonly name: string;
+  /** Add-ons that must be installed first (their resources become depends_on). */
+  readonly dependsOn?: readonly string[];
+  /** Add-ons that cannot be installed together with this one. */
+  readonly conflictsWith?: readonly string[];
+  /** Creates the add-on's resources in `scope`; returns the constructs others may depend on. */
+  deploy(scope: Construct, cluster: ClusterInfo): Construct[];
+}
+
+/**
+ * Orders add-ons so each comes after its dependencies; refuses unknown dependencies,
+ * declared conflicts and cycles with a message naming the add-ons.
+ */
+export function orderAddons(addons: readonly PlatformAddon[]): PlatformAddon[] {
+  const byName = new Map<string, PlatformAddon>();
+  for (const addon of addons) {
+    if (byName.has(addon.name)) throw new Error(`add-on "${addon.name}" is listed twice`);
+    byName.set(addon.name, addon);
+  }
+  for (const addon of addons) {
+    for (const other of addon.conflictsWith ?? []) {
+      if (byName.has(other)) throw new Error(`add-on "${addon.name}" conflicts with "${other}": enable only one of them`);
+    }
+    for (const dependency of addon.dependsOn ?? []) {
+      if (!byName.has(dependency)) throw new Error(`add-on "${addon.name}" needs "${dependency}", which is not enabled`);
+    }
+  }
+  const ordered: PlatformAddon[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (addon: PlatformAddon, path: string[]) => {
+    if (state.get(addon.name) === 'done') return;
+    if (state.get(addon.name) === 'visiting') throw new Error(`add-on dependency cycle: ${[...path, addon.name].join(' -> ')}`);
+    state.set(addon.name, 'visiting');
+    for (const dependency of addon.dependsOn ?? []) visit(byName.get(dependency)!, [...path, addon.name]);
+    state.set(addon.name, 'done');
+    ordered.push(addon);
+  };
+  for (const addon of addons) visit(addon, []);
+  return ordered;
+}
