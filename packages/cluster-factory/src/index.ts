@@ -17,3 +17,4 @@ export * from './constructs/fargate-profile.js';
 export * from './platform.js';
 export * from './app/run-app.js';
 export * from './addons/addon.js';
+export * from './cilium/eni.js';
