@@ -18,3 +18,4 @@ export * from './platform.js';
 export * from './app/run-app.js';
 export * from './addons/addon.js';
 export * from './cilium/eni.js';
+export * from './config/json-schema.js';
