@@ -4,11 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { collectAnnotations, loadEnvironmentConfig } from '@cilium-eks/cluster-factory';
+import { loadEnvironmentConfig, printAnnotations } from '@cilium-eks/cluster-factory';
 import { defineSandbox } from './apps/sandbox/src/sandbox.js';
 
 const environments = resolve(import.meta.dirname, 'environments');
 const app = new App();
 defineSandbox(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
 app.synth();
-for (const annotation of collectAnnotations(app)) process.stderr.write(`[${annotation.level}] ${annotation.path}: ${annotation.message}\n`);
+printAnnotations(app);

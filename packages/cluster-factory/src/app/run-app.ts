@@ -26,6 +26,13 @@ export function collectAnnotations(root: IConstruct): Array<{ level: string; pat
     );
 }
 
+/** Prints warnings and errors of the construct tree to stderr, as `cdktf synth` would. */
+export function printAnnotations(root: IConstruct): void {
+  for (const annotation of collectAnnotations(root)) {
+    process.stderr.write(`[${annotation.level}] ${annotation.path}: ${annotation.message}\n`);
+  }
+}
+
 /**
  * Entry point of every app: validate the config before anything is written, synthesize
  * into a fresh directory, then swap it in. A bad config or a failed synth leaves the
@@ -55,9 +62,7 @@ export function runApp(options: RunAppOptions): void {
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  for (const annotation of collectAnnotations(app)) {
-    process.stderr.write(`[${annotation.level}] ${annotation.path}: ${annotation.message}\n`);
-  }
+  printAnnotations(app);
   if (!cliOutdir) {
     if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
