@@ -5,8 +5,15 @@ import type { StackSettings } from './stacks/environment-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { ClusterStack } from './stacks/cluster-stack.js';
 import { ComputeStack } from './stacks/compute-stack.js';
+import { CniStack } from './stacks/cni-stack.js';
+import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
+import type { PlatformAddon } from './addons/addon.js';
+import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js';
+import { argoCdAddon } from './addons/argocd.js';
 
 export interface EnvironmentPlatformOptions {
+  /** Add-ons beyond those the config enables (e.g. Karpenter), given the platform so far. */
+  readonly additionalAddons?: (platform: EnvironmentPlatform) => PlatformAddon[];
   /** Prefix of stack names, unique across all apps. @default config.name */
   readonly stackPrefix?: string;
   /** EKS cluster name. @default config.name */
@@ -18,9 +25,19 @@ export function baseTags(config: EnvironmentConfig, clusterName: string): Record
   return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
 }
 
+/** The add-ons an environment's config switches on. */
+export function configuredAddons(config: EnvironmentConfig): PlatformAddon[] {
+  const addons: PlatformAddon[] = [];
+  if (config.platform.network_policy_baseline) addons.push(networkPolicyBaselineAddon());
+  const argocd = config.platform.argocd;
+  if (argocd?.enabled) addons.push(argoCdAddon({ repoUrl: argocd.gitops_repo, revision: argocd.revision, path: argocd.path }));
+  return addons;
+}
+
 /**
  * The stacks of one environment in one region, in deployment order:
- * network -> cluster -> (cni) -> compute. Cross-stack references become S3 remote state.
+ * network -> cluster -> cni (with Cilium) -> compute -> platform (when add-ons are on).
+ * Cross-stack references become S3 remote state.
  */
 export class EnvironmentPlatform {
   readonly networking: NetworkingDecision;
@@ -29,6 +46,8 @@ export class EnvironmentPlatform {
   readonly network: NetworkStack;
   readonly cluster: ClusterStack;
   readonly compute: ComputeStack;
+  readonly cni?: CniStack;
+  readonly platform?: PlatformAddonsStack;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentPlatformOptions = {}) {
     this.clusterName = options.clusterName ?? config.name;
@@ -67,7 +86,31 @@ export class EnvironmentPlatform {
       publicAccessCidrs: config.endpoint_access.public_cidrs,
       adminPrincipalArns: config.admin_principals,
       logRetentionDays: config.log_retention_days,
+      wireguard: config.cilium.wireguard,
     });
+    const cilium = config.cilium;
+    if (this.networking.cni === 'cilium') {
+      this.cni = new CniStack(scope, {
+        settings: this.settings,
+        cluster: this.cluster.access,
+        cilium: {
+          clusterName: this.clusterName,
+          mode: this.networking.ciliumMode,
+          kubeProxyReplacement: this.networking.kubeProxyReplacement,
+          vpcCidr: config.vpc_cidr,
+          podCidr: cilium.pod_cidr,
+          prefixDelegation: cilium.prefix_delegation,
+          hubble: this.networking.hubble,
+          hubbleRelay: cilium.hubble_relay,
+          hubbleUi: cilium.hubble_ui,
+          l7Proxy: cilium.l7_proxy,
+          gatewayApi: cilium.gateway_api,
+          bgpControlPlane: cilium.bgp_control_plane,
+          wireguard: cilium.wireguard,
+          mutualAuth: cilium.mutual_auth,
+        },
+      });
+    }
     this.compute = new ComputeStack(scope, {
       settings: this.settings,
       clusterName: this.cluster.clusterName,
@@ -77,6 +120,30 @@ export class EnvironmentPlatform {
       nodeSecurityGroupId: this.cluster.nodeSecurityGroup.securityGroupId,
       nodeGroups: config.node_groups,
       fargateProfiles: config.fargate_profiles,
+      cniStack: this.cni,
+      ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
     });
+
+    const addons = [...configuredAddons(config), ...(options.additionalAddons?.(this) ?? [])];
+    if (addons.length > 0) {
+      const roleArns: Record<string, string> = {};
+      if (this.cluster.ciliumOperator) roleArns.cilium_operator = this.cluster.ciliumOperator.role.arn;
+      this.platform = new PlatformAddonsStack(scope, {
+        settings: this.settings,
+        cluster: this.cluster.access,
+        clusterInfo: {
+          clusterName: this.clusterName,
+          region: config.region,
+          accountId: config.aws_account_id,
+          environment: config.name,
+          endpointHost: this.cluster.access.endpointHost,
+          networking: this.networking,
+          config,
+          roleArns,
+        },
+        addons,
+      });
+      this.platform.addDependency(this.compute);
+    }
   }
 }

@@ -12,3 +12,25 @@ export const TERRAFORM_PROVIDER_VERSIONS = {
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.33', '1.35'] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = SUPPORTED_KUBERNETES_VERSIONS[0];
+
+/** A Helm chart pinned to one version. */
+export interface PinnedChart {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+/**
+ * Cilium 1.19: the reference chart data (values, schema keys) the tests check against is
+ * for 1.19.6. 1.20 deprecates `authentication.mutual.spire.*`, which this project uses.
+ */
+export const CILIUM_CHART: PinnedChart = { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.6' };
+
+/** Gateway API CRDs Cilium 1.19 implements (it does not work with v1.5.x). */
+export const GATEWAY_API_VERSION = 'v1.4.1';
+
+/** Argo CD chart 9.5.14 ships Argo CD v3.4.2. */
+export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.5.14' };
+
+/** ApplicationSets and Applications, installed after the Argo CD CRDs exist. */
+export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.2' };

@@ -26,7 +26,7 @@ describe('EnvironmentPlatform', () => {
     { scenario: 'neither', enable_cilium: false, enable_fargate: false, bootstrap: true, addons: ['eks-pod-identity-agent', 'kube-proxy', 'vpc-cni'] },
   ])('$scenario: bootstrap_self_managed_addons=$bootstrap, add-ons $addons', ({ enable_cilium, enable_fargate, bootstrap, addons }) => {
     const { cluster, compute } = synthPlatform(
-      sandboxConfig({ enable_cilium, enable_fargate, fargate_profiles: enable_fargate ? FARGATE_PROFILE : [] }),
+      sandboxConfig({ enable_cilium, enable_fargate, fargate_profiles: enable_fargate ? FARGATE_PROFILE : [], platform: {} }),
     );
     expect(cluster).toHaveResourceWithProperties(EksCluster, { bootstrap_self_managed_addons: bootstrap });
     const names = Object.values(resourcesOf(cluster, EksAddon)).map((addon) => addon.addon_name);
@@ -42,13 +42,13 @@ describe('EnvironmentPlatform', () => {
   });
 
   test('both requested: the cluster stack carries the Fargate warning', () => {
-    const { platform } = synthPlatform(sandboxConfig({ enable_cilium: true, enable_fargate: true, fargate_profiles: FARGATE_PROFILE }));
+    const { platform } = synthPlatform(sandboxConfig({ enable_cilium: true, enable_fargate: true, fargate_profiles: FARGATE_PROFILE, platform: {} }));
     const warnings = platform.cluster.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => entry.data);
     expect(warnings).toEqual([FARGATE_DISABLES_CILIUM_WARNING]);
   });
 
   test('VPC CNI gets its ENI permissions through Pod Identity, not the node role', () => {
-    const { cluster, compute } = synthPlatform(sandboxConfig({ enable_cilium: false }));
+    const { cluster, compute } = synthPlatform(sandboxConfig({ enable_cilium: false, platform: {} }));
     expect(cluster).toHaveResourceWithProperties(EksPodIdentityAssociation, { namespace: 'kube-system', service_account: 'aws-node' });
     expect(compute).not.toContain('AmazonEKS_CNI_Policy');
   });

@@ -36,18 +36,27 @@ export function referenceType(expression: unknown, schemas: ProviderSchemas): Ct
   for (const step of path!.split('.')) {
     const name = step.replace(/\[\d+\]$/, '');
     const indexed = step !== name;
-    if (current?.attributes?.[name]) {
-      type = current.attributes[name].type;
-      current = undefined;
-      if (indexed && Array.isArray(type)) type = type[1] as CtyType;
-    } else if (current?.block_types?.[name]) {
-      const nested: { nesting_mode: string; block: SchemaBlock } = current.block_types[name];
-      current = nested.block;
-      type = undefined;
-      if (!indexed && nested.nesting_mode !== 'single') return undefined;
+    if (current) {
+      const nested: { nesting_mode: string; block: SchemaBlock } | undefined = current.block_types?.[name];
+      if (current.attributes?.[name]) {
+        type = current.attributes[name].type;
+        current = undefined;
+      } else if (nested) {
+        if (!indexed && nested.nesting_mode !== 'single') return undefined;
+        current = nested.block;
+        type = undefined;
+        continue;
+      } else {
+        return undefined;
+      }
+    } else if (Array.isArray(type) && type[0] === 'object') {
+      // An attribute of object type: step into its field.
+      type = (type[1] as Record<string, CtyType>)[name];
+      if (type === undefined) return undefined;
     } else {
       return undefined;
     }
+    if (indexed && Array.isArray(type) && type[0] !== 'object') type = type[1] as CtyType;
   }
   return type;
 }

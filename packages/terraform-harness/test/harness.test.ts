@@ -33,7 +33,8 @@ describe('placeholders', () => {
     expect(referenceType('${aws_eks_cluster.c.endpoint}', SCHEMAS)).toBe('string');
     expect(referenceType('${aws_eks_cluster.c.vpc_config[0].cluster_security_group_id}', SCHEMAS)).toBe('string');
     expect(referenceType('${aws_eks_cluster.c.vpc_config[0].subnet_ids}', SCHEMAS)).toEqual(['set', 'string']);
-    expect(referenceType('${aws_eks_cluster.c.certificate_authority[0].data}', SCHEMAS)).toBeUndefined();
+    expect(referenceType('${aws_eks_cluster.c.certificate_authority[0].data}', SCHEMAS)).toBe('string');
+    expect(referenceType('${aws_eks_cluster.c.certificate_authority[0].missing}', SCHEMAS)).toBeUndefined();
     expect(referenceType('${aws_unknown.c.id}', SCHEMAS)).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
-import { parseIpv4Cidr } from '../lib/cidr.js';
+import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
+import { decideNetworking } from '../networking/decision.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -95,6 +96,52 @@ const endpointAccess = z
   .default({ public: false, public_cidrs: [] })
   .describe('The private endpoint is always on; the public one is opt-in.');
 
+const cilium = z
+  .strictObject({
+    pod_cidr: cidr(8, 20)
+      .default('10.32.0.0/13')
+      .describe('overlay mode only: the cluster-pool IPAM range for pods. Must not overlap the VPC or the service CIDR.'),
+    prefix_delegation: z.boolean().default(false).describe('eni mode only: allocate /28 prefixes per ENI slot (more pods per node).'),
+    hubble_relay: z.boolean().default(true).describe('Hubble Relay (cluster-wide flow API). Needs enable_hubble.'),
+    hubble_ui: z.boolean().default(true).describe('Hubble UI. Needs hubble_relay.'),
+    l7_proxy: z.boolean().default(true).describe('Envoy L7 proxy and DNS proxy: L7 HTTP and FQDN policies.'),
+    gateway_api: z.boolean().default(false).describe('Cilium Gateway API controller. Needs enable_kube_proxy_replacement and l7_proxy.'),
+    bgp_control_plane: z.boolean().default(false),
+    wireguard: z.boolean().default(false).describe('Transparent WireGuard encryption between nodes (UDP 51871).'),
+    mutual_auth: z.boolean().default(false).describe('Cilium mutual authentication with SPIRE (installs SPIRE with a gp3 volume).'),
+  })
+  .default({
+    pod_cidr: '10.32.0.0/13',
+    prefix_delegation: false,
+    hubble_relay: true,
+    hubble_ui: true,
+    l7_proxy: true,
+    gateway_api: false,
+    bgp_control_plane: false,
+    wireguard: false,
+    mutual_auth: false,
+  })
+  .describe('Cilium settings beyond the enable_* switches. Ignored when Cilium is off.');
+
+const platform = z
+  .strictObject({
+    network_policy_baseline: z.boolean().default(false).describe('Install the example L7 HTTP and FQDN egress Cilium policies.'),
+    argocd: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        gitops_repo: z.string().regex(/^(https:\/\/|git@)[^\s]+$/, 'must be an https:// or git@ repository URL'),
+        revision: z.string().min(1).default('main'),
+        path: z.string().min(1).default('clusters').describe('Directory of the ApplicationSet generators in the GitOps repo.'),
+      })
+      .optional()
+      .describe('Argo CD with an ApplicationSet on gitops_repo (GitOps bridge).'),
+  })
+  .default({ network_policy_baseline: false })
+  .describe('Kubernetes add-ons installed after the nodes exist.');
+
+/** The service CIDR EKS is given (kubernetes_network_config). */
+export const SERVICE_IPV4_CIDR = '172.20.0.0/16';
+
 export const environmentSchema = z
   .strictObject({
     name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
@@ -128,9 +175,37 @@ export const environmentSchema = z
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
       region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
     }),
+    cilium,
+    platform,
     tags,
   })
   .superRefine((env, ctx) => {
+    const c = env.cilium;
+    const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (c.gateway_api && !env.enable_kube_proxy_replacement) {
+      refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
+    }
+    if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
+    if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
+    if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
+    const { ciliumEnabled } = decideNetworking({
+      enableCilium: env.enable_cilium,
+      enableFargate: env.enable_fargate,
+      ciliumMode: env.cilium_mode,
+      enableKubeProxyReplacement: env.enable_kube_proxy_replacement,
+      enableHubble: env.enable_hubble,
+    });
+    if (env.platform.network_policy_baseline && !ciliumEnabled) {
+      refuse(['platform', 'network_policy_baseline'], 'needs Cilium (enable_cilium: true, enable_fargate: false): Cilium policies do nothing with the AWS VPC CNI');
+    }
+    if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
+    if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {
+      for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
+        if (parseIpv4Cidr(range) && cidrsOverlap(c.pod_cidr, range)) {
+          refuse(['cilium', 'pod_cidr'], `${c.pod_cidr} overlaps ${name} ${range}`);
+        }
+      }
+    }
     env.availability_zones.forEach((zone, index) => {
       if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
         ctx.addIssue({

@@ -9,6 +9,8 @@ export interface NodeSecurityGroupProps {
   readonly vpcId: string;
   /** The datapath decides which node-to-node traffic must be open. */
   readonly networking: NetworkingDecision;
+  /** Cilium WireGuard encryption between nodes. @default false */
+  readonly wireguard?: boolean;
 }
 
 interface PortRule {
@@ -27,7 +29,14 @@ interface PortRule {
  * Hubble server 4244/tcp. In ENI mode and with the VPC CNI, pods own VPC addresses on
  * ENIs that carry this group, so pod-to-pod traffic needs the group open to itself.
  */
-export function nodeIngressRules(networking: NetworkingDecision): PortRule[] {
+export function nodeIngressRules(networking: NetworkingDecision, wireguard = false): PortRule[] {
+  const rules = datapathRules(networking);
+  // Stated even where self-all covers it, so the encryption port is visible in review.
+  if (networking.ciliumEnabled && wireguard) rules.push({ id: 'wireguard', description: 'Cilium WireGuard encryption', protocol: 'udp', fromPort: 51871, toPort: 51871 });
+  return rules;
+}
+
+function datapathRules(networking: NetworkingDecision): PortRule[] {
   if (networking.cni === 'aws-vpc-cni' || networking.ciliumMode === 'eni') {
     return [{ id: 'self-all', description: 'Pod and node traffic within the cluster (pods use VPC addresses)', protocol: '-1' }];
   }
@@ -55,7 +64,7 @@ export class NodeSecurityGroup extends Construct {
     });
     this.securityGroupId = group.id;
 
-    for (const rule of nodeIngressRules(props.networking)) {
+    for (const rule of nodeIngressRules(props.networking, props.wireguard)) {
       new VpcSecurityGroupIngressRule(this, `ingress-${rule.id}`, {
         securityGroupId: group.id,
         referencedSecurityGroupId: group.id,

@@ -7,8 +7,20 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
+import { CiliumOperatorIdentity } from '../constructs/cilium-operator-identity.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+
+/** Connection details of an EKS cluster, as tokens for other stacks. */
+export interface ClusterAccess {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly endpoint: string;
+  /** Host name without scheme. */
+  readonly endpointHost: string;
+  /** Base64 PEM of the cluster CA. */
+  readonly certificateAuthorityData: string;
+}
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
@@ -21,11 +33,17 @@ export interface ClusterStackProps {
   readonly publicAccessCidrs: readonly string[];
   readonly adminPrincipalArns: readonly string[];
   readonly logRetentionDays: number;
+  /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
+  readonly wireguard?: boolean;
 }
 
-/** Add-ons that run without nodes (DaemonSets), installed with the control plane. */
+/**
+ * Add-ons that run without nodes (DaemonSets), installed with the control plane. Cilium
+ * replaces vpc-cni, and kube-proxy too when its kube-proxy replacement is on.
+ */
 export function controlPlaneAddonNames(networking: NetworkingDecision): string[] {
-  return networking.ciliumEnabled ? ['eks-pod-identity-agent'] : ['eks-pod-identity-agent', 'vpc-cni', 'kube-proxy'];
+  if (!networking.ciliumEnabled) return ['eks-pod-identity-agent', 'vpc-cni', 'kube-proxy'];
+  return networking.kubeProxyReplacement ? ['eks-pod-identity-agent'] : ['eks-pod-identity-agent', 'kube-proxy'];
 }
 
 /**
@@ -36,6 +54,8 @@ export class ClusterStack extends AwsEnvironmentStack {
   readonly controlPlane: EksControlPlane;
   readonly nodeSecurityGroup: NodeSecurityGroup;
   readonly networking: NetworkingDecision;
+  /** ENI mode only: the operator's Pod Identity role. */
+  readonly ciliumOperator?: CiliumOperatorIdentity;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
@@ -57,7 +77,16 @@ export class ClusterStack extends AwsEnvironmentStack {
       clusterName: props.clusterName,
       vpcId: props.vpcId,
       networking: props.networking,
+      wireguard: props.wireguard ?? false,
     });
+    if (props.networking.cni === 'cilium' && props.networking.ciliumMode === 'eni') {
+      this.ciliumOperator = new CiliumOperatorIdentity(this, 'cilium-operator', {
+        clusterName: this.controlPlane.cluster.name,
+        region: props.settings.region,
+        accountId: props.settings.accountId,
+        vpcId: props.vpcId,
+      });
+    }
 
     const cluster = this.controlPlane.cluster;
     const addons = Object.fromEntries(
@@ -94,5 +123,17 @@ export class ClusterStack extends AwsEnvironmentStack {
 
   get clusterName(): string {
     return this.controlPlane.cluster.name;
+  }
+
+  /** What Kubernetes-side stacks need to reach the API server. */
+  get access(): ClusterAccess {
+    const cluster = this.controlPlane.cluster;
+    return {
+      clusterName: cluster.name,
+      region: this.settings.region,
+      endpoint: cluster.endpoint,
+      endpointHost: this.controlPlane.endpointHost,
+      certificateAuthorityData: cluster.certificateAuthority.get(0).data,
+    };
   }
 }

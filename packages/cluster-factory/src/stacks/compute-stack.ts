@@ -1,6 +1,6 @@
 import { type Construct } from 'constructs';
 import type { TerraformStack } from 'cdktf';
-import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksAddon, type EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
@@ -25,6 +25,11 @@ export interface ComputeStackProps {
    * NotReady ("cni plugin not initialized"); compute is deployed after it.
    */
   readonly cniStack?: TerraformStack;
+  /**
+   * Install the EBS CSI driver (with its own Pod Identity role): volumes such as the SPIRE
+   * server's need it. @default false
+   */
+  readonly ebsCsiDriver?: boolean;
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
@@ -85,13 +90,29 @@ export class ComputeStack extends AwsEnvironmentStack {
       }
     }
 
-    // CoreDNS is a Deployment: created before nodes exist, the add-on stays degraded.
-    new EksAddon(this, 'addon-coredns', {
-      clusterName: props.clusterName,
-      addonName: 'coredns',
-      resolveConflictsOnCreate: 'OVERWRITE',
-      resolveConflictsOnUpdate: 'OVERWRITE',
-      dependsOn: [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)],
-    });
+    // CoreDNS and the EBS CSI controller are Deployments: created before nodes exist, the
+    // add-ons stay degraded and Terraform times out.
+    const capacity = [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)];
+    const addon = (name: string, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
+      new EksAddon(this, `addon-${name}`, {
+        clusterName: props.clusterName,
+        addonName: name,
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        dependsOn: capacity,
+        ...extra,
+      });
+    addon('coredns');
+    if (props.ebsCsiDriver) {
+      const ebsRole = new IamRole(this, 'ebs-csi-role', {
+        name: `${props.clusterName}-ebs-csi`,
+        assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
+      });
+      new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
+        role: ebsRole.name,
+        policyArn: managedPolicyArn(region, 'service-role/AmazonEBSCSIDriverPolicy'),
+      });
+      addon('aws-ebs-csi-driver', { podIdentityAssociation: [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
+    }
   }
 }

@@ -1,0 +1,131 @@
+import type { CiliumMode } from '../networking/decision.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './eni.js';
+
+/**
+ * The subset of the Cilium 1.19 chart values this project sets. Every key path here is
+ * checked against the chart's own key list (chart-keys/cilium-1.19.6.txt) in the tests.
+ */
+export interface CiliumValues {
+  cluster: { name: string; id?: number };
+  kubeProxyReplacement: boolean;
+  k8sServiceHost?: string;
+  k8sServicePort?: number;
+  routingMode: 'native' | 'tunnel';
+  tunnelProtocol?: 'geneve';
+  ipv4NativeRoutingCIDR?: string;
+  enableIPv4Masquerade: boolean;
+  egressMasqueradeInterfaces?: string;
+  ipam: {
+    mode: 'eni' | 'cluster-pool';
+    operator?: { clusterPoolIPv4PodCIDRList: string[]; clusterPoolIPv4MaskSize: number };
+  };
+  eni?: {
+    enabled: true;
+    awsEnablePrefixDelegation: boolean;
+    awsReleaseExcessIPs: boolean;
+    nodeSpec: { firstInterfaceIndex: number };
+  };
+  hubble: { enabled: boolean; relay: { enabled: boolean }; ui: { enabled: boolean } };
+  l7Proxy: boolean;
+  envoy: { enabled: boolean };
+  gatewayAPI: { enabled: boolean };
+  bgpControlPlane: { enabled: boolean };
+  encryption: { enabled: boolean; type?: 'wireguard' };
+  authentication: {
+    mutual: {
+      spire: {
+        enabled: boolean;
+        install?: { enabled: boolean; server: { dataStorage: { enabled: boolean; storageClass: string } } };
+      };
+    };
+  };
+  operator: { replicas: number; rollOutPods: boolean };
+  rollOutCiliumPods: boolean;
+}
+
+export interface CiliumValuesInput {
+  readonly clusterName: string;
+  readonly mode: CiliumMode;
+  /** API server host name without scheme: endpoint IPs change, the name does not. */
+  readonly apiServerHost: string;
+  readonly kubeProxyReplacement: boolean;
+  readonly vpcCidr: string;
+  /** overlay only. */
+  readonly podCidr: string;
+  readonly prefixDelegation: boolean;
+  readonly hubble: boolean;
+  readonly hubbleRelay: boolean;
+  readonly hubbleUi: boolean;
+  readonly l7Proxy: boolean;
+  readonly gatewayApi: boolean;
+  readonly bgpControlPlane: boolean;
+  readonly wireguard: boolean;
+  readonly mutualAuth: boolean;
+  /** StorageClass for the SPIRE server's volume. */
+  readonly spireStorageClass: string;
+}
+
+/** AL2023 names interfaces ens5, ens6, ...; masquerade pod egress leaving through them. */
+export const AL2023_INTERFACE_PATTERN = 'ens+';
+
+/** Overlay mode: each node gets a /24 of the pod CIDR (254 pods). */
+export const CLUSTER_POOL_MASK_SIZE = 24;
+
+/**
+ * Cilium values for one cluster. ENI mode: pods take VPC addresses from ENIs the operator
+ * attaches, routed natively. Overlay mode: pods take addresses from a private pool and
+ * cross nodes in Geneve tunnels.
+ */
+export function ciliumValues(input: CiliumValuesInput): CiliumValues {
+  const eni = input.mode === 'eni';
+  const values: CiliumValues = {
+    cluster: { name: input.clusterName },
+    kubeProxyReplacement: input.kubeProxyReplacement,
+    // Needed with or without kube-proxy: there is no kube-proxy before Cilium runs.
+    k8sServiceHost: input.apiServerHost,
+    k8sServicePort: 443,
+    routingMode: eni ? 'native' : 'tunnel',
+    enableIPv4Masquerade: true,
+    ipam: eni
+      ? { mode: 'eni' }
+      : { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: [input.podCidr], clusterPoolIPv4MaskSize: CLUSTER_POOL_MASK_SIZE } },
+    hubble: { enabled: input.hubble, relay: { enabled: input.hubble && input.hubbleRelay }, ui: { enabled: input.hubble && input.hubbleUi } },
+    l7Proxy: input.l7Proxy,
+    envoy: { enabled: input.l7Proxy },
+    gatewayAPI: { enabled: input.gatewayApi },
+    bgpControlPlane: { enabled: input.bgpControlPlane },
+    encryption: input.wireguard ? { enabled: true, type: 'wireguard' } : { enabled: false },
+    authentication: {
+      mutual: {
+        spire: input.mutualAuth
+          ? { enabled: true, install: { enabled: true, server: { dataStorage: { enabled: true, storageClass: input.spireStorageClass } } } }
+          : { enabled: false },
+      },
+    },
+    operator: { replicas: 2, rollOutPods: true },
+    rollOutCiliumPods: true,
+  };
+  if (eni) {
+    values.ipv4NativeRoutingCIDR = input.vpcCidr;
+    values.egressMasqueradeInterfaces = AL2023_INTERFACE_PATTERN;
+    values.eni = {
+      enabled: true,
+      awsEnablePrefixDelegation: input.prefixDelegation,
+      awsReleaseExcessIPs: true,
+      nodeSpec: { firstInterfaceIndex: CILIUM_ENI_FIRST_INTERFACE_INDEX },
+    };
+  } else {
+    values.tunnelProtocol = 'geneve';
+  }
+  return values;
+}
+
+/** Every leaf key path of a values object, `[]` for array items (the chart key list's form). */
+export function valueKeyPaths(values: object, prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) return value.some((item) => item && typeof item === 'object') ? value.flatMap((item) => valueKeyPaths(item, `${path}[]`)) : [path];
+    if (value && typeof value === 'object') return valueKeyPaths(value, path);
+    return [path];
+  });
+}

@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
+
+export interface CiliumOperatorIdentityProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly vpcId: string;
+}
+
+/** The service account the Cilium chart creates for its operator. */
+export const CILIUM_OPERATOR_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'cilium-operator' } as const;
+
+/**
+ * The EC2 permissions the Cilium operator needs for ENI IPAM (Cilium docs, "ENI: required
+ * privileges"), granted to its service account alone through EKS Pod Identity. Writes are
+ * scoped to this account, region and VPC; nodes get no ENI permissions at all.
+ */
+export function ciliumOperatorPolicy(props: CiliumOperatorIdentityProps): object {
+  const arn = (resource: string) => `arn:${partitionOf(props.region)}:ec2:${props.region}:${props.accountId}:${resource}`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DescribeForIpam',
+        Effect: 'Allow',
+        Action: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeTags',
+          'ec2:DescribeVpcs',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'CreateEnisInClusterVpc',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkInterface',
+        Resource: [arn('subnet/*'), arn('security-group/*')],
+        Condition: { StringEquals: { 'ec2:Vpc': arn(`vpc/${props.vpcId}`) } },
+      },
+      {
+        Sid: 'CreateEnis',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkInterface',
+        Resource: arn('network-interface/*'),
+      },
+      {
+        Sid: 'TagOnlyNewEnis',
+        Effect: 'Allow',
+        Action: 'ec2:CreateTags',
+        Resource: arn('network-interface/*'),
+        Condition: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkInterface' } },
+      },
+      {
+        Sid: 'ManageEnis',
+        Effect: 'Allow',
+        Action: [
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:AttachNetworkInterface',
+          'ec2:DeleteNetworkInterface',
+          'ec2:DetachNetworkInterface',
+          'ec2:ModifyNetworkInterfaceAttribute',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        Resource: [arn('network-interface/*'), arn('instance/*')],
+      },
+    ],
+  };
+}
+
+/** IAM role of the Cilium operator in ENI mode, bound to its service account. */
+export class CiliumOperatorIdentity extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: CiliumOperatorIdentityProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: `${props.clusterName}-cilium-operator`,
+      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
+    });
+    new IamRolePolicy(this, 'eni-ipam', { role: this.role.name, name: 'cilium-eni-ipam', policy: Fn.jsonencode(ciliumOperatorPolicy(props)) });
+    new EksPodIdentityAssociation(this, 'association', {
+      clusterName: props.clusterName,
+      namespace: CILIUM_OPERATOR_SERVICE_ACCOUNT.namespace,
+      serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT.name,
+      roleArn: this.role.arn,
+    });
+  }
+}
