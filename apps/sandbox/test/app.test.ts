@@ -28,7 +28,7 @@ function snapshot(dir: string, prefix = ''): Record<string, string> {
 }
 
 describe('sandbox app', () => {
-  test('synthesizes network, cluster and compute in dependency order, byte-identical across runs', () => {
+  test('synthesizes network -> cluster -> cni -> compute -> platform, byte-identical across runs', () => {
     const root = mkdtempSync(join(tmpdir(), 'sandbox-synth-'));
     const first = synth(join(root, 'a'));
     const second = synth(join(root, 'b'));
@@ -37,9 +37,24 @@ describe('sandbox app', () => {
     const a = snapshot(join(root, 'a'));
     expect(a).toEqual(snapshot(join(root, 'b')));
     const manifest = JSON.parse(a['manifest.json']!) as { stacks: Record<string, { dependencies: string[] }> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['sandbox-cluster', 'sandbox-compute', 'sandbox-network']);
-    expect(manifest.stacks['sandbox-compute']!.dependencies.sort()).toEqual(['sandbox-cluster', 'sandbox-network']);
-    expect(manifest.stacks['sandbox-cluster']!.dependencies).toEqual(['sandbox-network']);
+    const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, [...stack.dependencies].sort()]));
+    expect(dependencies).toEqual({
+      'sandbox-network': [],
+      'sandbox-cluster': ['sandbox-network'],
+      // Nodes join only after Cilium exists.
+      'sandbox-cni': ['sandbox-cluster'],
+      'sandbox-compute': ['sandbox-cluster', 'sandbox-cni', 'sandbox-network'],
+      // Add-ons need running nodes.
+      'sandbox-platform': ['sandbox-cluster', 'sandbox-compute'],
+    });
+    // The policy chart travels with the synthesized stack (an asset), so the output is self-contained.
+    expect(Object.keys(a).filter((path) => path.startsWith('stacks/sandbox-platform/assets/')).map((path) => path.split('/').pop()).sort()).toEqual([
+      'Chart.yaml',
+      'fqdn-egress.yaml',
+      'l7-http.yaml',
+      'namespace.yaml',
+      'values.yaml',
+    ]);
   });
 
   test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {
@@ -66,12 +81,14 @@ describe('sandbox app', () => {
     const variant = join(root, 'fargate.yaml');
     writeFileSync(
       variant,
-      SANDBOX_YAML.replace('enable_fargate: false', 'enable_fargate: true') + 'fargate_profiles:\n  - name: batch\n    selectors: [{ namespace: batch }]\n',
+      SANDBOX_YAML.replace('enable_fargate: false', 'enable_fargate: true').replace('network_policy_baseline: true', 'network_policy_baseline: false') +
+        'fargate_profiles:\n  - name: batch\n    selectors: [{ namespace: batch }]\n',
     );
     const result = synth(join(root, 'out'), variant);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toContain('[warn] sandbox-cluster: enable_cilium is true but enable_fargate is also true: Cilium is disabled');
     const cluster = JSON.parse(readFileSync(join(root, 'out/stacks/sandbox-cluster/cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { addon_name?: string }>> };
     expect(Object.values(cluster.resource.aws_eks_addon!).map((addon) => addon.addon_name).sort()).toEqual(['eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    expect(readdirSync(join(root, 'out/stacks')).sort()).toEqual(['sandbox-cluster', 'sandbox-compute', 'sandbox-network', 'sandbox-platform']);
   });
 });

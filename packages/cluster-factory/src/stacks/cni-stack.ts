@@ -80,7 +80,7 @@ export class CniStack extends EnvironmentStack {
       wait: false,
       atomic: false,
       maxHistory: 10,
-      dependsOn: prerequisites,
+      dependsOn: prerequisites.length > 0 ? prerequisites : undefined,
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { TerraformOutput, TerraformResource } from 'cdktf';
+import { TerraformOutput, TerraformResource, dependable } from 'cdktf';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-stack.js';
 import { configureKubernetesProviders } from '../lib/private/kubernetes-providers.js';
@@ -28,7 +28,7 @@ export class PlatformAddonsStack extends EnvironmentStack {
       const prerequisites = (addon.dependsOn ?? [])
         .flatMap((name) => installed.get(name) ?? [])
         .filter((construct): construct is TerraformResource => construct instanceof TerraformResource)
-        .map((resource) => resource.fqn);
+        .map((resource) => dependable(resource));
       for (const construct of constructs) {
         if (construct instanceof TerraformResource && prerequisites.length > 0) {
           construct.dependsOn = [...(construct.dependsOn ?? []), ...prerequisites];
