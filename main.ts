@@ -6,9 +6,13 @@ import { resolve } from 'node:path';
 import { App } from 'cdktf';
 import { loadEnvironmentConfig, printAnnotations } from '@cilium-eks/cluster-factory';
 import { defineSandbox } from './apps/sandbox/src/sandbox.js';
+import { defineProd } from './apps/prod/src/prod.js';
+import { defineMultiRegionApp, loadMultiRegionConfig } from './apps/multi-region/src/multi-region.js';
 
 const environments = resolve(import.meta.dirname, 'environments');
 const app = new App();
 defineSandbox(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
+defineProd(app, loadEnvironmentConfig(resolve(environments, 'prod.yaml')));
+defineMultiRegionApp(app, loadMultiRegionConfig(resolve(environments, 'multi-region.yaml')));
 app.synth();
 printAnnotations(app);

@@ -1,8 +1,13 @@
-/** Writes environments/environment.schema.json from the zod schema. */
+/** Writes the JSON Schemas of environments/*.yaml from the zod schemas. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderEnvironmentJsonSchema } from '@cilium-eks/cluster-factory';
+import { renderEnvironmentJsonSchema, renderMultiRegionJsonSchema } from '@cilium-eks/cluster-factory';
 
-const target = join(import.meta.dirname, '../environments/environment.schema.json');
-writeFileSync(target, renderEnvironmentJsonSchema());
-process.stdout.write(`wrote ${target}\n`);
+const environments = join(import.meta.dirname, '../environments');
+for (const [file, text] of [
+  ['environment.schema.json', renderEnvironmentJsonSchema()],
+  ['multi-region.schema.json', renderMultiRegionJsonSchema()],
+] as const) {
+  writeFileSync(join(environments, file), text);
+  process.stdout.write(`wrote environments/${file}\n`);
+}

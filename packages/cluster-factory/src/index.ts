@@ -26,3 +26,8 @@ export * from './stacks/cni-stack.js';
 export * from './stacks/platform-addons-stack.js';
 export * from './addons/network-policy-baseline.js';
 export * from './addons/argocd.js';
+export * from './stacks/state-bucket-stack.js';
+export * from './config/multi-region-schema.js';
+export * from './stacks/mesh-global-stack.js';
+export * from './addons/cluster-mesh-dns.js';
+export * from './multi-region.js';

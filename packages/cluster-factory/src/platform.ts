@@ -5,13 +5,29 @@ import type { StackSettings } from './stacks/environment-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { ClusterStack } from './stacks/cluster-stack.js';
 import { ComputeStack } from './stacks/compute-stack.js';
+import { StateBucketStack } from './stacks/state-bucket-stack.js';
 import { CniStack } from './stacks/cni-stack.js';
 import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
 import type { PlatformAddon } from './addons/addon.js';
 import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js';
 import { argoCdAddon } from './addons/argocd.js';
+import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
+import type { ClusterMeshMembership } from './cilium/values.js';
+
+/** This environment's cluster as a member of a Cilium Cluster Mesh. */
+export interface ClusterMeshOptions {
+  readonly membership: ClusterMeshMembership;
+  /** VPC CIDRs of the other members (node security-group rules). */
+  readonly peerVpcCidrs: readonly string[];
+  /** The shared CA in Secrets Manager. */
+  readonly caSecret: { readonly secretId: string; readonly region: string };
+  /** Where this cluster's clustermesh API server is published. */
+  readonly dns: ClusterMeshDnsProps;
+}
 
 export interface EnvironmentPlatformOptions {
+  /** Membership in a Cilium Cluster Mesh (multi-region). */
+  readonly clusterMesh?: ClusterMeshOptions;
   /** Add-ons beyond those the config enables (e.g. Karpenter), given the platform so far. */
   readonly additionalAddons?: (platform: EnvironmentPlatform) => PlatformAddon[];
   /** Prefix of stack names, unique across all apps. @default config.name */
@@ -21,7 +37,7 @@ export interface EnvironmentPlatformOptions {
 }
 
 /** Tags every resource of an environment carries, before the config's own tags. */
-export function baseTags(config: EnvironmentConfig, clusterName: string): Record<string, string> {
+export function baseTags(config: Pick<EnvironmentConfig, 'name' | 'tags'>, clusterName: string): Record<string, string> {
   return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
 }
 
@@ -87,6 +103,8 @@ export class EnvironmentPlatform {
       adminPrincipalArns: config.admin_principals,
       logRetentionDays: config.log_retention_days,
       wireguard: config.cilium.wireguard,
+      protectStatefulResources: config.protect_stateful_resources,
+      meshPeerCidrs: options.clusterMesh?.peerVpcCidrs,
     });
     const cilium = config.cilium;
     if (this.networking.cni === 'cilium') {
@@ -108,7 +126,9 @@ export class EnvironmentPlatform {
           bgpControlPlane: cilium.bgp_control_plane,
           wireguard: cilium.wireguard,
           mutualAuth: cilium.mutual_auth,
+          clusterMesh: options.clusterMesh?.membership,
         },
+        meshCa: options.clusterMesh?.caSecret,
       });
     }
     this.compute = new ComputeStack(scope, {
@@ -124,7 +144,11 @@ export class EnvironmentPlatform {
       ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
     });
 
-    const addons = [...configuredAddons(config), ...(options.additionalAddons?.(this) ?? [])];
+    const addons = [
+      ...configuredAddons(config),
+      ...(options.clusterMesh ? [clusterMeshDnsAddon(options.clusterMesh.dns)] : []),
+      ...(options.additionalAddons?.(this) ?? []),
+    ];
     if (addons.length > 0) {
       const roleArns: Record<string, string> = {};
       if (this.cluster.ciliumOperator) roleArns.cilium_operator = this.cluster.ciliumOperator.role.arn;
@@ -146,4 +170,15 @@ export class EnvironmentPlatform {
       this.platform.addDependency(this.compute);
     }
   }
+}
+
+/** The state bucket stack of the account an environment deploys into. */
+export function defineStateBootstrap(scope: Construct, config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBucketStack {
+  return new StateBucketStack(scope, {
+    environment: config.name,
+    bucket: config.state.bucket,
+    region: config.state.region,
+    accountId: config.aws_account_id,
+    tags: { Environment: config.name, ManagedBy: 'cdktf', ...config.tags },
+  });
 }

@@ -114,7 +114,9 @@ describe(`every key set exists in chart ${CILIUM_CHART.version}`, () => {
   });
 
   test('the check catches a misspelled or removed key', () => {
-    expect(unknownCiliumKeys(['tunnel', 'kubeProxyReplacment', 'hubble.relay.enabled'])).toEqual(['tunnel', 'kubeProxyReplacment']);
+    expect(unknownCiliumKeys(['tunnel', 'kubeProxyReplacment', 'hubble.relay.enabled', 'hubble.relay.enabeld'])).toEqual(['tunnel', 'kubeProxyReplacment', 'hubble.relay.enabeld']);
+    // Free-form in the chart: map keys and list items under them are the user's.
+    expect(unknownCiliumKeys(['clustermesh.apiserver.service.annotations.service.beta.kubernetes.io/x', 'clustermesh.config.clusters[].name'])).toEqual([]);
     expect(ciliumChartKeys().has('eni.nodeSpec.firstInterfaceIndex')).toBe(true);
   });
 

@@ -39,9 +39,12 @@ export interface CheckOptions {
  */
 function backendAndProviderOverride(stack: SynthesizedStack): object {
   const override: Record<string, unknown> = { terraform: { backend: { local: { path: 'terraform.tfstate' } } } };
-  if (stack.json.provider?.aws) {
+  const awsProviders = stack.json.provider?.aws as Array<{ alias?: string }> | undefined;
+  if (awsProviders) {
+    // One override per configuration, matched by alias (a stack may span regions).
     override.provider = {
-      aws: {
+      aws: awsProviders.map((config) => ({
+        ...(config.alias ? { alias: config.alias } : {}),
         access_key: 'offline-placeholder',
         secret_key: 'offline-placeholder',
         skip_credentials_validation: true,
@@ -49,7 +52,7 @@ function backendAndProviderOverride(stack: SynthesizedStack): object {
         skip_metadata_api_check: true,
         // No account can be asked offline, so the allowed-account check has nothing to compare.
         allowed_account_ids: [],
-      },
+      })),
     };
   }
   return override;

@@ -7,12 +7,14 @@ import type { EnvironmentConfig } from '../config/schema.js';
 /** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
 export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
 
-export interface RunAppOptions {
+export interface RunAppOptions<C = EnvironmentConfig> {
   /** The app's own environment file; CLUSTER_FACTORY_CONFIG overrides it. */
   readonly configPath: string;
+  /** Reads and validates the file. @default loadEnvironmentConfig */
+  readonly load?: (path: string) => C;
   /** Where `cdktf.out` goes, unless CLUSTER_FACTORY_OUTDIR or the cdktf CLI's CDKTF_OUTDIR says otherwise. */
   readonly outdir: string;
-  readonly define: (app: App, config: EnvironmentConfig) => void;
+  readonly define: (app: App, config: C) => void;
 }
 
 /** Warnings and errors attached to constructs, e.g. "Fargate disables Cilium". */
@@ -38,10 +40,11 @@ export function printAnnotations(root: IConstruct): void {
  * into a fresh directory, then swap it in. A bad config or a failed synth leaves the
  * previous cdktf.out as it was.
  */
-export function runApp(options: RunAppOptions): void {
-  let config: EnvironmentConfig;
+export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
+  let config: C;
+  const load = options.load ?? (loadEnvironmentConfig as unknown as (path: string) => C);
   try {
-    config = loadEnvironmentConfig(resolveConfigPath(options.configPath));
+    config = load(resolveConfigPath(options.configPath));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

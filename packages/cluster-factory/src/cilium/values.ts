@@ -41,7 +41,32 @@ export interface CiliumValues {
   };
   operator: { replicas: number; rollOutPods: boolean };
   rollOutCiliumPods: boolean;
+  clustermesh?: {
+    useAPIServer: boolean;
+    apiserver: { service: { type: 'LoadBalancer'; annotations: Record<string, string> } };
+    config: { enabled: boolean; clusters: Array<{ name: string; address: string; port: number }> };
+  };
 }
+
+/** This cluster's place in a Cilium Cluster Mesh. */
+export interface ClusterMeshMembership {
+  /** 1-127 (ENI mode limit), unique in the mesh. */
+  readonly clusterId: number;
+  /** Every other cluster: its Cilium name and the DNS name of its clustermesh API server. */
+  readonly peers: ReadonlyArray<{ readonly name: string; readonly address: string }>;
+  /** One CIDR covering every cluster's pod addresses: not masqueraded, routed natively. */
+  readonly meshCidr: string;
+}
+
+/** The clustermesh-apiserver port (etcd). */
+export const CLUSTERMESH_APISERVER_PORT = 2379;
+
+/** An internal NLB for the clustermesh API server: reachable from peered VPCs only. */
+export const CLUSTERMESH_SERVICE_ANNOTATIONS = {
+  'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+  'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+  'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+} as const;
 
 export interface CiliumValuesInput {
   readonly clusterName: string;
@@ -63,6 +88,8 @@ export interface CiliumValuesInput {
   readonly mutualAuth: boolean;
   /** StorageClass for the SPIRE server's volume. */
   readonly spireStorageClass: string;
+  /** Cluster Mesh membership, declared in values rather than `cilium clustermesh connect`. */
+  readonly clusterMesh?: ClusterMeshMembership;
 }
 
 /** AL2023 names interfaces ens5, ens6, ...; masquerade pod egress leaving through them. */
@@ -116,6 +143,19 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
     };
   } else {
     values.tunnelProtocol = 'geneve';
+  }
+  const mesh = input.clusterMesh;
+  if (mesh) {
+    values.cluster.id = mesh.clusterId;
+    if (eni) values.ipv4NativeRoutingCIDR = mesh.meshCidr;
+    values.clustermesh = {
+      useAPIServer: true,
+      apiserver: { service: { type: 'LoadBalancer', annotations: { ...CLUSTERMESH_SERVICE_ANNOTATIONS } } },
+      config: {
+        enabled: true,
+        clusters: mesh.peers.map((peer) => ({ name: peer.name, address: peer.address, port: CLUSTERMESH_APISERVER_PORT })),
+      },
+    };
   }
   return values;
 }

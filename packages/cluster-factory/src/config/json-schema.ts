@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { environmentSchema } from './schema.js';
+import { multiRegionSchema } from './multi-region-schema.js';
 
 /**
  * The JSON Schema editors use for environments/*.yaml (yaml-language-server), generated
@@ -7,16 +8,24 @@ import { environmentSchema } from './schema.js';
  * optional); cross-field rules (zones in the region, sizes) are enforced only at synth.
  */
 export function environmentJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(environmentSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return {
-    ...schema,
-    $id: 'environment.schema.json',
-    title: 'Cilium EKS platform environment',
-    description: 'Per-environment config of the cluster factory. Unknown keys are errors.',
-  };
+  return jsonSchema(environmentSchema, 'environment.schema.json', 'Cilium EKS platform environment');
 }
 
-/** Stable text for the committed file. */
+/** The JSON Schema of environments/multi-region.yaml. */
+export function multiRegionJsonSchema(): Record<string, unknown> {
+  return jsonSchema(multiRegionSchema, 'multi-region.schema.json', 'Cilium EKS multi-region environment (Cluster Mesh)');
+}
+
+function jsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
+  const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return { ...generated, $id: id, title, description: 'Per-environment config of the cluster factory. Unknown keys are errors.' };
+}
+
+/** Stable text for the committed files. */
 export function renderEnvironmentJsonSchema(): string {
   return `${JSON.stringify(environmentJsonSchema(), null, 2)}\n`;
+}
+
+export function renderMultiRegionJsonSchema(): string {
+  return `${JSON.stringify(multiRegionJsonSchema(), null, 2)}\n`;
 }

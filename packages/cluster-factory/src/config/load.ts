@@ -32,6 +32,16 @@ export function resolveConfigPath(defaultPath: string, env: NodeJS.ProcessEnv = 
 
 /** Reads, parses and validates an environment file. Throws ConfigError naming file, line, field. */
 export function loadEnvironmentConfig(path: string): EnvironmentConfig {
+  return loadConfig(path, environmentSchema);
+}
+
+/** Validates environment config text; `file` is the name used in messages. */
+export function parseEnvironmentConfig(text: string, file: string): EnvironmentConfig {
+  return parseConfig(text, file, environmentSchema);
+}
+
+/** Reads a YAML config file and validates it with a schema. */
+export function loadConfig<S extends z.ZodType>(path: string, schema: S): z.output<S> {
   const display = displayPath(path);
   let text: string;
   try {
@@ -39,11 +49,11 @@ export function loadEnvironmentConfig(path: string): EnvironmentConfig {
   } catch (error) {
     throw new ConfigError(display, [`${display}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
   }
-  return parseEnvironmentConfig(text, display);
+  return parseConfig(text, display, schema);
 }
 
-/** Validates config text; `file` is the name used in messages. */
-export function parseEnvironmentConfig(text: string, file: string): EnvironmentConfig {
+/** Validates YAML config text with a schema; every problem is reported with its line. */
+export function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -59,7 +69,7 @@ export function parseEnvironmentConfig(text: string, file: string): EnvironmentC
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [`${file}: the file must be a YAML mapping of settings`]);
   }
-  const result = environmentSchema.safeParse(data);
+  const result = schema.safeParse(data);
   if (!result.success) {
     const locate = (path: readonly PropertyKey[], at: 'key' | 'value'): string => {
       const node = nodeAt(doc.contents, path, at);
@@ -67,7 +77,7 @@ export function parseEnvironmentConfig(text: string, file: string): EnvironmentC
       const { line, col } = lineCounter.linePos(node.range[0]);
       return `${file}:${line}:${col}: `;
     };
-    const problems = result.error.issues.flatMap((issue: z.core.$ZodIssue) => describeIssue(issue, data));
+    const problems = result.error.issues.flatMap((issue: z.core.$ZodIssue) => describeIssue(issue, data, schema));
     throw new ConfigError(file, problems.map((finding) => `${locate(finding.path, finding.at ?? 'value')}${finding.text}`));
   }
   return result.data;

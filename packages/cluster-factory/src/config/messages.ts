@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { environmentSchema } from './schema.js';
 
 type Path = readonly PropertyKey[];
 
@@ -37,9 +36,9 @@ interface SchemaDef {
   in?: { _zod: { def: SchemaDef } };
 }
 
-/** The keys an object accepts at a path of the environment schema (for "allowed:" hints). */
-export function allowedKeysAt(path: Path): string[] {
-  let def: SchemaDef | undefined = (environmentSchema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+/** The keys an object accepts at a path of a schema (for "allowed:" hints). */
+export function allowedKeysAt(schema: z.ZodType, path: Path): string[] {
+  let def: SchemaDef | undefined = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
   const unwrap = () => {
     while (def && (def.innerType || def.in)) def = (def.innerType ?? def.in)!._zod.def;
   };
@@ -61,12 +60,12 @@ export interface Finding {
 }
 
 /** The findings for one validation issue, each `field: what is wrong (what is allowed)`. */
-export function describeIssue(issue: z.core.$ZodIssue, data: unknown): Finding[] {
+export function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.ZodType): Finding[] {
   const at = (path: Path, text: string): Finding[] => [{ path, text: `${formatPath(path) || '(top level)'}: ${text}` }];
   const value = valueAt(data, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = allowedKeysAt(issue.path);
+      const allowed = allowedKeysAt(schema, issue.path);
       const hint = allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '';
       return issue.keys.flatMap((key) => at([...issue.path, key], `unknown key${hint}`).map((finding) => ({ ...finding, at: 'key' as const })));
     }

@@ -142,8 +142,8 @@ const platform = z
 /** The service CIDR EKS is given (kubernetes_network_config). */
 export const SERVICE_IPV4_CIDR = '172.20.0.0/16';
 
-export const environmentSchema = z
-  .strictObject({
+/** Every key of an environment file, before cross-field rules. */
+export const environmentShape = z.strictObject({
     name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
     aws_account_id: z.string().regex(/^\d{12}$/, 'must be a string of exactly 12 digits (quote it in YAML)'),
     region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
@@ -178,60 +178,65 @@ export const environmentSchema = z
     cilium,
     platform,
     tags,
-  })
-  .superRefine((env, ctx) => {
-    const c = env.cilium;
-    const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (c.gateway_api && !env.enable_kube_proxy_replacement) {
-      refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
-    }
-    if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
-    if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
-    if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
-    const { ciliumEnabled } = decideNetworking({
-      enableCilium: env.enable_cilium,
-      enableFargate: env.enable_fargate,
-      ciliumMode: env.cilium_mode,
-      enableKubeProxyReplacement: env.enable_kube_proxy_replacement,
-      enableHubble: env.enable_hubble,
-    });
-    if (env.platform.network_policy_baseline && !ciliumEnabled) {
-      refuse(['platform', 'network_policy_baseline'], 'needs Cilium (enable_cilium: true, enable_fargate: false): Cilium policies do nothing with the AWS VPC CNI');
-    }
-    if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
-    if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {
-      for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
-        if (parseIpv4Cidr(range) && cidrsOverlap(c.pod_cidr, range)) {
-          refuse(['cilium', 'pod_cidr'], `${c.pod_cidr} overlaps ${name} ${range}`);
-        }
+    protect_stateful_resources: z
+      .boolean()
+      .default(false)
+      .describe('prevent_destroy on the EKS cluster and KMS keys: a destroy plan fails until it is turned off. Use it in production.'),
+  });
+
+/** Cross-field rules of one environment; `at` maps a field path to where it is in the file. */
+export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z.RefinementCtx, at: (path: (string | number)[]) => (string | number)[] = (path) => path): void {
+  const c = env.cilium;
+  const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: at(path), message });
+  if (c.gateway_api && !env.enable_kube_proxy_replacement) {
+    refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
+  }
+  if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
+  if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
+  if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
+  const { ciliumEnabled } = decideNetworking({
+    enableCilium: env.enable_cilium,
+    enableFargate: env.enable_fargate,
+    ciliumMode: env.cilium_mode,
+    enableKubeProxyReplacement: env.enable_kube_proxy_replacement,
+    enableHubble: env.enable_hubble,
+  });
+  if (env.platform.network_policy_baseline && !ciliumEnabled) {
+    refuse(['platform', 'network_policy_baseline'], 'needs Cilium (enable_cilium: true, enable_fargate: false): Cilium policies do nothing with the AWS VPC CNI');
+  }
+  if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
+  if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {
+    for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
+      if (parseIpv4Cidr(range) && cidrsOverlap(c.pod_cidr, range)) {
+        refuse(['cilium', 'pod_cidr'], `${c.pod_cidr} overlaps ${name} ${range}`);
       }
     }
-    env.availability_zones.forEach((zone, index) => {
-      if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['availability_zones', index],
-          message: `"${zone}" is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`,
-        });
-      }
-    });
-    const seen = new Set<string>();
-    env.availability_zones.forEach((zone, index) => {
-      if (seen.has(zone)) ctx.addIssue({ code: 'custom', path: ['availability_zones', index], message: `"${zone}" is listed twice` });
-      seen.add(zone);
-    });
-    const names = new Set<string>();
-    env.node_groups.forEach((group, index) => {
-      if (names.has(group.name)) ctx.addIssue({ code: 'custom', path: ['node_groups', index, 'name'], message: `"${group.name}" is used twice` });
-      names.add(group.name);
-    });
-    if (env.enable_fargate && env.fargate_profiles.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['fargate_profiles'], message: 'must list at least one profile when enable_fargate is true' });
-    }
-    if (!env.enable_fargate && env.fargate_profiles.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['fargate_profiles'], message: 'is set but enable_fargate is false' });
+  }
+  env.availability_zones.forEach((zone, index) => {
+    if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
+      refuse(['availability_zones', index], `"${zone}" is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
     }
   });
+  const seen = new Set<string>();
+  env.availability_zones.forEach((zone, index) => {
+    if (seen.has(zone)) refuse(['availability_zones', index], `"${zone}" is listed twice`);
+    seen.add(zone);
+  });
+  const names = new Set<string>();
+  env.node_groups.forEach((group, index) => {
+    if (names.has(group.name)) refuse(['node_groups', index, 'name'], `"${group.name}" is used twice`);
+    names.add(group.name);
+  });
+  if (env.enable_fargate && env.fargate_profiles.length === 0) {
+    refuse(['fargate_profiles'], 'must list at least one profile when enable_fargate is true');
+  }
+  if (!env.enable_fargate && env.fargate_profiles.length > 0) {
+    refuse(['fargate_profiles'], 'is set but enable_fargate is false');
+  }
+}
+
+/** One environment file: the shape plus its cross-field rules. */
+export const environmentSchema = environmentShape.superRefine((env, ctx) => refineEnvironment(env, ctx));
 
 /** The file as written: defaults not yet applied. */
 export type EnvironmentConfigInput = z.input<typeof environmentSchema>;

@@ -37,6 +37,11 @@ export interface EksControlPlaneProps {
   readonly bootstrapSelfManagedAddons: boolean;
   /** @default '172.20.0.0/16' */
   readonly serviceIpv4Cidr?: string;
+  /**
+   * prevent_destroy on the cluster and its KMS key: a plan that would destroy them fails.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -66,6 +71,7 @@ export class EksControlPlane extends Construct {
       description: `EKS secrets envelope encryption for ${props.clusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     new KmsAlias(this, 'secrets-key-alias', { name: `alias/eks/${props.clusterName}`, targetKeyId: this.kmsKey.keyId });
     new IamRolePolicy(this, 'secrets-key-use', {
@@ -101,6 +107,7 @@ export class EksControlPlane extends Construct {
         publicAccessCidrs: publicAccess ? [...(props.publicAccessCidrs ?? [])] : undefined,
       },
       dependsOn: [logs],
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
     (props.adminPrincipalArns ?? []).forEach((principalArn, index) => {

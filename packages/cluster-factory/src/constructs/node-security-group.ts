@@ -11,6 +11,11 @@ export interface NodeSecurityGroupProps {
   readonly networking: NetworkingDecision;
   /** Cilium WireGuard encryption between nodes. @default false */
   readonly wireguard?: boolean;
+  /**
+   * VPC CIDRs of the other clusters of a Cluster Mesh: their nodes and pods reach ours
+   * natively, and the clustermesh API server (NLB to NodePort). @default []
+   */
+  readonly meshPeerCidrs?: readonly string[];
 }
 
 interface PortRule {
@@ -74,6 +79,14 @@ export class NodeSecurityGroup extends Construct {
         toPort: rule.toPort,
       });
     }
+    (props.meshPeerCidrs ?? []).forEach((cidr, index) => {
+      new VpcSecurityGroupIngressRule(this, `ingress-mesh-peer-${index}`, {
+        securityGroupId: group.id,
+        cidrIpv4: cidr,
+        description: `Cluster Mesh peer ${cidr}: nodes, pods and the clustermesh API server`,
+        ipProtocol: '-1',
+      });
+    });
     // Nodes pull images, reach AWS APIs and the internet through NAT.
     new VpcSecurityGroupEgressRule(this, 'egress-all', {
       securityGroupId: group.id,

@@ -35,6 +35,8 @@ export class Vpc extends Construct {
   readonly cidr: string;
   readonly privateSubnetIds: string[];
   readonly publicSubnetIds: string[];
+  /** One route table per private subnet, in zone order. */
+  readonly privateRouteTableIds: string[];
   /** The synth-time subnet ranges, per zone. */
   readonly subnetPlan: ReturnType<typeof planSubnets>;
 
@@ -82,6 +84,7 @@ export class Vpc extends Construct {
       });
     });
 
+    const privateRouteTableIds: string[] = [];
     const privateSubnets = this.subnetPlan.map((plan, index) => {
       const subnet = new Subnet(this, `private-${index}`, {
         vpcId: vpc.id,
@@ -100,10 +103,12 @@ export class Vpc extends Construct {
         natGatewayId: nats[natMode === 'single' ? 0 : index].id,
       });
       new RouteTableAssociation(this, `private-${index}-rta`, { subnetId: subnet.id, routeTableId: routes.id });
+      privateRouteTableIds.push(routes.id);
       return subnet;
     });
 
     this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
     this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.privateRouteTableIds = privateRouteTableIds;
   }
 }

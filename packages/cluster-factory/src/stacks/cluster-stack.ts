@@ -35,6 +35,10 @@ export interface ClusterStackProps {
   readonly logRetentionDays: number;
   /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
   readonly wireguard?: boolean;
+  /** prevent_destroy on the cluster and KMS key. @default false */
+  readonly protectStatefulResources?: boolean;
+  /** VPC CIDRs of the other clusters of a Cluster Mesh. @default [] */
+  readonly meshPeerCidrs?: readonly string[];
 }
 
 /**
@@ -72,12 +76,14 @@ export class ClusterStack extends AwsEnvironmentStack {
       adminPrincipalArns: props.adminPrincipalArns,
       logRetentionDays: props.logRetentionDays,
       bootstrapSelfManagedAddons: !props.networking.ciliumEnabled,
+      preventDestroy: props.protectStatefulResources,
     });
     this.nodeSecurityGroup = new NodeSecurityGroup(this, 'node-sg', {
       clusterName: props.clusterName,
       vpcId: props.vpcId,
       networking: props.networking,
       wireguard: props.wireguard ?? false,
+      meshPeerCidrs: props.meshPeerCidrs,
     });
     if (props.networking.cni === 'cilium' && props.networking.ciliumMode === 'eni') {
       this.ciliumOperator = new CiliumOperatorIdentity(this, 'cilium-operator', {

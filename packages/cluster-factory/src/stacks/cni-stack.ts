@@ -18,6 +18,12 @@ export interface CniStackProps {
   readonly cluster: ClusterAccess;
   /** Everything but the API server host, which comes from the cluster stack. */
   readonly cilium: Omit<CiliumValuesInput, 'apiServerHost' | 'spireStorageClass'>;
+  /**
+   * The Secrets Manager secret holding the Cluster Mesh CA (JSON `{cert, key}`), shared by
+   * every cluster of the mesh. Imported as the `cilium-ca` secret before Cilium installs,
+   * so the chart signs its certificates with it; the key never enters Terraform state.
+   */
+  readonly meshCa?: { readonly secretId: string; readonly region: string };
 }
 
 /** The Gateway API CRDs release manifest Cilium's Gateway controller needs first. */
@@ -53,6 +59,33 @@ export class CniStack extends EnvironmentStack {
               interpreter: ['/bin/bash', '-c'],
               command: kubectlScript('kubectl --kubeconfig "$kubeconfig" apply --server-side -f "$MANIFEST_URL"'),
               environment: { CLUSTER_NAME: props.cluster.clusterName, AWS_REGION: props.cluster.region, MANIFEST_URL: gatewayApiCrdsUrl() },
+            },
+          ],
+        }),
+      );
+    }
+    if (props.meshCa) {
+      prerequisites.push(
+        new DataResource(this, 'cluster-mesh-ca', {
+          triggersReplace: { secret: props.meshCa.secretId },
+          provisioners: [
+            {
+              type: 'local-exec',
+              interpreter: ['/bin/bash', '-c'],
+              command: kubectlScript(
+                [
+                  'dir="$(mktemp -d)"; trap \'rm -rf "$dir" "$kubeconfig"\' EXIT',
+                  'aws secretsmanager get-secret-value --secret-id "$CA_SECRET_ID" --region "$CA_SECRET_REGION" --query SecretString --output text > "$dir/ca.json"',
+                  'jq -r .cert "$dir/ca.json" > "$dir/ca.crt"; jq -r .key "$dir/ca.json" > "$dir/ca.key"',
+                  'kubectl --kubeconfig "$kubeconfig" -n kube-system create secret generic cilium-ca --from-file=ca.crt="$dir/ca.crt" --from-file=ca.key="$dir/ca.key" --dry-run=client -o yaml | kubectl --kubeconfig "$kubeconfig" apply -f -',
+                ].join('\n'),
+              ),
+              environment: {
+                CLUSTER_NAME: props.cluster.clusterName,
+                AWS_REGION: props.cluster.region,
+                CA_SECRET_ID: props.meshCa.secretId,
+                CA_SECRET_REGION: props.meshCa.region,
+              },
             },
           ],
         }),

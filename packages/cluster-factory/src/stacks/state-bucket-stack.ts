@@ -1,0 +1,98 @@
+import type { Construct } from 'constructs';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { partitionOf } from '../lib/private/aws.js';
+
+export interface StateBucketStackProps {
+  /** Prefix of the stack name (the environment). */
+  readonly environment: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Days a replaced state version is kept. @default 90 */
+  readonly noncurrentVersionDays?: number;
+}
+
+/** The stack that creates the bucket every other stack keeps its state in. */
+export const STATE_BOOTSTRAP_KIND = 'state';
+
+/** A TLS-only policy: any request over plain HTTP is denied, whoever makes it. */
+export function tlsOnlyBucketPolicy(bucket: string, region: string): string {
+  const arn = `arn:${partitionOf(region)}:s3:::${bucket}`;
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ],
+  });
+}
+
+/**
+ * The remote-state bucket of one account: versioned, SSE-KMS with a rotating key, all four
+ * public-access blocks, TLS only, old versions expired, and prevent_destroy on bucket and
+ * key. It starts with local state (the bucket does not exist yet); docs/STATE_BOOTSTRAP.md
+ * shows how to move its state into the bucket it created, under `migratedStateKey`.
+ */
+export class StateBucketStack extends TerraformStack {
+  readonly bucket: S3Bucket;
+  readonly kmsKey: KmsKey;
+  /** Where this stack's own state lives after the migration. */
+  readonly migratedStateKey: string;
+
+  constructor(scope: Construct, props: StateBucketStackProps) {
+    super(scope, `${props.environment}-${STATE_BOOTSTRAP_KIND}`);
+    this.migratedStateKey = `${props.environment}/${props.region}/${STATE_BOOTSTRAP_KIND}.tfstate`;
+    new LocalBackend(this, { path: 'terraform.tfstate' });
+    new AwsProvider(this, 'aws', { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: { ...props.tags } }] });
+
+    this.kmsKey = new KmsKey(this, 'key', {
+      description: `Terraform state in s3://${props.bucket}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, 'key-alias', { name: `alias/${props.bucket}`, targetKeyId: this.kmsKey.keyId });
+
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucket, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.kmsKey.arn }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPolicy(this, 'tls-only', { bucket: this.bucket.id, policy: tlsOnlyBucketPolicy(props.bucket, props.region) });
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          id: 'expire-old-state-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+
+    new TerraformOutput(this, 'bucket_name', { value: this.bucket.bucket });
+    new TerraformOutput(this, 'kms_key_arn', { value: this.kmsKey.arn });
+    new TerraformOutput(this, 'migrated_state_key', { value: this.migratedStateKey });
+  }
+}
