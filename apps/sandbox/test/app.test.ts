@@ -39,6 +39,8 @@ describe('sandbox app', () => {
     const manifest = JSON.parse(a['manifest.json']!) as { stacks: Record<string, { dependencies: string[] }> };
     const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, [...stack.dependencies].sort()]));
     expect(dependencies).toEqual({
+      // The state bucket: local state first, deployed once per account.
+      'sandbox-state': [],
       'sandbox-network': [],
       'sandbox-cluster': ['sandbox-network'],
       // Nodes join only after Cilium exists.
@@ -68,8 +70,8 @@ describe('sandbox app', () => {
     const result = synth(outdir, bad);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `${bad}:7:11: vpc_cidr: "10.10.0.0/8" has prefix /8 (allowed: /16 to /20)`,
-      `${bad}:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
+      `${bad}:8:11: vpc_cidr: "10.10.0.0/8" has prefix /8 (allowed: /16 to /20)`,
+      `${bad}:15:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
     ]);
     expect(snapshot(outdir)).toEqual(before);
     expect(readdirSync(root).sort()).toEqual(['bad.yaml', 'cdktf.out']);
@@ -89,6 +91,6 @@ describe('sandbox app', () => {
     expect(result.stderr).toContain('[warn] sandbox-cluster: enable_cilium is true but enable_fargate is also true: Cilium is disabled');
     const cluster = JSON.parse(readFileSync(join(root, 'out/stacks/sandbox-cluster/cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { addon_name?: string }>> };
     expect(Object.values(cluster.resource.aws_eks_addon!).map((addon) => addon.addon_name).sort()).toEqual(['eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
-    expect(readdirSync(join(root, 'out/stacks')).sort()).toEqual(['sandbox-cluster', 'sandbox-compute', 'sandbox-network', 'sandbox-platform']);
+    expect(readdirSync(join(root, 'out/stacks')).sort()).toEqual(['sandbox-cluster', 'sandbox-compute', 'sandbox-network', 'sandbox-platform', 'sandbox-state']);
   });
 });

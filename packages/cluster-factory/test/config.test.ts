@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseEnvironmentConfig, resolveConfigPath } from '../src/config/load.js';
 
-const SANDBOX = readFileSync(fileURLToPath(new URL('../../../environments/sandbox.yaml', import.meta.url)), 'utf8');
+const SANDBOX = readFileSync(fileURLToPath(new URL('./fixtures/environment.yaml', import.meta.url)), 'utf8');
 
 /** The sandbox file with one exact piece of text replaced; fails loudly if it is not there. */
 function variant(from: string | RegExp, to: string): string {
@@ -31,15 +31,15 @@ describe('environment config', () => {
   });
 
   test.each([
-    ['unknown key', `${SANDBOX}colour: blue\n`, 'environments/bad.yaml:55:1: colour: unknown key (allowed here: name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, cilium, platform, tags, protect_stateful_resources)'],
-    ['wrong type', variant('enable_cilium: true', 'enable_cilium: "yes"'), 'environments/bad.yaml:10:16: enable_cilium: expected true or false, got string "yes"'],
-    ['invalid CIDR', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/33'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.0/33" is not an IPv4 CIDR block (expected a.b.c.d/n)'],
-    ['CIDR too small', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/24'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.0/24" has prefix /24 (allowed: /16 to /20)'],
-    ['host bits', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.1/16'), 'environments/bad.yaml:7:11: vpc_cidr: "10.0.0.1/16" has host bits set (did you mean "10.0.0.0/16"?)'],
-    ['zone outside region', variant('us-west-2b]', 'us-east-1b]'), 'environments/bad.yaml:6:34: availability_zones[1]: "us-east-1b" is not a zone of region us-west-2 (expected us-west-2a, us-west-2b, ...)'],
-    ['unknown mode', variant('cilium_mode: eni', 'cilium_mode: vxlan'), 'environments/bad.yaml:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)'],
-    ['empty node groups', variant(/node_groups:\n[\s\S]*?role: system\n/, 'node_groups: []\n'), 'environments/bad.yaml:39:14: node_groups: must contain at least one node group (system add-ons need EC2 nodes)'],
-    ['account id as a number', variant('aws_account_id: "111111111111"', 'aws_account_id: 111111111111'), 'environments/bad.yaml:4:17: aws_account_id: expected a string, got number 111111111111'],
+    ['unknown key', `${SANDBOX}colour: blue\n`, 'environments/bad.yaml:63:1: colour: unknown key (allowed here: name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, cilium, platform, tags, protect_stateful_resources)'],
+    ['wrong type', variant('enable_cilium: true', 'enable_cilium: "yes"'), 'environments/bad.yaml:11:16: enable_cilium: expected true or false, got string "yes"'],
+    ['invalid CIDR', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/33'), 'environments/bad.yaml:8:11: vpc_cidr: "10.0.0.0/33" is not an IPv4 CIDR block (expected a.b.c.d/n)'],
+    ['CIDR too small', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.0/24'), 'environments/bad.yaml:8:11: vpc_cidr: "10.0.0.0/24" has prefix /24 (allowed: /16 to /20)'],
+    ['host bits', variant('vpc_cidr: 10.10.0.0/16', 'vpc_cidr: 10.0.0.1/16'), 'environments/bad.yaml:8:11: vpc_cidr: "10.0.0.1/16" has host bits set (did you mean "10.0.0.0/16"?)'],
+    ['zone outside region', variant('us-west-2b]', 'us-east-1b]'), 'environments/bad.yaml:7:34: availability_zones[1]: "us-east-1b" is not a zone of region us-west-2 (expected us-west-2a, us-west-2b, ...)'],
+    ['unknown mode', variant('cilium_mode: eni', 'cilium_mode: vxlan'), 'environments/bad.yaml:15:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)'],
+    ['empty node groups', variant(/node_groups:\n[\s\S]*?\n\n/, 'node_groups: []\n\n'), 'environments/bad.yaml:40:14: node_groups: must contain at least one node group (system add-ons need EC2 nodes)'],
+    ['account id as a number', variant('aws_account_id: "111111111111"', 'aws_account_id: 111111111111'), 'environments/bad.yaml:5:17: aws_account_id: expected a string, got number 111111111111'],
     ['missing key', variant('region: us-west-2\n', ''), 'environments/bad.yaml: region: is required'],
   ])('%s', (_name, text, expected) => {
     expect(problems(text)).toContain(expected);
@@ -54,8 +54,8 @@ describe('environment config', () => {
   test('every problem is reported, not just the first', () => {
     const found = problems(variant('cilium_mode: eni', 'cilium_mode: vxlan').replace('nat_gateways: single', 'nat_gateways: some'));
     expect(found).toEqual([
-      'environments/bad.yaml:14:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)',
-      'environments/bad.yaml:32:15: nat_gateways: "some" is not allowed (allowed: single, one_per_zone)',
+      'environments/bad.yaml:15:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)',
+      'environments/bad.yaml:33:15: nat_gateways: "some" is not allowed (allowed: single, one_per_zone)',
     ]);
   });
 
