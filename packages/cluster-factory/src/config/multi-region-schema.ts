@@ -81,6 +81,8 @@ export const multiRegionSchema = multiRegionShape.superRefine((config, ctx) => {
 
   const seenRegions = new Map<string, number>();
   const seenIds = new Map<number, number>();
+  const tooLong = config.regions.map((entry) => regionalClusterName(config, entry.region)).find((name) => name.length > MAX_CILIUM_CLUSTER_NAME);
+  if (tooLong) refuse(['name'], `the cluster name "${tooLong}" is longer than ${MAX_CILIUM_CLUSTER_NAME} characters (Cilium's limit); use a shorter name`);
   config.regions.forEach((entry, index) => {
     const region = seenRegions.get(entry.region);
     if (region !== undefined) refuse(['regions', index, 'region'], `${entry.region} is already regions[${region}]: one cluster per region`);
@@ -88,9 +90,8 @@ export const multiRegionSchema = multiRegionShape.superRefine((config, ctx) => {
     const id = seenIds.get(entry.cluster_id);
     if (id !== undefined) refuse(['regions', index, 'cluster_id'], `${entry.cluster_id} is already used by regions[${id}] (${config.regions[id]!.region}): cluster ids must be unique in the mesh`);
     seenIds.set(entry.cluster_id, index);
-    const name = regionalClusterName(config, entry.region);
-    if (name.length > MAX_CILIUM_CLUSTER_NAME) {
-      refuse(['name'], `the cluster name "${name}" is longer than ${MAX_CILIUM_CLUSTER_NAME} characters (Cilium's limit); use a shorter name`);
+    if (config.cilium_mode === 'overlay' && config.cluster_mesh.enabled && !entry.pod_cidr) {
+      refuse(['regions', index], 'needs pod_cidr in overlay mode: each cluster of a Cluster Mesh needs its own pod range');
     }
   });
 
@@ -109,13 +110,8 @@ export const multiRegionSchema = multiRegionShape.superRefine((config, ctx) => {
   const ranges: Array<{ path: (string | number)[]; label: string; cidr: string }> = [];
   config.regions.forEach((entry, index) => {
     ranges.push({ path: ['regions', index, 'vpc_cidr'], label: `regions[${index}].vpc_cidr`, cidr: entry.vpc_cidr });
-    if (config.cilium_mode === 'overlay') {
-      const podCidr = entry.pod_cidr ?? config.cilium.pod_cidr;
-      ranges.push({
-        path: entry.pod_cidr ? ['regions', index, 'pod_cidr'] : ['cilium', 'pod_cidr'],
-        label: entry.pod_cidr ? `regions[${index}].pod_cidr` : `cilium.pod_cidr (the pod range of regions[${index}])`,
-        cidr: podCidr,
-      });
+    if (config.cilium_mode === 'overlay' && entry.pod_cidr) {
+      ranges.push({ path: ['regions', index, 'pod_cidr'], label: `regions[${index}].pod_cidr`, cidr: entry.pod_cidr });
     }
   });
   ranges.forEach((a, i) => {

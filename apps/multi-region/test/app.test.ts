@@ -1,0 +1,43 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function synth(outdir: string, configPath?: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+  delete env.CDKTF_OUTDIR;
+  if (configPath) env.CLUSTER_FACTORY_CONFIG = configPath;
+  else delete env.CLUSTER_FACTORY_CONFIG;
+  return spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP_DIR, env, encoding: 'utf8' });
+}
+
+describe('multi-region app', () => {
+  test('one set of stacks per region, the global mesh stack between network and cni', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'mr-')), 'cdktf.out');
+    const result = synth(outdir);
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
+    const regions = ['us-west-2', 'us-east-1', 'eu-west-1'];
+    expect(Object.keys(manifest.stacks).sort()).toEqual(
+      ['multi-region-global', 'multi-region-state', ...regions.flatMap((r) => ['network', 'cluster', 'cni', 'compute', 'platform'].map((k) => `multi-region-${r}-${k}`))].sort(),
+    );
+    expect(manifest.stacks['multi-region-global']!.dependencies.sort()).toEqual(regions.map((r) => `multi-region-${r}-network`).sort());
+    for (const r of regions) expect(manifest.stacks[`multi-region-${r}-cni`]!.dependencies).toContain('multi-region-global');
+  });
+
+  test('a clashing CIDR fails before anything is written, naming both ranges', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mr-bad-'));
+    const bad = join(root, 'bad.yaml');
+    writeFileSync(bad, readFileSync(join(APP_DIR, '../../environments/multi-region.yaml'), 'utf8').replace('vpc_cidr: 10.42.0.0/16', 'vpc_cidr: 10.41.0.0/16'));
+    const result = synth(join(root, 'cdktf.out'), bad);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^.*bad\.yaml:\d+:15: regions\[2\]\.vpc_cidr: 10\.41\.0\.0\/16 overlaps regions\[1\]\.vpc_cidr 10\.41\.0\.0\/16: address ranges in a Cluster Mesh must not overlap$/,
+    );
+    expect(spawnSync('ls', [root], { encoding: 'utf8' }).stdout.trim()).toBe('bad.yaml');
+  });
+});

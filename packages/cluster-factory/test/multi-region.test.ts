@@ -1,0 +1,168 @@
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { Testing } from 'cdktf';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Ec2TransitGateway } from '@cdktf/provider-aws/lib/ec2-transit-gateway';
+import { Ec2TransitGatewayPeeringAttachment } from '@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment';
+import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { ConfigError, parseConfig } from '../src/config/load.js';
+import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-region-schema.js';
+import { defineMultiRegion } from '../src/multi-region.js';
+import { coveringCidr } from '../src/lib/cidr.js';
+import { resourcesOf } from '../testing/index.js';
+
+const YAML = readFileSync(fileURLToPath(new URL('../../../environments/multi-region.yaml', import.meta.url)), 'utf8');
+const base = parseConfig(YAML, 'environments/multi-region.yaml', multiRegionSchema);
+
+function config(overrides: Partial<Record<keyof MultiRegionConfig, unknown>> = {}): MultiRegionConfig {
+  return parseConfig(JSON.stringify({ ...base, ...overrides }), 'mr.yaml', multiRegionSchema);
+}
+
+/** The problems of a variant, without the file:line:column prefix. */
+function problems(overrides: Partial<Record<keyof MultiRegionConfig, unknown>>): string[] {
+  try {
+    config(overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => problem.replace(/^mr\.yaml(:\d+:\d+)?: /, ''));
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+const region = (index: number, changes: Record<string, unknown>) => base.regions.map((entry, i) => (i === index ? { ...entry, ...changes } : entry));
+
+describe('multi-region config', () => {
+  test('the committed file is valid: three regions, ids 1-3', () => {
+    expect(base.regions.map((entry) => [entry.region, entry.cluster_id])).toEqual([
+      ['us-west-2', 1],
+      ['us-east-1', 2],
+      ['eu-west-1', 3],
+    ]);
+  });
+
+  test.each([
+    ['cluster id above the ENI-mode limit', { regions: region(1, { cluster_id: 200 }) }, ['regions[1].cluster_id: 200 is too large (maximum: 127)']],
+    ['cluster id 0', { regions: region(0, { cluster_id: 0 }) }, ['regions[0].cluster_id: 0 is too small (minimum: 1)']],
+    ['duplicate cluster id', { regions: region(2, { cluster_id: 1 }) }, ['regions[2].cluster_id: 1 is already used by regions[0] (us-west-2): cluster ids must be unique in the mesh']],
+    [
+      'clashing VPC CIDRs',
+      { regions: region(2, { vpc_cidr: '10.40.0.0/16' }) },
+      ['regions[2].vpc_cidr: 10.40.0.0/16 overlaps regions[0].vpc_cidr 10.40.0.0/16: address ranges in a Cluster Mesh must not overlap'],
+    ],
+    [
+      'a VPC inside another',
+      { regions: region(1, { vpc_cidr: '10.40.128.0/17' }) },
+      ['regions[1].vpc_cidr: 10.40.128.0/17 overlaps regions[0].vpc_cidr 10.40.0.0/16: address ranges in a Cluster Mesh must not overlap'],
+    ],
+    ['fewer than two regions', { regions: base.regions.slice(0, 1) }, ['regions: a Cluster Mesh needs at least 2 regions']],
+    ['the same region twice', { regions: region(1, { region: 'us-west-2', availability_zones: ['us-west-2a', 'us-west-2b'] }) }, ['regions[1].region: us-west-2 is already regions[0]: one cluster per region']],
+    ['a zone outside its region', { regions: region(2, { availability_zones: ['eu-west-1a', 'us-east-1b'] }) }, ['regions[2].availability_zones[1]: "us-east-1b" is not a zone of region eu-west-1 (expected eu-west-1a, eu-west-1b, ...)']],
+    [
+      'overlay mode: every cluster on the same pod range',
+      { cilium_mode: 'overlay' },
+      [0, 1, 2].map((i) => `regions[${i}]: needs pod_cidr in overlay mode: each cluster of a Cluster Mesh needs its own pod range`),
+    ],
+    [
+      'overlay mode: a pod range that clashes with another region\'s VPC',
+      { cilium_mode: 'overlay', regions: base.regions.map((entry, i) => ({ ...entry, pod_cidr: ['10.100.0.0/16', '10.40.0.0/20', '10.102.0.0/16'][i] })) },
+      ['regions[1].pod_cidr: 10.40.0.0/20 overlaps regions[0].vpc_cidr 10.40.0.0/16: address ranges in a Cluster Mesh must not overlap'],
+    ],
+    ['a name too long for Cilium', { name: 'platform-multi-region-prod' }, ['name: the cluster name "platform-multi-region-prod-us-west-2" is longer than 32 characters (Cilium\'s limit); use a shorter name']],
+    ['mesh without Cilium', { enable_cilium: false, platform: {} }, ['cluster_mesh.enabled: needs Cilium (enable_cilium: true, enable_fargate: false)']],
+  ])('%s', (_name, overrides, expected) => {
+    expect(problems(overrides)).toEqual(expected);
+  });
+
+  test('overlay mode with a pod range per region is accepted', () => {
+    const pods = ['10.100.0.0/16', '10.101.0.0/16', '10.102.0.0/16'];
+    expect(() => config({ cilium_mode: 'overlay', regions: base.regions.map((entry, i) => ({ ...entry, pod_cidr: pods[i] })) })).not.toThrow();
+  });
+
+  test('a file error names its line', () => {
+    expect(() => parseConfig(YAML.replace('cluster_id: 2', 'cluster_id: 200'), 'environments/multi-region.yaml', multiRegionSchema)).toThrow(
+      /^environments\/multi-region\.yaml:\d+:17: regions\[1\]\.cluster_id: 200 is too large \(maximum: 127\)$/,
+    );
+  });
+});
+
+describe('Cluster Mesh stacks', () => {
+  const app = Testing.app();
+  const mesh = defineMultiRegion(app, base);
+  const global = Testing.synth(mesh.global!);
+
+  test('native routing covers every VPC of the mesh', () => {
+    expect(coveringCidr(['10.40.0.0/16', '10.41.0.0/16', '10.42.0.0/16'])).toBe('10.40.0.0/14');
+    expect(coveringCidr(['10.0.0.0/16'])).toBe('10.0.0.0/16');
+  });
+
+  test.each([0, 1, 2])('region %i: cluster id, peers and native routing in the Cilium values', (index) => {
+    const { platform, clusterId } = mesh.regions[index]!;
+    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as Record<string, any>;
+    const names = ['multi-region-us-west-2', 'multi-region-us-east-1', 'multi-region-eu-west-1'];
+    expect(values.cluster).toEqual({ name: names[index], id: clusterId });
+    expect(values.ipv4NativeRoutingCIDR).toBe('10.40.0.0/14');
+    expect(values.clustermesh).toEqual({
+      useAPIServer: true,
+      apiserver: {
+        service: {
+          type: 'LoadBalancer',
+          annotations: {
+            'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+            'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
+            'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+          },
+        },
+      },
+      config: {
+        enabled: true,
+        clusters: names.filter((_, i) => i !== index).map((name) => ({ name, address: `${name}.mesh.multi-region.internal`, port: 2379 })),
+      },
+    });
+  });
+
+  test('the mesh CA is imported before Cilium; the record for this API server is published', () => {
+    const cni = Testing.synth(mesh.regions[0]!.platform.cni!);
+    expect(resourcesOf(cni, Release).cilium!.depends_on).toEqual(['terraform_data.cluster-mesh-ca']);
+    expect(cni).toContain('multi-region/cilium-cluster-mesh-ca');
+    expect(Testing.synth(mesh.regions[0]!.platform.platform!)).toHaveResourceWithProperties(Route53Record, {
+      name: 'multi-region-us-west-2.mesh.multi-region.internal',
+      type: 'CNAME',
+    });
+  });
+
+  test('node security groups admit the other regions', () => {
+    const cluster = Testing.synth(mesh.regions[1]!.platform.cluster);
+    const cidrs = Object.values(resourcesOf(cluster, VpcSecurityGroupIngressRule)).map((rule) => rule.cidr_ipv4).filter(Boolean);
+    expect(cidrs).toEqual(['10.40.0.0/16', '10.42.0.0/16']);
+  });
+
+  test('global: a Transit Gateway per region, a peering per pair, routes both ways', () => {
+    const asns = Object.fromEntries(Object.entries(resourcesOf(global, Ec2TransitGateway)).map(([id, tgw]) => [id.replace(/^tgw-|_.*$/g, ''), tgw.amazon_side_asn]));
+    expect(asns).toEqual({ 'us-west-2': 64512, 'us-east-1': 64513, 'eu-west-1': 64514 });
+    expect(Object.values(resourcesOf(global, Ec2TransitGatewayPeeringAttachment)).map((peering) => peering.peer_region).sort()).toEqual(['eu-west-1', 'eu-west-1', 'us-east-1']);
+    // Each VPC CIDR is routed to from both other regions.
+    expect(Object.values(resourcesOf(global, Ec2TransitGatewayRoute)).map((route) => route.destination_cidr_block).sort()).toEqual([
+      '10.40.0.0/16',
+      '10.40.0.0/16',
+      '10.41.0.0/16',
+      '10.41.0.0/16',
+      '10.42.0.0/16',
+      '10.42.0.0/16',
+    ]);
+    // Three zones per region, two peers each.
+    expect(Object.keys(resourcesOf(global, Route))).toHaveLength(18);
+    expect(Object.values(resourcesOf(global, Route53Zone))[0]).toMatchObject({ name: 'mesh.multi-region.internal' });
+    expect(Object.values(resourcesOf(global, SecretsmanagerSecret))[0]).toMatchObject({ name: 'multi-region/cilium-cluster-mesh-ca', recovery_window_in_days: 30 });
+  });
+
+  test('the CA key never appears in the synthesized output', () => {
+    expect(global).not.toMatch(/PRIVATE KEY|tls_private_key/);
+  });
+});

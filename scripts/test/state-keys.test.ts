@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '../..');
+const APPS = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(ROOT, 'apps', name, 'main.ts')));
+
+/** Every app, synthesized through its real entry point; each stack's state location. */
+function stateKeys(): Array<{ app: string; stack: string; key: string }> {
+  const out = mkdtempSync(join(tmpdir(), 'state-keys-'));
+  return APPS.flatMap((app) => {
+    const outdir = join(out, app);
+    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+    delete env.CLUSTER_FACTORY_CONFIG;
+    delete env.CDKTF_OUTDIR;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps', app), env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    return Object.entries(manifest.stacks).map(([stack, entry]) => {
+      const json = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8')) as {
+        terraform: { backend: { s3?: { bucket: string; key: string }; local?: object } };
+        output?: { migrated_state_key?: { value: string } };
+      };
+      const s3 = json.terraform.backend.s3;
+      // The state bootstrap starts local; its key is where its state is migrated to.
+      const key = s3 ? `${s3.bucket}/${s3.key}` : `migrated:${json.output?.migrated_state_key?.value}`;
+      return { app, stack, key };
+    });
+  });
+}
+
+describe('remote state', () => {
+  test('no two stacks in the repository share a state key', () => {
+    const keys = stateKeys();
+    expect(new Set(keys.map((entry) => entry.app))).toEqual(new Set(['sandbox', 'prod', 'multi-region']));
+    expect(keys.length).toBeGreaterThan(25);
+    const byKey = new Map<string, string[]>();
+    for (const entry of keys) byKey.set(entry.key, [...(byKey.get(entry.key) ?? []), `${entry.app}:${entry.stack}`]);
+    expect([...byKey.entries()].filter(([, stacks]) => stacks.length > 1)).toEqual([]);
+    expect(keys.filter((entry) => entry.key.includes('undefined'))).toEqual([]);
+  });
+});
