@@ -104,7 +104,7 @@ describe('Cluster Mesh stacks', () => {
 
   test.each([0, 1, 2])('region %i: cluster id, peers and native routing in the Cilium values', (index) => {
     const { platform, clusterId } = mesh.regions[index]!;
-    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as Record<string, any>;
+    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { cluster: object; ipv4NativeRoutingCIDR: string; clustermesh: object };
     const names = ['multi-region-us-west-2', 'multi-region-us-east-1', 'multi-region-eu-west-1'];
     expect(values.cluster).toEqual({ name: names[index], id: clusterId });
     expect(values.ipv4NativeRoutingCIDR).toBe('10.40.0.0/14');
