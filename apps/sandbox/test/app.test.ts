@@ -50,13 +50,9 @@ describe('sandbox app', () => {
       'sandbox-platform': ['sandbox-cluster', 'sandbox-compute'],
     });
     // The policy chart travels with the synthesized stack (an asset), so the output is self-contained.
-    expect(Object.keys(a).filter((path) => path.startsWith('stacks/sandbox-platform/assets/')).map((path) => path.split('/').pop()).sort()).toEqual([
-      'Chart.yaml',
-      'fqdn-egress.yaml',
-      'l7-http.yaml',
-      'namespace.yaml',
-      'values.yaml',
-    ]);
+    const assets = (chart: string) => Object.keys(a).filter((path) => path.startsWith(`stacks/sandbox-platform/assets/${chart}/`)).map((path) => path.split('/').pop()).sort();
+    expect(assets('network-policy-baseline-chart')).toEqual(['Chart.yaml', 'fqdn-egress.yaml', 'l7-http.yaml', 'namespace.yaml', 'values.yaml']);
+    expect(assets('karpenter-node-pools-chart')).toEqual(['Chart.yaml', 'ec2nodeclass.yaml', 'nodepools.yaml', 'values.yaml']);
   });
 
   test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {

@@ -31,3 +31,7 @@ export * from './config/multi-region-schema.js';
 export * from './stacks/mesh-global-stack.js';
 export * from './addons/cluster-mesh-dns.js';
 export * from './multi-region.js';
+export * from './capacity/max-pods.js';
+export * from './capacity/instance-eni-limits.js';
+export * from './constructs/karpenter-infrastructure.js';
+export * from './addons/karpenter.js';

@@ -13,6 +13,9 @@ import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js'
 import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
 import type { ClusterMeshMembership } from './cilium/values.js';
+import { karpenterAddon } from './addons/karpenter.js';
+import { OVERLAY_MAX_PODS, ciliumHostNetworkPods, ciliumMaxPods } from './capacity/max-pods.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './cilium/eni.js';
 
 /** This environment's cluster as a member of a Cilium Cluster Mesh. */
 export interface ClusterMeshOptions {
@@ -64,6 +67,8 @@ export class EnvironmentPlatform {
   readonly compute: ComputeStack;
   readonly cni?: CniStack;
   readonly platform?: PlatformAddonsStack;
+  /** kubelet maxPods per instance type with this environment's Cilium values (undefined: VPC CNI). */
+  readonly podCapacity?: (instanceType: string) => number;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentPlatformOptions = {}) {
     this.clusterName = options.clusterName ?? config.name;
@@ -108,6 +113,14 @@ export class EnvironmentPlatform {
     });
     const cilium = config.cilium;
     if (this.networking.cni === 'cilium') {
+      const options = {
+        mode: this.networking.ciliumMode,
+        prefixDelegation: cilium.prefix_delegation,
+        hostNetworkPods: ciliumHostNetworkPods({ l7Proxy: cilium.l7_proxy, kubeProxyReplacement: this.networking.kubeProxyReplacement }),
+      };
+      this.podCapacity = (instanceType: string) => ciliumMaxPods(instanceType, options);
+    }
+    if (this.networking.cni === 'cilium') {
       this.cni = new CniStack(scope, {
         settings: this.settings,
         cluster: this.cluster.access,
@@ -142,16 +155,34 @@ export class EnvironmentPlatform {
       fargateProfiles: config.fargate_profiles,
       cniStack: this.cni,
       ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
+      maxPodsFor: this.podCapacity,
+      minPodsPerNode: config.min_pods_per_node,
+      karpenter: config.karpenter.enabled,
     });
 
+    const karpenter = this.compute.karpenter;
     const addons = [
       ...configuredAddons(config),
+      ...(karpenter
+        ? [
+            karpenterAddon({
+              clusterName: this.clusterName,
+              nodeRoleName: karpenter.nodeRole.name,
+              interruptionQueueName: karpenter.queue.name,
+              clusterSecurityGroupId: this.cluster.controlPlane.cluster.vpcConfig.clusterSecurityGroupId,
+              maxPods: this.networking.cni === 'cilium' && (this.networking.ciliumMode === 'overlay' || cilium.prefix_delegation) ? OVERLAY_MAX_PODS : undefined,
+              reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
+              config: config.karpenter,
+            }),
+          ]
+        : []),
       ...(options.clusterMesh ? [clusterMeshDnsAddon(options.clusterMesh.dns)] : []),
       ...(options.additionalAddons?.(this) ?? []),
     ];
     if (addons.length > 0) {
       const roleArns: Record<string, string> = {};
       if (this.cluster.ciliumOperator) roleArns.cilium_operator = this.cluster.ciliumOperator.role.arn;
+      if (karpenter) roleArns.karpenter = karpenter.controllerRole.arn;
       this.platform = new PlatformAddonsStack(scope, {
         settings: this.settings,
         cluster: this.cluster.access,

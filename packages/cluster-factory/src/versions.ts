@@ -34,3 +34,6 @@ export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.
 
 /** ApplicationSets and Applications, installed after the Argo CD CRDs exist. */
 export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.2' };
+
+/** Karpenter 1.11 supports Kubernetes 1.29-1.35. */
+export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1' };

@@ -184,7 +184,7 @@ describe('cni stack', () => {
 
   test('without Cilium (Fargate) there is no cni stack and compute depends on nothing Kubernetes-side', () => {
     const { platform } = synthPlatform(
-      sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {} }),
+      sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {}, karpenter: { enabled: false } }),
     );
     expect(platform.cni).toBeUndefined();
     expect(platform.platform).toBeUndefined();

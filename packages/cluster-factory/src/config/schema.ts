@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { decideNetworking } from '../networking/decision.js';
+import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -139,6 +140,53 @@ const platform = z
   .default({ network_policy_baseline: false })
   .describe('Kubernetes add-ons installed after the nodes exist.');
 
+const karpenterNodePool = z.strictObject({
+  capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
+  instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
+  instance_families: z.array(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an instance family such as g5')).default([]),
+  cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
+  memory_limit_gib: z.number().int().min(1).default(400),
+  consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
+  consolidate_after: z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as 30s, 1m or 1h').default('1m'),
+});
+
+const karpenter = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    ami_alias: z
+      .string()
+      .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
+      .default('al2023@latest')
+      .describe('EC2NodeClass AMI alias. Pin al2023@vYYYYMMDD in production for reproducible nodes.'),
+    general: karpenterNodePool.default({
+      capacity_types: ['spot', 'on-demand'],
+      instance_categories: ['c', 'm', 'r'],
+      instance_families: [],
+      cpu_limit: 100,
+      memory_limit_gib: 400,
+      consolidation_policy: 'WhenEmptyOrUnderutilized',
+      consolidate_after: '1m',
+    }),
+    gpu: karpenterNodePool
+      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
+      .optional()
+      .describe('A GPU pool (p/g families) with an nvidia.com/gpu taint.'),
+  })
+  .default({
+    enabled: false,
+    ami_alias: 'al2023@latest',
+    general: {
+      capacity_types: ['spot', 'on-demand'],
+      instance_categories: ['c', 'm', 'r'],
+      instance_families: [],
+      cpu_limit: 100,
+      memory_limit_gib: 400,
+      consolidation_policy: 'WhenEmptyOrUnderutilized',
+      consolidate_after: '1m',
+    },
+  })
+  .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
+
 /** The service CIDR EKS is given (kubernetes_network_config). */
 export const SERVICE_IPV4_CIDR = '172.20.0.0/16';
 
@@ -178,6 +226,14 @@ export const environmentShape = z.strictObject({
     cilium,
     platform,
     tags,
+    min_pods_per_node: z
+      .number()
+      .int()
+      .min(1)
+      .max(250)
+      .default(20)
+      .describe('Synth warns when an instance type holds fewer pods than this (Cilium ENI mode: bounded by ENIs and IPs).'),
+    karpenter,
     protect_stateful_resources: z
       .boolean()
       .default(false)
@@ -221,6 +277,16 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   env.availability_zones.forEach((zone, index) => {
     if (seen.has(zone)) refuse(['availability_zones', index], `"${zone}" is listed twice`);
     seen.add(zone);
+  });
+  env.node_groups.forEach((group, groupIndex) => {
+    group.instance_types.forEach((type, typeIndex) => {
+      if (!isKnownInstanceType(type)) {
+        refuse(
+          ['node_groups', groupIndex, 'instance_types', typeIndex],
+          `"${type}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
+        );
+      }
+    });
   });
   const names = new Set<string>();
   env.node_groups.forEach((group, index) => {

@@ -24,6 +24,38 @@ export interface ManagedNodeGroupProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Taints applied at registration, e.g. the Cilium startup taint. @default [] */
   readonly taints?: readonly EksNodeGroupTaint[];
+  /**
+   * kubelet maxPods, set through nodeadm. Needed with Cilium ENI mode, whose pod capacity
+   * differs from the VPC CNI figure AL2023 would compute. @default nodeadm's own
+   */
+  readonly maxPods?: number;
+}
+
+/**
+ * AL2023 user data: a nodeadm NodeConfig in a MIME part, merged by nodeadm with the
+ * configuration EKS generates for a managed node group.
+ */
+export function nodeadmUserData(maxPods: number): string {
+  const boundary = 'NODEADM';
+  const text = [
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: application/node.eks.aws',
+    '',
+    '---',
+    'apiVersion: node.eks.aws/v1alpha1',
+    'kind: NodeConfig',
+    'spec:',
+    '  kubelet:',
+    '    config:',
+    `      maxPods: ${maxPods}`,
+    '',
+    `--${boundary}--`,
+    '',
+  ].join('\n');
+  return Buffer.from(text).toString('base64');
 }
 
 /**
@@ -44,6 +76,7 @@ export class ManagedNodeGroup extends Construct {
         { deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGib ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
       ],
       tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${props.clusterName}-${props.name}` } }],
+      userData: props.maxPods === undefined ? undefined : nodeadmUserData(props.maxPods),
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {

@@ -1,5 +1,6 @@
 import { type Construct } from 'constructs';
-import type { TerraformStack } from 'cdktf';
+import { Annotations, type TerraformStack } from 'cdktf';
+import { KarpenterInfrastructure } from '../constructs/karpenter-infrastructure.js';
 import { EksAddon, type EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -30,6 +31,12 @@ export interface ComputeStackProps {
    * server's need it. @default false
    */
   readonly ebsCsiDriver?: boolean;
+  /** kubelet maxPods per instance type (Cilium): each node group gets its smallest type's. */
+  readonly maxPodsFor?: (instanceType: string) => number;
+  /** Warn when a node group's instance type holds fewer pods than this. */
+  readonly minPodsPerNode?: number;
+  /** Create Karpenter's IAM roles, interruption queue and event rules. @default false */
+  readonly karpenter?: boolean;
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
@@ -37,6 +44,7 @@ export class ComputeStack extends AwsEnvironmentStack {
   readonly nodeRole: NodeRole;
   readonly nodeGroups: ManagedNodeGroup[];
   readonly fargateProfiles: FargateProfile[];
+  readonly karpenter?: KarpenterInfrastructure;
 
   constructor(scope: Construct, props: ComputeStackProps) {
     super(scope, 'compute', props.settings);
@@ -48,9 +56,17 @@ export class ComputeStack extends AwsEnvironmentStack {
       region,
     });
     const taints = props.networking.ciliumEnabled ? [{ ...CILIUM_STARTUP_TAINT }] : undefined;
-    this.nodeGroups = props.nodeGroups.map(
-      (group) =>
-        new ManagedNodeGroup(this, `node-group-${group.name}`, {
+    const maxPodsFor = props.maxPodsFor;
+    this.nodeGroups = props.nodeGroups.map((group, index) => {
+      const capacities = maxPodsFor ? group.instance_types.map((type) => ({ type, pods: maxPodsFor(type) })) : [];
+      for (const { type, pods } of capacities) {
+        if (props.minPodsPerNode !== undefined && pods < props.minPodsPerNode) {
+          Annotations.of(this).addWarning(
+            `node_groups[${index}] (${group.name}): ${type} holds at most ${pods} pods with the ${props.networking.cni === 'cilium' ? `Cilium ${props.networking.ciliumMode}` : 'AWS VPC CNI'} datapath, fewer than min_pods_per_node ${props.minPodsPerNode}; use a larger instance type or cilium.prefix_delegation`,
+          );
+        }
+      }
+      return new ManagedNodeGroup(this, `node-group-${group.name}`, {
           clusterName: props.clusterName,
           name: group.name,
           nodeRoleArn: this.nodeRole.role.arn,
@@ -64,8 +80,12 @@ export class ComputeStack extends AwsEnvironmentStack {
           diskSizeGib: group.disk_size_gib,
           labels: group.labels,
           taints,
-        }),
-    );
+          maxPods: capacities.length > 0 ? Math.min(...capacities.map((capacity) => capacity.pods)) : undefined,
+        });
+    });
+    if (props.karpenter) {
+      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', { clusterName: props.clusterName, region, accountId: props.settings.accountId });
+    }
 
     this.fargateProfiles = [];
     if (props.fargateProfiles.length > 0) {

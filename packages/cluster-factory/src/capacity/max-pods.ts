@@ -1,0 +1,76 @@
+import { INSTANCE_ENI_LIMITS } from './instance-eni-limits.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
+
+/** Pods per node in overlay mode: pods do not use VPC addresses (the kubelet default). */
+export const OVERLAY_MAX_PODS = 110;
+/** Addresses a /28 prefix gives one ENI slot with prefix delegation. */
+export const ADDRESSES_PER_PREFIX = 16;
+
+export interface CiliumPodCapacityOptions {
+  readonly mode: 'eni' | 'overlay';
+  readonly prefixDelegation: boolean;
+  /** The first ENI Cilium allocates from. @default CILIUM_ENI_FIRST_INTERFACE_INDEX */
+  readonly firstInterfaceIndex?: number;
+  /** Pods on the host network: they count against max pods but take no address. */
+  readonly hostNetworkPods: number;
+}
+
+/** True when the project knows the instance type's ENI limits. */
+export function isKnownInstanceType(instanceType: string): boolean {
+  return instanceType in INSTANCE_ENI_LIMITS;
+}
+
+export const SUPPORTED_INSTANCE_FAMILIES = [...new Set(Object.keys(INSTANCE_ENI_LIMITS).map((type) => type.split('.')[0]!))];
+
+function limits(instanceType: string): readonly [number, number] {
+  const found = INSTANCE_ENI_LIMITS[instanceType];
+  if (!found) throw new Error(`unknown instance type ${instanceType}`);
+  return found;
+}
+
+/** vCPUs from the size name (large = 2, Nxlarge = 4N), enough to pick the EKS max-pods cap. */
+export function estimatedVcpus(instanceType: string): number {
+  const size = instanceType.split('.')[1] ?? '';
+  if (size === 'xlarge') return 4;
+  const multiple = /^(\d+)xlarge$/.exec(size);
+  return multiple ? 4 * Number(multiple[1]) : 2;
+}
+
+/** EKS guidance: at most 110 pods below 30 vCPUs, 250 above. */
+export function maxPodsCap(instanceType: string): number {
+  return estimatedVcpus(instanceType) < 30 ? 110 : 250;
+}
+
+/**
+ * The AWS VPC CNI formula, as in amazon-eks-ami's eni-max-pods.txt:
+ * ENIs x (IPv4 per ENI - 1) + 2 (aws-node and kube-proxy on the host network).
+ */
+export function vpcCniMaxPods(instanceType: string): number {
+  const [enis, ips] = limits(instanceType);
+  return enis * (ips - 1) + 2;
+}
+
+/**
+ * Pods per node with the Cilium values this project emits.
+ *
+ * ENI mode: Cilium assigns pod addresses from ENIs `firstInterfaceIndex`..max, every
+ * address but each ENI's primary one: (ENIs - firstInterfaceIndex) x (IPv4 per ENI - 1)
+ * slots; with prefix delegation each slot is a /28 (x16). Host-network pods come on top.
+ * The result is capped by the EKS guidance (110 / 250). Overlay mode: 110.
+ */
+export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOptions, capped = true): number {
+  if (options.mode === 'overlay') return OVERLAY_MAX_PODS;
+  const [enis, ips] = limits(instanceType);
+  const first = options.firstInterfaceIndex ?? CILIUM_ENI_FIRST_INTERFACE_INDEX;
+  const slots = Math.max(enis - first, 0) * (ips - 1);
+  const pods = (options.prefixDelegation ? slots * ADDRESSES_PER_PREFIX : slots) + options.hostNetworkPods;
+  return capped ? Math.min(pods, maxPodsCap(instanceType)) : pods;
+}
+
+/**
+ * Host-network pods of a Cilium node: the agent and the Pod Identity agent, the Envoy
+ * DaemonSet with the L7 proxy, and kube-proxy when Cilium does not replace it.
+ */
+export function ciliumHostNetworkPods(options: { l7Proxy: boolean; kubeProxyReplacement: boolean }): number {
+  return 2 + (options.l7Proxy ? 1 : 0) + (options.kubeProxyReplacement ? 0 : 1);
+}

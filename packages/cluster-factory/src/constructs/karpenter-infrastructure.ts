@@ -1,0 +1,185 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { managedPolicyArn, partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
+
+export interface KarpenterInfrastructureProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Where the Karpenter chart's controller runs and which service account it uses. */
+export const KARPENTER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'karpenter' } as const;
+
+/**
+ * The events Karpenter handles ahead of time, spelled exactly as AWS emits them: a typo in a
+ * detail-type silently disables the rule.
+ */
+export const KARPENTER_INTERRUPTION_EVENTS = {
+  'spot-interruption': { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+  rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
+  'instance-state-change': { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
+  'scheduled-change': { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+} as const;
+
+/**
+ * The Karpenter controller policy (after the upstream v1 CloudFormation reference), scoped to
+ * this cluster: it may only launch, tag and terminate instances and launch templates that
+ * carry the cluster's ownership tag and a Karpenter node pool tag, read in its own region,
+ * pass only the Karpenter node role, and manage only instance profiles tagged for this cluster.
+ */
+export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & { nodeRoleArn: string; queueArn: string }): object {
+  const partition = partitionOf(props.region);
+  const ec2 = (resource: string) => `arn:${partition}:ec2:${props.region}:*:${resource}`;
+  const clusterTag = `kubernetes.io/cluster/${props.clusterName}`;
+  const launched = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map((type) => ec2(`${type}/*`));
+  const ownedRequest = {
+    StringEquals: { [`aws:RequestTag/${clusterTag}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': props.clusterName },
+    StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
+  };
+  const ownedResource = {
+    StringEquals: { [`aws:ResourceTag/${clusterTag}`]: 'owned' },
+    StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+  };
+  const profileArn = `arn:${partition}:iam::${props.accountId}:instance-profile/*`;
+  const profileTags = {
+    [`aws:RequestTag/${clusterTag}`]: 'owned',
+    'aws:RequestTag/eks:eks-cluster-name': props.clusterName,
+    'aws:RequestTag/topology.kubernetes.io/region': props.region,
+  };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowScopedEC2InstanceAccessActions',
+        Effect: 'Allow',
+        Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+        Resource: [`arn:${partition}:ec2:${props.region}::image/*`, `arn:${partition}:ec2:${props.region}::snapshot/*`, ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*')],
+      },
+      { Sid: 'AllowScopedEC2LaunchTemplateAccessActions', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet'], Resource: ec2('launch-template/*'), Condition: ownedResource },
+      { Sid: 'AllowScopedEC2InstanceActionsWithTags', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'], Resource: launched, Condition: ownedRequest },
+      {
+        Sid: 'AllowScopedResourceCreationTagging',
+        Effect: 'Allow',
+        Action: 'ec2:CreateTags',
+        Resource: launched,
+        Condition: { ...ownedRequest, StringEquals: { ...ownedRequest.StringEquals, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] } },
+      },
+      {
+        Sid: 'AllowScopedResourceTagging',
+        Effect: 'Allow',
+        Action: 'ec2:CreateTags',
+        Resource: ec2('instance/*'),
+        Condition: { ...ownedResource, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] } },
+      },
+      { Sid: 'AllowScopedDeletion', Effect: 'Allow', Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'], Resource: [ec2('instance/*'), ec2('launch-template/*')], Condition: ownedResource },
+      {
+        Sid: 'AllowRegionalReadActions',
+        Effect: 'Allow',
+        Action: [
+          'ec2:DescribeAvailabilityZones',
+          'ec2:DescribeCapacityReservations',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstances',
+          'ec2:DescribeInstanceTypeOfferings',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeLaunchTemplates',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSpotPriceHistory',
+          'ec2:DescribeSubnets',
+        ],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': props.region } },
+      },
+      { Sid: 'AllowSSMReadActions', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:${partition}:ssm:${props.region}::parameter/aws/service/*` },
+      { Sid: 'AllowPricingReadActions', Effect: 'Allow', Action: 'pricing:GetProducts', Resource: '*' },
+      { Sid: 'AllowInterruptionQueueActions', Effect: 'Allow', Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: props.queueArn },
+      {
+        Sid: 'AllowPassingInstanceRole',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: props.nodeRoleArn,
+        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', `ec2.amazonaws.com.cn`] } },
+      },
+      {
+        Sid: 'AllowScopedInstanceProfileCreationActions',
+        Effect: 'Allow',
+        Action: ['iam:CreateInstanceProfile', 'iam:TagInstanceProfile'],
+        Resource: profileArn,
+        Condition: { StringEquals: profileTags, StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' } },
+      },
+      {
+        Sid: 'AllowScopedInstanceProfileActions',
+        Effect: 'Allow',
+        Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+        Resource: profileArn,
+        Condition: {
+          StringEquals: { [`aws:ResourceTag/${clusterTag}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': props.region },
+          StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        },
+      },
+      { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: profileArn },
+      { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: `arn:${partition}:eks:${props.region}:${props.accountId}:cluster/${props.clusterName}` },
+    ],
+  };
+}
+
+/** Only EventBridge and SQS itself may send; nothing may use the queue without TLS. */
+export function interruptionQueuePolicy(queueArn: string): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'EventBridgeAndSqsOnly', Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] }, Action: 'sqs:SendMessage', Resource: queueArn },
+      { Sid: 'DenyHTTP', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queueArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    ],
+  };
+}
+
+/**
+ * Karpenter's AWS side: the controller's Pod Identity role, the role of the nodes it launches
+ * (with an EC2_LINUX access entry so they can join), and the interruption queue fed by
+ * EventBridge. Subnets and the node security group already carry `karpenter.sh/discovery`.
+ */
+export class KarpenterInfrastructure extends Construct {
+  readonly controllerRole: IamRole;
+  readonly nodeRole: IamRole;
+  readonly queue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {
+    super(scope, id);
+    this.nodeRole = new IamRole(this, 'node-role', { name: `${props.clusterName}-karpenter-node`, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
+    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']) {
+      new IamRolePolicyAttachment(this, `node-${policy}`, { role: this.nodeRole.name, policyArn: managedPolicyArn(props.region, policy) });
+    }
+    new EksAccessEntry(this, 'node-access', { clusterName: props.clusterName, principalArn: this.nodeRole.arn, type: 'EC2_LINUX' });
+
+    this.queue = new SqsQueue(this, 'interruption-queue', { name: `${props.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
+    new SqsQueuePolicy(this, 'interruption-queue-policy', { queueUrl: this.queue.url, policy: Fn.jsonencode(interruptionQueuePolicy(this.queue.arn)) });
+    for (const [name, pattern] of Object.entries(KARPENTER_INTERRUPTION_EVENTS)) {
+      const rule = new CloudwatchEventRule(this, `event-${name}`, { name: `${props.clusterName}-karpenter-${name}`, eventPattern: JSON.stringify(pattern) });
+      new CloudwatchEventTarget(this, `event-${name}-target`, { rule: rule.name, targetId: 'karpenter-interruption-queue', arn: this.queue.arn });
+    }
+
+    this.controllerRole = new IamRole(this, 'controller-role', { name: `${props.clusterName}-karpenter`, assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com') });
+    new IamRolePolicy(this, 'controller-policy', {
+      role: this.controllerRole.name,
+      name: 'karpenter-controller',
+      policy: Fn.jsonencode(karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn })),
+    });
+    new EksPodIdentityAssociation(this, 'controller-identity', {
+      clusterName: props.clusterName,
+      namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT.name,
+      roleArn: this.controllerRole.arn,
+    });
+  }
+}
