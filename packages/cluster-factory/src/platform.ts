@@ -157,7 +157,7 @@ export class EnvironmentPlatform {
       ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
       maxPodsFor: this.podCapacity,
       minPodsPerNode: config.min_pods_per_node,
-      karpenter: config.karpenter.enabled,
+      karpenter: config.karpenter.enabled ? { clusterName: this.clusterName } : undefined,
     });
 
     const karpenter = this.compute.karpenter;

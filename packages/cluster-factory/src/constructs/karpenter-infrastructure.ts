@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -12,6 +12,7 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { managedPolicyArn, partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface KarpenterInfrastructureProps {
+  /** The literal cluster name: it is part of tag keys in IAM conditions. */
   readonly clusterName: string;
   readonly region: string;
   readonly accountId: string;
@@ -108,7 +109,7 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: props.nodeRoleArn,
-        Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', `ec2.amazonaws.com.cn`] } },
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
       },
       {
         Sid: 'AllowScopedInstanceProfileCreationActions',
@@ -156,6 +157,7 @@ export class KarpenterInfrastructure extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {
     super(scope, id);
+    if (Token.isUnresolved(props.clusterName)) throw new Error('KarpenterInfrastructure needs the literal cluster name, not a token');
     this.nodeRole = new IamRole(this, 'node-role', { name: `${props.clusterName}-karpenter-node`, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
     for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']) {
       new IamRolePolicyAttachment(this, `node-${policy}`, { role: this.nodeRole.name, policyArn: managedPolicyArn(props.region, policy) });

@@ -35,8 +35,12 @@ export interface ComputeStackProps {
   readonly maxPodsFor?: (instanceType: string) => number;
   /** Warn when a node group's instance type holds fewer pods than this. */
   readonly minPodsPerNode?: number;
-  /** Create Karpenter's IAM roles, interruption queue and event rules. @default false */
-  readonly karpenter?: boolean;
+  /**
+   * Create Karpenter's IAM roles, interruption queue and event rules for the cluster of this
+   * literal name (tag keys in its IAM conditions need the name at synth time, not a token).
+   * @default none
+   */
+  readonly karpenter?: { readonly clusterName: string };
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
@@ -84,7 +88,7 @@ export class ComputeStack extends AwsEnvironmentStack {
         });
     });
     if (props.karpenter) {
-      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', { clusterName: props.clusterName, region, accountId: props.settings.accountId });
+      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', { clusterName: props.karpenter.clusterName, region, accountId: props.settings.accountId });
     }
 
     this.fargateProfiles = [];
