@@ -163,7 +163,7 @@ describe('Karpenter in the cluster', () => {
     const { platform } = synthPlatform(sandboxConfig());
     const controller = resourcesOf(Testing.synth(platform.platform!), Release).karpenter!;
     expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1', namespace: 'kube-system' });
-    const values = parse((controller.values as string[])[0]!) as Record<string, any>;
+    const values = parse((controller.values as string[])[0]!) as { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unknown } } }; settings: object };
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       { matchExpressions: [{ key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' }] },
     ]);
