@@ -1,3 +1,3 @@
 import { projectTestConfig } from '../vitest.shared.js';
 
-export default projectTestConfig('scripts', { setupFiles: [] });
+export default projectTestConfig('scripts', { setupFiles: ['@cilium-eks/cluster-factory/testing'] });

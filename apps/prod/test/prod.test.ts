@@ -1,48 +1,29 @@
 import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
-import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
-import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { loadEnvironmentConfig } from '@cilium-eks/cluster-factory';
-import { resourcesOf } from '@cilium-eks/cluster-factory/testing';
-import { defineProd } from '../src/prod.js';
-import { defineSandbox } from '../../sandbox/src/sandbox.js';
+import { fileURLToPath } from 'node:url';
 
-const ENVIRONMENTS = join(import.meta.dirname, '../../../environments');
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-function synth(env: 'prod' | 'sandbox') {
-  const define = env === 'prod' ? defineProd : defineSandbox;
-  const platform = define(Testing.app(), loadEnvironmentConfig(join(ENVIRONMENTS, `${env}.yaml`)));
-  return { network: Testing.synth(platform.network), cluster: Testing.synth(platform.cluster), compute: Testing.synth(platform.compute) };
-}
-
-const first = <T>(stack: string, type: { tfResourceType: string }) => Object.values(resourcesOf(stack, type))[0] as T;
-
-describe('prod differs from sandbox where production needs it', () => {
-  const prod = synth('prod');
-  const sandbox = synth('sandbox');
-
-  test.each([
-    ['NAT gateways (one per zone vs one)', (s: typeof prod) => Object.keys(resourcesOf(s.network, NatGateway)).length, 3, 1],
-    ['public API endpoint', (s: typeof prod) => first<{ vpc_config: { endpoint_public_access: boolean } }>(s.cluster, EksCluster).vpc_config.endpoint_public_access, false, true],
-    ['control-plane log retention (days)', (s: typeof prod) => first<{ retention_in_days: number }>(s.cluster, CloudwatchLogGroup).retention_in_days, 365, 7],
-    ['prevent_destroy on the cluster', (s: typeof prod) => first<{ lifecycle?: { prevent_destroy?: boolean } }>(s.cluster, EksCluster).lifecycle?.prevent_destroy ?? false, true, false],
-    ['prevent_destroy on the secrets KMS key', (s: typeof prod) => first<{ lifecycle?: { prevent_destroy?: boolean } }>(s.cluster, KmsKey).lifecycle?.prevent_destroy ?? false, true, false],
-    ['pinned account', (s: typeof prod) => (JSON.parse(s.cluster) as { provider: Record<string, Array<{ allowed_account_ids: string[] }>> }).provider[AwsProvider.tfResourceType]![0]!.allowed_account_ids, ['222222222222'], ['111111111111']],
-    ['system node group minimum (one per zone)', (s: typeof prod) => (resourcesOf(s.compute, EksNodeGroup)['node-group-system_node-group_7C1EA68C'] as { scaling_config: { min_size: number } }).scaling_config.min_size, 3, 2],
-    ['private subnets (zones)', (s: typeof prod) => (s.network.match(/"kubernetes.io\/role\/internal-elb"/g) ?? []).length, 3, 2],
-  ])('%s', (_name, measure, prodValue, sandboxValue) => {
-    expect(measure(prod)).toEqual(prodValue);
-    expect(measure(sandbox)).toEqual(sandboxValue);
-  });
-
-  test('sandbox keeps spot capacity for cheap experiments; prod runs on-demand only', () => {
-    const capacity = (s: typeof prod) => Object.values(resourcesOf(s.compute, EksNodeGroup)).map((group) => group.capacity_type).sort();
-    expect(capacity(sandbox)).toEqual(['ON_DEMAND', 'SPOT']);
-    expect(capacity(prod)).toEqual(['ON_DEMAND']);
+describe('prod app', () => {
+  test('synthesizes its stacks through the real entry point, with the hardened settings', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'prod-')), 'cdktf.out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+    delete env.CLUSTER_FACTORY_CONFIG;
+    delete env.CDKTF_OUTDIR;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP_DIR, env, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['prod-cluster', 'prod-cni', 'prod-compute', 'prod-network', 'prod-platform', 'prod-state']);
+    const cluster = JSON.parse(readFileSync(join(outdir, 'stacks/prod-cluster/cdk.tf.json'), 'utf8')) as {
+      resource: { aws_eks_cluster: Record<string, { vpc_config: { endpoint_public_access: boolean }; lifecycle: { prevent_destroy: boolean } }> };
+      provider: { aws: Array<{ allowed_account_ids: string[] }> };
+    };
+    const eks = Object.values(cluster.resource.aws_eks_cluster)[0]!;
+    expect(eks.vpc_config.endpoint_public_access).toBe(false);
+    expect(eks.lifecycle.prevent_destroy).toBe(true);
+    expect(cluster.provider.aws[0]!.allowed_account_ids).toEqual(['222222222222']);
   });
 });
