@@ -1,0 +1,83 @@
+import { describe, expect, test } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WORKFLOWS = join(ROOT, '.github/workflows');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  steps: Step[];
+  strategy?: { matrix?: { app?: unknown } };
+  environment?: string;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const load = (file: string) => parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as Workflow;
+const projects = () =>
+  Object.fromEntries(
+    ['apps', 'packages'].flatMap((parent) =>
+      readdirSync(join(ROOT, parent)).map((dir) => {
+        const project = JSON.parse(readFileSync(join(ROOT, parent, dir, 'project.json'), 'utf8')) as { name: string; targets: Record<string, unknown> };
+        return [project.name, Object.keys(project.targets)];
+      }),
+    ),
+  );
+
+describe('GitHub workflows', () => {
+  const files = readdirSync(WORKFLOWS).sort();
+
+  test('a pull-request and a deploy workflow', () => {
+    expect(files).toEqual(['deploy.yml', 'pull-request.yml']);
+  });
+
+  test.each(files)('%s: every action is pinned to an exact version or commit', (file) => {
+    const uses = Object.values(load(file).jobs).flatMap((job) => job.steps.map((step) => step.uses).filter(Boolean)) as string[];
+    expect(uses.length).toBeGreaterThan(3);
+    for (const action of uses) expect(action, action).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+  });
+
+  test.each(files)('%s: read-only by default; OIDC tokens only where a job assumes an AWS role', (file) => {
+    const workflow = load(file);
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const assumesRole = job.steps.some((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      expect(job.permissions?.['id-token'] === 'write', `${file}:${name}`).toBe(assumesRole);
+    }
+  });
+
+  test('pull requests run the affected targets, plan each affected app and keep one comment per app', () => {
+    const workflow = load('pull-request.yml');
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? '')).join('\n');
+    const affected = /nx affected -t ([\w ]+?) --base/.exec(runs)?.[1]?.split(' ');
+    expect(affected).toEqual(['lint', 'typecheck', 'test', 'synth', 'validate']);
+    const targets = projects();
+    for (const target of affected!) expect(Object.values(targets).some((list) => list.includes(target)), target).toBe(true);
+    for (const app of ['sandbox', 'prod', 'multi-region']) expect(targets[app]).toEqual(expect.arrayContaining(['synth', 'validate', 'plan-review']));
+    const comment = workflow.jobs.plan!.steps.find((step) => step.uses?.startsWith('marocchino/sticky-pull-request-comment@'));
+    expect(comment).toMatchObject({ with: { header: 'plan-review-${{ matrix.app }}' } });
+    expect(workflow.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+  });
+
+  test('main deploys every environment one at a time, each behind its GitHub environment (prod: manual approval)', () => {
+    const workflow = load('deploy.yml');
+    expect(workflow.on).toHaveProperty('push', { branches: ['main'] });
+    const deploy = workflow.jobs.deploy!;
+    expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, matrix: { app: ['sandbox', 'prod', 'multi-region'] } });
+    expect(deploy.environment).toBe('${{ matrix.app }}');
+    const runs = deploy.steps.map((step) => step.run ?? '').join('\n');
+    expect(runs).toContain('packages/plan-review/src/cli.ts render');
+    expect(runs).toContain('npx cdktf deploy --auto-approve $(npx tsx ../../scripts/deploy-order.ts cdktf.out)');
+  });
+});
