@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { loadEnvironmentConfig, printAnnotations } from '@cilium-eks/cluster-factory';
+import { applyPolicies, loadEnvironmentConfig, printAnnotations } from '@cilium-eks/cluster-factory';
 import { defineSandbox } from './apps/sandbox/src/sandbox.js';
 import { defineProd } from './apps/prod/src/prod.js';
 import { defineMultiRegionApp, loadMultiRegionConfig } from './apps/multi-region/src/multi-region.js';
@@ -14,5 +14,6 @@ const app = new App();
 defineSandbox(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
 defineProd(app, loadEnvironmentConfig(resolve(environments, 'prod.yaml')));
 defineMultiRegionApp(app, loadMultiRegionConfig(resolve(environments, 'multi-region.yaml')));
+applyPolicies(app);
 app.synth();
 printAnnotations(app);

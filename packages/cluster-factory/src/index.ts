@@ -35,3 +35,7 @@ export * from './capacity/max-pods.js';
 export * from './capacity/instance-eni-limits.js';
 export * from './constructs/karpenter-infrastructure.js';
 export * from './addons/karpenter.js';
+export * from './policy/rule.js';
+export * from './policy/rules.js';
+export * from './policy/suppress.js';
+export * from './policy/aspect.js';

@@ -1,5 +1,7 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { App, type AnnotationMetadataEntryType } from 'cdktf';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
+import { PolicyAspect } from '../policy/aspect.js';
 import type { IConstruct } from 'constructs';
 import { ConfigError, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -26,6 +28,21 @@ export function collectAnnotations(root: IConstruct): Array<{ level: string; pat
         .filter((entry) => ['@cdktf/info', '@cdktf/warn', '@cdktf/error'].includes(entry.type as AnnotationMetadataEntryType))
         .map((entry) => ({ level: entry.type.replace('@cdktf/', ''), path: construct.node.path, message: String(entry.data) })),
     );
+}
+
+/**
+ * Adds the policy rule pack to every stack of an app (cdktf runs aspects per stack; they are
+ * not inherited from the App). Call it once the stacks exist.
+ */
+export function applyPolicies(app: App): PolicyAspect {
+  const aspect = new PolicyAspect();
+  for (const stack of app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack)) Aspects.of(stack).add(aspect);
+  return aspect;
+}
+
+/** policy-report.json beside manifest.json: every finding, suppressed ones with their reason. */
+export function writePolicyReport(outdir: string, aspect: PolicyAspect): void {
+  writeFileSync(join(outdir, 'policy-report.json'), `${JSON.stringify(aspect.report(), null, 2)}\n`);
 }
 
 /** Prints warnings and errors of the construct tree to stderr, as `cdktf synth` would. */
@@ -58,14 +75,19 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   const outdir = process.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
   const staging = cliOutdir ?? `${outdir}.staging-${process.pid}`;
   const app = new App({ outdir: staging });
+  let policies: PolicyAspect;
   try {
     options.define(app, config);
+    policies = applyPolicies(app);
     app.synth();
   } catch (error) {
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
-    throw error;
+    // Policy violations and construct errors: the message says what to fix; no stack trace.
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
   }
   printAnnotations(app);
+  writePolicyReport(staging, policies!);
   if (!cliOutdir) {
     if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);

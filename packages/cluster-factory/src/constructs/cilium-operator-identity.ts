@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import { Fn } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
+import { partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface CiliumOperatorIdentityProps {
   readonly clusterName: string;
@@ -86,7 +85,7 @@ export class CiliumOperatorIdentity extends Construct {
       name: `${props.clusterName}-cilium-operator`,
       assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
     });
-    new IamRolePolicy(this, 'eni-ipam', { role: this.role.name, name: 'cilium-eni-ipam', policy: Fn.jsonencode(ciliumOperatorPolicy(props)) });
+    new IamRolePolicy(this, 'eni-ipam', { role: this.role.name, name: 'cilium-eni-ipam', policy: iamPolicyJson(ciliumOperatorPolicy(props)) });
     new EksPodIdentityAssociation(this, 'association', {
       clusterName: props.clusterName,
       namespace: CILIUM_OPERATOR_SERVICE_ACCOUNT.namespace,

@@ -9,7 +9,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Fn } from 'cdktf';
-import { managedPolicyArn, partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
+import { managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
@@ -77,7 +77,7 @@ export class EksControlPlane extends Construct {
     new IamRolePolicy(this, 'secrets-key-use', {
       role: role.name,
       name: 'secrets-encryption',
-      policy: Fn.jsonencode({
+      policy: iamPolicyJson({
         Version: '2012-10-17',
         Statement: [
           { Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], Resource: this.kmsKey.arn },

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -9,7 +9,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { managedPolicyArn, partitionOf, serviceTrustPolicy } from '../lib/private/aws.js';
+import { managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface KarpenterInfrastructureProps {
   /** The literal cluster name: it is part of tag keys in IAM conditions. */
@@ -165,7 +165,7 @@ export class KarpenterInfrastructure extends Construct {
     new EksAccessEntry(this, 'node-access', { clusterName: props.clusterName, principalArn: this.nodeRole.arn, type: 'EC2_LINUX' });
 
     this.queue = new SqsQueue(this, 'interruption-queue', { name: `${props.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
-    new SqsQueuePolicy(this, 'interruption-queue-policy', { queueUrl: this.queue.url, policy: Fn.jsonencode(interruptionQueuePolicy(this.queue.arn)) });
+    new SqsQueuePolicy(this, 'interruption-queue-policy', { queueUrl: this.queue.url, policy: iamPolicyJson(interruptionQueuePolicy(this.queue.arn)) });
     for (const [name, pattern] of Object.entries(KARPENTER_INTERRUPTION_EVENTS)) {
       const rule = new CloudwatchEventRule(this, `event-${name}`, { name: `${props.clusterName}-karpenter-${name}`, eventPattern: JSON.stringify(pattern) });
       new CloudwatchEventTarget(this, `event-${name}-target`, { rule: rule.name, targetId: 'karpenter-interruption-queue', arn: this.queue.arn });
@@ -175,7 +175,7 @@ export class KarpenterInfrastructure extends Construct {
     new IamRolePolicy(this, 'controller-policy', {
       role: this.controllerRole.name,
       name: 'karpenter-controller',
-      policy: Fn.jsonencode(karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn })),
+      policy: iamPolicyJson(karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn })),
     });
     new EksPodIdentityAssociation(this, 'controller-identity', {
       clusterName: props.clusterName,

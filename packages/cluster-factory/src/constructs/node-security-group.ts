@@ -3,6 +3,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import type { NetworkingDecision } from '../networking/decision.js';
+import { suppressPolicy } from '../policy/suppress.js';
 
 export interface NodeSecurityGroupProps {
   readonly clusterName: string;
@@ -87,12 +88,15 @@ export class NodeSecurityGroup extends Construct {
         ipProtocol: '-1',
       });
     });
-    // Nodes pull images, reach AWS APIs and the internet through NAT.
-    new VpcSecurityGroupEgressRule(this, 'egress-all', {
+    const egress = new VpcSecurityGroupEgressRule(this, 'egress-all', {
       securityGroupId: group.id,
       description: 'All egress (through NAT)',
       ipProtocol: '-1',
       cidrIpv4: '0.0.0.0/0',
+    });
+    suppressPolicy(egress, {
+      ruleId: 'NET-001',
+      reason: 'Nodes pull images, reach AWS APIs and run workloads that call the internet, all through NAT; the platform configures no VPC endpoints or egress proxy',
     });
   }
 }

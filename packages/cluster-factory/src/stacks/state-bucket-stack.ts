@@ -48,9 +48,11 @@ export class StateBucketStack extends TerraformStack {
   readonly kmsKey: KmsKey;
   /** Where this stack's own state lives after the migration. */
   readonly migratedStateKey: string;
+  readonly environment: string;
 
   constructor(scope: Construct, props: StateBucketStackProps) {
     super(scope, `${props.environment}-${STATE_BOOTSTRAP_KIND}`);
+    this.environment = props.environment;
     this.migratedStateKey = `${props.environment}/${props.region}/${STATE_BOOTSTRAP_KIND}.tfstate`;
     new LocalBackend(this, { path: 'terraform.tfstate' });
     new AwsProvider(this, 'aws', { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: { ...props.tags } }] });
