@@ -48,8 +48,8 @@ describe('multi-region config', () => {
   });
 
   test.each([
-    ['cluster id above the ENI-mode limit', { regions: region(1, { cluster_id: 200 }) }, ['regions[1].cluster_id: 200 is too large (maximum: 127)']],
-    ['cluster id 0', { regions: region(0, { cluster_id: 0 }) }, ['regions[0].cluster_id: 0 is too small (minimum: 1)']],
+    ['cluster id above the ENI-mode limit', { regions: region(1, { cluster_id: 200 }) }, ['regions[1].cluster_id: 200 must be 1-127: the Cilium chart fails for cluster ids 128-255 in ENI mode (cilium#21330)']],
+    ['cluster id 0', { regions: region(0, { cluster_id: 0 }) }, ['regions[0].cluster_id: 0 must be 1-127 (0 is reserved)']],
     ['duplicate cluster id', { regions: region(2, { cluster_id: 1 }) }, ['regions[2].cluster_id: 1 is already used by regions[0] (us-west-2): cluster ids must be unique in the mesh']],
     [
       'clashing VPC CIDRs',
@@ -87,7 +87,7 @@ describe('multi-region config', () => {
 
   test('a file error names its line', () => {
     expect(() => parseConfig(YAML.replace('cluster_id: 2', 'cluster_id: 200'), 'environments/multi-region.yaml', multiRegionSchema)).toThrow(
-      /^environments\/multi-region\.yaml:\d+:17: regions\[1\]\.cluster_id: 200 is too large \(maximum: 127\)$/,
+      /^environments\/multi-region\.yaml:\d+:17: regions\[1\]\.cluster_id: 200 must be 1-127: the Cilium chart fails for cluster ids 128-255 in ENI mode \(cilium#21330\)$/,
     );
   });
 });

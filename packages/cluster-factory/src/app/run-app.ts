@@ -1,5 +1,5 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { PolicyAspect } from '../policy/aspect.js';
 import type { IConstruct } from 'constructs';
@@ -74,6 +74,7 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   const cliOutdir = process.env.CDKTF_OUTDIR;
   const outdir = process.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
   const staging = cliOutdir ?? `${outdir}.staging-${process.pid}`;
+  mkdirSync(dirname(staging), { recursive: true });
   const app = new App({ outdir: staging });
   let policies: PolicyAspect;
   try {

@@ -76,9 +76,14 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.
     case 'invalid_format':
       return at(issue.path, `${JSON.stringify(value)} ${issue.message}`);
     case 'too_small':
-      return at(issue.path, issue.origin === 'number' ? `${String(value)} is too small (minimum: ${String(issue.minimum)})` : issue.message);
-    case 'too_big':
-      return at(issue.path, issue.origin === 'number' ? `${String(value)} is too large (maximum: ${String(issue.maximum)})` : issue.message);
+    case 'too_big': {
+      if (issue.origin !== 'number') return at(issue.path, issue.message);
+      // A schema's own message explains the limit; zod's default only states it.
+      if (!/^Too (small|big)/.test(issue.message)) return at(issue.path, `${String(value)} ${issue.message}`);
+      return at(issue.path, issue.code === 'too_small' ? `${String(value)} is too small (minimum: ${String(issue.minimum)})` : `${String(value)} is too large (maximum: ${String(issue.maximum)})`);
+    }
+    case 'invalid_union':
+      return at(issue.path, `${JSON.stringify(value)} ${issue.message}`);
     default:
       return at(issue.path, issue.message);
   }

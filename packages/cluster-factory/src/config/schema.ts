@@ -14,6 +14,7 @@ import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/ma
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 const cidr = (minPrefix: number, maxPrefix: number) =>
   z.string().superRefine((value, ctx) => {
@@ -42,7 +43,7 @@ const nodeGroup = z
   .strictObject({
     name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
     instance_types: z
-      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as m6i.large'))
+      .array(z.string().regex(INSTANCE_TYPE, 'must be an EC2 instance type such as m6i.large'))
       .min(1, 'must list at least one instance type'),
     capacity_type: z.enum(['ON_DEMAND', 'SPOT']).default('ON_DEMAND'),
     min_size: z.number().int().min(0).default(2),
@@ -54,8 +55,7 @@ const nodeGroup = z
   .superRefine((group, ctx) => {
     if (group.min_size > group.max_size) {
       ctx.addIssue({ code: 'custom', path: ['min_size'], message: `${group.min_size} is larger than max_size ${group.max_size}` });
-    }
-    if (group.desired_size < group.min_size || group.desired_size > group.max_size) {
+    } else if (group.desired_size < group.min_size || group.desired_size > group.max_size) {
       ctx.addIssue({
         code: 'custom',
         path: ['desired_size'],
@@ -268,8 +268,9 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
       }
     }
   }
+  // Zones are checked against a well-formed region only (a bad region is reported once).
   env.availability_zones.forEach((zone, index) => {
-    if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
+    if (AWS_REGION.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(zone)) {
       refuse(['availability_zones', index], `"${zone}" is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
     }
   });
@@ -280,7 +281,7 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   });
   env.node_groups.forEach((group, groupIndex) => {
     group.instance_types.forEach((type, typeIndex) => {
-      if (!isKnownInstanceType(type)) {
+      if (INSTANCE_TYPE.test(type) && !isKnownInstanceType(type)) {
         refuse(
           ['node_groups', groupIndex, 'instance_types', typeIndex],
           `"${type}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
