@@ -39,3 +39,4 @@ export * from './policy/rule.js';
 export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
+export * from './docs/generate.js';

@@ -1,0 +1,46 @@
+/**
+ * Regenerates the docs that are derived from code: the compatibility matrix, the policy
+ * rules and one stack diagram per app (synthesized through each app's entry point).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compatibilityPage, policiesPage, stackDiagramPage } from '@cilium-eks/cluster-factory';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Synthesizes every app into a temporary directory; returns app name -> cdktf.out. */
+export function synthesizeApps(): Map<string, string> {
+  const work = mkdtempSync(join(tmpdir(), 'docs-'));
+  const apps = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROOT, 'apps', app, 'main.ts'))).sort();
+  return new Map(
+    apps.map((app) => {
+      const outdir = join(work, app);
+      const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+      delete env.CLUSTER_FACTORY_CONFIG;
+      delete env.CDKTF_OUTDIR;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps', app), env, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
+      return [app, outdir];
+    }),
+  );
+}
+
+/** Every generated page: path relative to the repository -> content. */
+export function generatedDocs(): Map<string, string> {
+  const pages = new Map<string, string>([
+    ['docs/COMPATIBILITY.md', compatibilityPage()],
+    ['docs/POLICIES.md', policiesPage()],
+  ]);
+  for (const [app, outdir] of synthesizeApps()) pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
+  return pages;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  mkdirSync(join(ROOT, 'docs/diagrams'), { recursive: true });
+  for (const [path, content] of generatedDocs()) {
+    writeFileSync(join(ROOT, path), content);
+    process.stdout.write(`wrote ${path}\n`);
+  }
+}
