@@ -137,7 +137,7 @@ describe('Karpenter on AWS', () => {
     expect(sid('AllowAPIServerEndpointDiscovery').Resource).toBe('arn:aws:eks:us-west-2:111111111111:cluster/sandbox');
     // Writes on "*" would be CKV_AWS_290/355 findings: only reads use it.
     for (const statement of policy.Statement.filter((s) => s.Resource === '*')) {
-      expect([statement.Action].flat().every((action) => /^(ec2:Describe|pricing:Get)/.test(action)), statement.Sid).toBe(true);
+      expect([statement.Action].flat().every((action) => /^(ec2:Describe|pricing:Get|iam:ListInstanceProfiles$)/.test(action)), statement.Sid).toBe(true);
     }
   });
 });
@@ -165,7 +165,12 @@ describe('Karpenter in the cluster', () => {
     expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1', namespace: 'kube-system' });
     const values = parse((controller.values as string[])[0]!) as { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unknown } } }; settings: object };
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
-      { matchExpressions: [{ key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' }] },
+      {
+        matchExpressions: [
+          { key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' },
+          { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+        ],
+      },
     ]);
     expect(values.settings).toMatchObject({ clusterName: 'sandbox', reservedENIs: '0' });
   });

@@ -93,7 +93,14 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' }] }],
+                nodeSelectorTerms: [
+                  {
+                    matchExpressions: [
+                      { key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' },
+                      { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+                    ],
+                  },
+                ],
               },
             },
           },

@@ -129,6 +129,8 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
         },
       },
       { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: profileArn },
+      // The instance-profile garbage collector lists every profile; IAM List APIs take no resource scope.
+      { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Action: 'iam:ListInstanceProfiles', Resource: '*' },
       { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: `arn:${partition}:eks:${props.region}:${props.accountId}:cluster/${props.clusterName}` },
     ],
   };
