@@ -94,7 +94,7 @@ const endpointAccess = z
       ctx.addIssue({ code: 'custom', path: ['public_cidrs'], message: 'is set but public is false' });
     }
   })
-  .default({ public: false, public_cidrs: [] })
+  .prefault({})
   .describe('The private endpoint is always on; the public one is opt-in.');
 
 const cilium = z
@@ -111,17 +111,7 @@ const cilium = z
     wireguard: z.boolean().default(false).describe('Transparent WireGuard encryption between nodes (UDP 51871).'),
     mutual_auth: z.boolean().default(false).describe('Cilium mutual authentication with SPIRE (installs SPIRE with a gp3 volume).'),
   })
-  .default({
-    pod_cidr: '10.32.0.0/13',
-    prefix_delegation: false,
-    hubble_relay: true,
-    hubble_ui: true,
-    l7_proxy: true,
-    gateway_api: false,
-    bgp_control_plane: false,
-    wireguard: false,
-    mutual_auth: false,
-  })
+  .prefault({})
   .describe('Cilium settings beyond the enable_* switches. Ignored when Cilium is off.');
 
 const platform = z
@@ -137,7 +127,7 @@ const platform = z
       .optional()
       .describe('Argo CD with an ApplicationSet on gitops_repo (GitOps bridge).'),
   })
-  .default({ network_policy_baseline: false })
+  .prefault({})
   .describe('Kubernetes add-ons installed after the nodes exist.');
 
 const karpenterNodePool = z.strictObject({
@@ -158,33 +148,13 @@ const karpenter = z
       .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
       .default('al2023@latest')
       .describe('EC2NodeClass AMI alias. Pin al2023@vYYYYMMDD in production for reproducible nodes.'),
-    general: karpenterNodePool.default({
-      capacity_types: ['spot', 'on-demand'],
-      instance_categories: ['c', 'm', 'r'],
-      instance_families: [],
-      cpu_limit: 100,
-      memory_limit_gib: 400,
-      consolidation_policy: 'WhenEmptyOrUnderutilized',
-      consolidate_after: '1m',
-    }),
+    general: karpenterNodePool.prefault({}),
     gpu: karpenterNodePool
       .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
       .optional()
       .describe('A GPU pool (p/g families) with an nvidia.com/gpu taint.'),
   })
-  .default({
-    enabled: false,
-    ami_alias: 'al2023@latest',
-    general: {
-      capacity_types: ['spot', 'on-demand'],
-      instance_categories: ['c', 'm', 'r'],
-      instance_families: [],
-      cpu_limit: 100,
-      memory_limit_gib: 400,
-      consolidation_policy: 'WhenEmptyOrUnderutilized',
-      consolidate_after: '1m',
-    },
-  })
+  .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
 
 /** The service CIDR EKS is given (kubernetes_network_config). */
