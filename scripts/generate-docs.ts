@@ -2,11 +2,10 @@
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
  * rules and one stack diagram per app (synthesized through each app's entry point).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compatibilityPage, policiesPage, stackDiagramPage } from '@cilium-eks/cluster-factory';
+import { compatibilityPage, policiesPage, runAppProcess, stackDiagramPage } from '@cilium-eks/cluster-factory';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -17,10 +16,7 @@ export function synthesizeApps(): Map<string, string> {
   return new Map(
     apps.map((app) => {
       const outdir = join(work, app);
-      const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-      delete env.CLUSTER_FACTORY_CONFIG;
-      delete env.CDKTF_OUTDIR;
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps', app), env, encoding: 'utf8' });
+      const result = runAppProcess(join(ROOT, 'apps', app), { outdir });
       if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
       return [app, outdir];
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { runAppProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,17 +28,6 @@ function snapshot(dir: string): Record<string, string> {
   );
 }
 
-const run = (app: string, outdir: string, config?: string) =>
-  new Promise<{ status: number | null; stderr: string }>((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-    delete env.CDKTF_OUTDIR;
-    if (config) env.CLUSTER_FACTORY_CONFIG = config;
-    else delete env.CLUSTER_FACTORY_CONFIG;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps', app), env });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
 
 describe('bad-input corpus', () => {
   test('has at least 30 cases, each with its expected error', () => {
@@ -51,11 +40,7 @@ describe('bad-input corpus', () => {
     const good: Record<string, { outdir: string; before: Record<string, string> }> = {};
     for (const app of new Set(cases.map((entry) => entry.app))) {
       const outdir = join(root, app, 'cdktf.out');
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
-        cwd: join(ROOT, 'apps', app),
-        env: { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir, CLUSTER_FACTORY_CONFIG: '' },
-        encoding: 'utf8',
-      });
+      const result = runAppProcess(join(ROOT, 'apps', app), { outdir });
       expect(result.status, result.stderr).toBe(0);
       good[app] = { outdir, before: snapshot(outdir) };
     }
@@ -66,7 +51,7 @@ describe('bad-input corpus', () => {
       for (let entry = queue.shift(); entry; entry = queue.shift()) {
         // Files outside the app directory are named by their absolute path.
         const expected = readFileSync(entry.file.replace(/\.yaml$/, '.expected.txt'), 'utf8').replaceAll('{file}', entry.file);
-        const result = await run(entry.app, good[entry.app]!.outdir, entry.file);
+        const result = await runAppProcessAsync(join(ROOT, 'apps', entry.app), { outdir: good[entry.app]!.outdir, config: entry.file });
         results.push({ name: `${entry.app}/${entry.name}`, ...result, expected });
       }
     };

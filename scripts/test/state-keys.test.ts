@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { synthesizeApps } from '../generate-docs.js';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -9,14 +8,9 @@ const APPS = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(RO
 
 /** Every app, synthesized through its real entry point; each stack's state location. */
 function stateKeys(): Array<{ app: string; stack: string; key: string }> {
-  const out = mkdtempSync(join(tmpdir(), 'state-keys-'));
+  const synthesized = synthesizeApps();
   return APPS.flatMap((app) => {
-    const outdir = join(out, app);
-    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-    delete env.CLUSTER_FACTORY_CONFIG;
-    delete env.CDKTF_OUTDIR;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps', app), env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
+    const outdir = synthesized.get(app)!;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
     return Object.entries(manifest.stacks).map(([stack, entry]) => {
       const json = JSON.parse(readFileSync(join(outdir, entry.synthesizedStackPath), 'utf8')) as {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,7 @@ const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 describe('prod app', () => {
   test('synthesizes its stacks through the real entry point, with the hardened settings', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'prod-')), 'cdktf.out');
-    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-    delete env.CLUSTER_FACTORY_CONFIG;
-    delete env.CDKTF_OUTDIR;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP_DIR, env, encoding: 'utf8' });
+    const result = runAppProcess(APP_DIR, { outdir });
     expect(result.status, result.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(['prod-cluster', 'prod-cni', 'prod-compute', 'prod-network', 'prod-platform', 'prod-state']);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,13 +9,7 @@ const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SANDBOX_YAML = readFileSync(join(APP_DIR, '../../environments/sandbox.yaml'), 'utf8');
 
 /** Runs the real entry point, as the synth target does. */
-function synth(outdir: string, configPath?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-  delete env.CDKTF_OUTDIR;
-  if (configPath) env.CLUSTER_FACTORY_CONFIG = configPath;
-  else delete env.CLUSTER_FACTORY_CONFIG;
-  return spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: APP_DIR, env, encoding: 'utf8' });
-}
+const synth = (outdir: string, config?: string) => runAppProcess(APP_DIR, { outdir, config });
 
 /** Every file below a directory with its content, for byte-level comparison. */
 function snapshot(dir: string, prefix = ''): Record<string, string> {

@@ -40,3 +40,4 @@ export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
 export * from './docs/generate.js';
+export * from './app/app-process.js';

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,12 +82,9 @@ export function synthAtRef(workspaceRoot: string, ref: string, app: string): { o
       }
     }
     const outdir = join(root, 'cdktf.out');
-    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-    delete env.CLUSTER_FACTORY_CONFIG;
-    delete env.CDKTF_OUTDIR;
     const appDir = join(checkout, 'apps', app);
     if (!existsSync(join(appDir, 'main.ts'))) throw new Error(`app ${app} does not exist at ${ref}`);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: appDir, env, encoding: 'utf8' });
+    const result = runAppProcess(appDir, { outdir });
     if (result.status !== 0) throw new Error(`synth of ${app} at ${ref} failed:\n${result.stderr}`);
     return { outdir, cleanup };
   } catch (error) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { classify } from '../src/plan.js';
 import { renderReview } from '../src/render.js';
 import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
@@ -96,11 +97,7 @@ describe('synth diff', () => {
     expect(withoutMetadata({ '//': { x: 1 }, a: [{ '//': 2, b: 1 }] })).toEqual({ a: [{ b: 1 }] });
     const dir = mkdtempSync(join(tmpdir(), 'synth-diff-'));
     const synth = (outdir: string, config?: string) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
-      delete env.CDKTF_OUTDIR;
-      if (config) env.CLUSTER_FACTORY_CONFIG = config;
-      else delete env.CLUSTER_FACTORY_CONFIG;
-      const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps/sandbox'), env, encoding: 'utf8' });
+      const result = runAppProcess(join(ROOT, 'apps/sandbox'), { outdir, config });
       expect(result.status, result.stderr).toBe(0);
     };
     synth(join(dir, 'base'));
@@ -121,10 +118,7 @@ const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
   test('every AWS stack of a new sandbox is created; nothing destroyed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-real-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: join(dir, 'cdktf.out') };
-    delete env.CLUSTER_FACTORY_CONFIG;
-    delete env.CDKTF_OUTDIR;
-    expect(spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: join(ROOT, 'apps/sandbox'), env }).status).toBe(0);
+    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir: join(dir, 'cdktf.out') }).status).toBe(0);
     const reports = await checkStacks({ outdir: join(dir, 'cdktf.out'), mirror, planJsonDir: join(dir, 'plans') });
     const planned = reports.filter((report) => report.planJson);
     const review = renderReview(
