@@ -6,9 +6,10 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '../..');
 const APPS = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(ROOT, 'apps', name, 'main.ts')));
 
+const synthesized = synthesizeApps();
+
 /** Every app, synthesized through its real entry point; each stack's state location. */
 function stateKeys(): Array<{ app: string; stack: string; key: string }> {
-  const synthesized = synthesizeApps();
   return APPS.flatMap((app) => {
     const outdir = synthesized.get(app)!;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
@@ -34,5 +35,18 @@ describe('remote state', () => {
     for (const entry of keys) byKey.set(entry.key, [...(byKey.get(entry.key) ?? []), `${entry.app}:${entry.stack}`]);
     expect([...byKey.entries()].filter(([, stacks]) => stacks.length > 1)).toEqual([]);
     expect(keys.filter((entry) => entry.key.includes('undefined'))).toEqual([]);
+  });
+});
+
+describe('policies', () => {
+  test.each(APPS)('%s synthesizes with zero unsuppressed policy findings; every suppression has a reason', (app) => {
+    const report = JSON.parse(readFileSync(join(synthesized.get(app)!, 'policy-report.json'), 'utf8')) as {
+      summary: { errors: number; warnings: number; suppressed: number };
+      findings: Array<{ status: string; reason?: string }>;
+    };
+    expect(report.summary.errors).toBe(0);
+    expect(report.summary.warnings).toBe(0);
+    expect(report.summary.suppressed).toBeGreaterThan(0);
+    for (const finding of report.findings) expect(finding).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/\S{10,}/) });
   });
 });
