@@ -113,14 +113,12 @@ export class EnvironmentPlatform {
     });
     const cilium = config.cilium;
     if (this.networking.cni === 'cilium') {
-      const options = {
+      const capacity = {
         mode: this.networking.ciliumMode,
         prefixDelegation: cilium.prefix_delegation,
         hostNetworkPods: ciliumHostNetworkPods({ l7Proxy: cilium.l7_proxy, kubeProxyReplacement: this.networking.kubeProxyReplacement }),
       };
-      this.podCapacity = (instanceType: string) => ciliumMaxPods(instanceType, options);
-    }
-    if (this.networking.cni === 'cilium') {
+      this.podCapacity = (instanceType: string) => ciliumMaxPods(instanceType, capacity);
       this.cni = new CniStack(scope, {
         settings: this.settings,
         cluster: this.cluster.access,
