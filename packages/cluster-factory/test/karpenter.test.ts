@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -22,14 +22,10 @@ const REFERENCE = new URL('../../../../shared/reference/aws/eni-max-pods.txt', i
 describe('pod capacity', () => {
   const eni = { mode: 'eni' as const, prefixDelegation: false, hostNetworkPods: 2 };
 
-  test('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) equals the VPC CNI figure of amazon-eks-ami', () => {
-    let reference: string;
-    try {
-      reference = readFileSync(REFERENCE, 'utf8');
-    } catch {
-      // CI and developers have shared/ beside the repository; the same figures are asserted below.
-      return;
-    }
+  // shared/ sits beside the repository in CI and on developer machines; elsewhere the test is
+  // skipped visibly, and in CI a missing file fails it.
+  test.skipIf(!existsSync(REFERENCE) && !process.env.CI)('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) equals the VPC CNI figure of amazon-eks-ami', () => {
+    const reference = readFileSync(REFERENCE, 'utf8');
     const published = new Map(reference.split('\n').filter((line) => /^\S+ \d+$/.test(line)).map((line) => line.split(' ') as [string, string]));
     const compared = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => published.has(type));
     expect(compared.length).toBeGreaterThan(100);
