@@ -8,10 +8,10 @@ export const TERRAFORM_PROVIDER_VERSIONS = {
   aws: '5.100.0',
 } as const;
 
-/** Kubernetes minor versions this project accepts for EKS; the first is the default. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ['1.34', '1.33', '1.35'] as const;
+/** Kubernetes minor versions this project accepts for EKS, oldest first. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ['1.33', '1.34', '1.35'] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
-export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = SUPPORTED_KUBERNETES_VERSIONS[0];
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.34';
 
 /** A Helm chart pinned to one version. */
 export interface PinnedChart {
