@@ -41,3 +41,4 @@ export * from './policy/suppress.js';
 export * from './policy/aspect.js';
 export * from './docs/generate.js';
 export * from './app/app-process.js';
+export * from './constructs/pod-identity-role.js';

@@ -14,7 +14,7 @@ import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
 import type { ClusterMeshMembership } from './cilium/values.js';
 import { karpenterAddon } from './addons/karpenter.js';
-import { OVERLAY_MAX_PODS, ciliumHostNetworkPods, ciliumMaxPods } from './capacity/max-pods.js';
+import { ciliumHostNetworkPods, ciliumMaxPods, uniformMaxPods, type CiliumPodCapacityOptions } from './capacity/max-pods.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './cilium/eni.js';
 
 /** This environment's cluster as a member of a Cilium Cluster Mesh. */
@@ -67,8 +67,8 @@ export class EnvironmentPlatform {
   readonly compute: ComputeStack;
   readonly cni?: CniStack;
   readonly platform?: PlatformAddonsStack;
-  /** kubelet maxPods per instance type with this environment's Cilium values (undefined: VPC CNI). */
-  readonly podCapacity?: (instanceType: string) => number;
+  /** How Cilium allocates pods on this environment's nodes (undefined: VPC CNI). */
+  readonly podCapacity?: CiliumPodCapacityOptions;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentPlatformOptions = {}) {
     this.clusterName = options.clusterName ?? config.name;
@@ -113,12 +113,11 @@ export class EnvironmentPlatform {
     });
     const cilium = config.cilium;
     if (this.networking.cni === 'cilium') {
-      const capacity = {
+      this.podCapacity = {
         mode: this.networking.ciliumMode,
         prefixDelegation: cilium.prefix_delegation,
         hostNetworkPods: ciliumHostNetworkPods({ l7Proxy: cilium.l7_proxy, kubeProxyReplacement: this.networking.kubeProxyReplacement }),
       };
-      this.podCapacity = (instanceType: string) => ciliumMaxPods(instanceType, capacity);
       this.cni = new CniStack(scope, {
         settings: this.settings,
         cluster: this.cluster.access,
@@ -142,6 +141,7 @@ export class EnvironmentPlatform {
         meshCa: options.clusterMesh?.caSecret,
       });
     }
+    const capacity = this.podCapacity;
     this.compute = new ComputeStack(scope, {
       settings: this.settings,
       clusterName: this.cluster.clusterName,
@@ -153,7 +153,7 @@ export class EnvironmentPlatform {
       fargateProfiles: config.fargate_profiles,
       cniStack: this.cni,
       ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
-      maxPodsFor: this.podCapacity,
+      maxPodsFor: capacity && ((instanceType: string) => ciliumMaxPods(instanceType, capacity)),
       minPodsPerNode: config.min_pods_per_node,
       karpenter: config.karpenter.enabled ? { clusterName: this.clusterName } : undefined,
     });
@@ -168,7 +168,7 @@ export class EnvironmentPlatform {
               nodeRoleName: karpenter.nodeRole.name,
               interruptionQueueName: karpenter.queue.name,
               clusterSecurityGroupId: this.cluster.controlPlane.cluster.vpcConfig.clusterSecurityGroupId,
-              maxPods: this.networking.cni === 'cilium' && (this.networking.ciliumMode === 'overlay' || cilium.prefix_delegation) ? OVERLAY_MAX_PODS : undefined,
+              maxPods: capacity && uniformMaxPods(capacity),
               reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
               config: config.karpenter,
             }),
@@ -189,9 +189,7 @@ export class EnvironmentPlatform {
           region: config.region,
           accountId: config.aws_account_id,
           environment: config.name,
-          endpointHost: this.cluster.access.endpointHost,
           networking: this.networking,
-          config,
           roleArns,
         },
         addons,

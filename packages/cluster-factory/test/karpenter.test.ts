@@ -10,7 +10,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/constructs/karpenter-infrastructure.js';
 import { nodePoolValues } from '../src/addons/karpenter.js';
-import { ciliumMaxPods, ciliumHostNetworkPods, maxPodsCap, vpcCniMaxPods } from '../src/capacity/max-pods.js';
+import { ciliumMaxPods, ciliumHostNetworkPods, maxPodsCap, uniformMaxPods, vpcCniMaxPods } from '../src/capacity/max-pods.js';
 import { INSTANCE_ENI_LIMITS } from '../src/capacity/instance-eni-limits.js';
 import { nodeadmUserData } from '../src/constructs/managed-node-group.js';
 import { ConfigError } from '../src/config/load.js';
@@ -51,6 +51,14 @@ describe('pod capacity', () => {
     expect(ciliumMaxPods(type, { mode: 'eni', prefixDelegation: false, hostNetworkPods })).toBe(eniPods);
     expect(ciliumMaxPods(type, { mode: 'eni', prefixDelegation: true, hostNetworkPods })).toBe(prefixPods);
     expect(ciliumMaxPods(type, { mode: 'overlay', prefixDelegation: false, hostNetworkPods })).toBe(overlayPods);
+  });
+
+  test.each([
+    [{ mode: 'eni' as const, prefixDelegation: false }, undefined],
+    [{ mode: 'eni' as const, prefixDelegation: true }, 110],
+    [{ mode: 'overlay' as const, prefixDelegation: false }, 110],
+  ])('one figure for every type: %j -> %s', (options, expected) => {
+    expect(uniformMaxPods({ ...options, hostNetworkPods: 3 })).toBe(expected);
   });
 
   test('a reserved first interface removes that ENI\'s addresses', () => {

@@ -1,5 +1,4 @@
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config/schema.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 
 /**
@@ -11,10 +10,7 @@ export interface ClusterInfo {
   readonly region: string;
   readonly accountId: string;
   readonly environment: string;
-  /** API server host name without scheme. */
-  readonly endpointHost: string;
   readonly networking: NetworkingDecision;
-  readonly config: EnvironmentConfig;
   /** IAM role ARNs other add-ons or the GitOps bridge need, by purpose (e.g. `karpenter`). */
   readonly roleArns: Readonly<Record<string, string>>;
 }

@@ -68,6 +68,15 @@ export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOp
 }
 
 /**
+ * One max-pods figure that fits every instance type, when there is one: overlay mode, and
+ * prefix delegation (where even small types reach the 110 cap). In plain ENI mode the figure
+ * depends on the type, so there is none; Karpenter then computes it per type.
+ */
+export function uniformMaxPods(options: CiliumPodCapacityOptions): number | undefined {
+  return options.mode === 'overlay' || options.prefixDelegation ? OVERLAY_MAX_PODS : undefined;
+}
+
+/**
  * Host-network pods of a Cilium node: the agent and the Pod Identity agent, the Envoy
  * DaemonSet with the L7 proxy, and kube-proxy when Cilium does not replace it.
  */

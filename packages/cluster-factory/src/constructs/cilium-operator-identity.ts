@@ -1,8 +1,7 @@
+import { PodIdentityRole } from './pod-identity-role.js';
 import { Construct } from 'constructs';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
+import { type IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { partitionOf } from '../lib/private/aws.js';
 
 export interface CiliumOperatorIdentityProps {
   readonly clusterName: string;
@@ -81,16 +80,12 @@ export class CiliumOperatorIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: CiliumOperatorIdentityProps) {
     super(scope, id);
-    this.role = new IamRole(this, 'role', {
-      name: `${props.clusterName}-cilium-operator`,
-      assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
-    });
-    new IamRolePolicy(this, 'eni-ipam', { role: this.role.name, name: 'cilium-eni-ipam', policy: iamPolicyJson(ciliumOperatorPolicy(props)) });
-    new EksPodIdentityAssociation(this, 'association', {
+    this.role = new PodIdentityRole(this, 'identity', {
       clusterName: props.clusterName,
-      namespace: CILIUM_OPERATOR_SERVICE_ACCOUNT.namespace,
-      serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT.name,
-      roleArn: this.role.arn,
-    });
+      region: props.region,
+      roleName: `${props.clusterName}-cilium-operator`,
+      serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT,
+      inlinePolicy: { name: 'cilium-eni-ipam', document: ciliumOperatorPolicy(props) },
+    }).role;
   }
 }

@@ -1,10 +1,9 @@
+import { PodIdentityRole } from './pod-identity-role.js';
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
@@ -173,17 +172,12 @@ export class KarpenterInfrastructure extends Construct {
       new CloudwatchEventTarget(this, `event-${name}-target`, { rule: rule.name, targetId: 'karpenter-interruption-queue', arn: this.queue.arn });
     }
 
-    this.controllerRole = new IamRole(this, 'controller-role', { name: `${props.clusterName}-karpenter`, assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com') });
-    new IamRolePolicy(this, 'controller-policy', {
-      role: this.controllerRole.name,
-      name: 'karpenter-controller',
-      policy: iamPolicyJson(karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn })),
-    });
-    new EksPodIdentityAssociation(this, 'controller-identity', {
+    this.controllerRole = new PodIdentityRole(this, 'controller-identity', {
       clusterName: props.clusterName,
-      namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
-      serviceAccount: KARPENTER_SERVICE_ACCOUNT.name,
-      roleArn: this.controllerRole.arn,
-    });
+      region: props.region,
+      roleName: `${props.clusterName}-karpenter`,
+      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      inlinePolicy: { name: 'karpenter-controller', document: karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn }) },
+    }).role;
   }
 }

@@ -1,15 +1,12 @@
+import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
-import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import { CiliumOperatorIdentity } from '../constructs/cilium-operator-identity.js';
 import type { NetworkingDecision } from '../networking/decision.js';
-import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 
 /** Connection details of an EKS cluster, as tokens for other stacks. */
 export interface ClusterAccess {
@@ -108,17 +105,13 @@ export class ClusterStack extends AwsEnvironmentStack {
     );
     if (addons['vpc-cni']) {
       // aws-node gets its ENI permissions through Pod Identity, not from every node's role.
-      const cniRole = new IamRole(this, 'vpc-cni-role', {
-        name: `${props.clusterName}-vpc-cni`,
-        assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
-      });
-      new IamRolePolicyAttachment(this, 'vpc-cni-policy', { role: cniRole.name, policyArn: managedPolicyArn(props.settings.region, 'AmazonEKS_CNI_Policy') });
-      new EksPodIdentityAssociation(this, 'vpc-cni-identity', {
+      new PodIdentityRole(this, 'vpc-cni-identity', {
         clusterName: cluster.name,
-        namespace: 'kube-system',
-        serviceAccount: 'aws-node',
-        roleArn: cniRole.arn,
-        dependsOn: [addons['eks-pod-identity-agent']],
+        region: props.settings.region,
+        roleName: `${props.clusterName}-vpc-cni`,
+        serviceAccount: { namespace: 'kube-system', name: 'aws-node' },
+        managedPolicies: ['AmazonEKS_CNI_Policy'],
+        dependsOn: [addons['eks-pod-identity-agent']!],
       });
     }
 

@@ -1,3 +1,4 @@
+import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
 import { Annotations, type TerraformStack } from 'cdktf';
 import { KarpenterInfrastructure } from '../constructs/karpenter-infrastructure.js';
@@ -128,15 +129,16 @@ export class ComputeStack extends AwsEnvironmentStack {
       });
     addon('coredns');
     if (props.ebsCsiDriver) {
-      const ebsRole = new IamRole(this, 'ebs-csi-role', {
-        name: `${props.clusterName}-ebs-csi`,
-        assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com'),
+      const ebs = new PodIdentityRole(this, 'ebs-csi-identity', {
+        clusterName: props.clusterName,
+        region,
+        roleName: `${props.clusterName}-ebs-csi`,
+        serviceAccount: { namespace: 'kube-system', name: 'ebs-csi-controller-sa' },
+        managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
+        // The add-on binds the role itself.
+        associate: false,
       });
-      new IamRolePolicyAttachment(this, 'ebs-csi-policy', {
-        role: ebsRole.name,
-        policyArn: managedPolicyArn(region, 'service-role/AmazonEBSCSIDriverPolicy'),
-      });
-      addon('aws-ebs-csi-driver', { podIdentityAssociation: [{ roleArn: ebsRole.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
+      addon('aws-ebs-csi-driver', { podIdentityAssociation: [{ roleArn: ebs.role.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
     }
   }
 }
