@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { CiliumNetworkPolicy } from '@kubernetes-models/cilium/cilium.io/v2/CiliumNetworkPolicy';
-import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import { type ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ManifestChart } from '../src/kubernetes/manifest-chart.js';
 import { kubernetesObjectProblems } from '../src/kubernetes/validate.js';
