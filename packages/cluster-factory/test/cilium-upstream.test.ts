@@ -8,30 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Secret } from 'kubernetes-models/v1/Secret';
-import { ciliumValues, type CiliumValues, type CiliumValuesInput } from '../src/cilium/values.js';
+import { CILIUM_VALUES_INPUT } from './fixtures.js';
+import { ciliumValues, type CiliumValues } from '../src/cilium/values.js';
 import { CILIUM_CHART_RULES, ciliumValuesProblems } from '../src/cilium/chart-validation.js';
 import { ciliumOperatorPolicy } from '../src/constructs/cilium-operator-identity.js';
 import { meshCaImportCommands } from '../src/cilium/mesh-ca.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';
 
-const INPUT: CiliumValuesInput = {
-  clusterName: 'sandbox',
-  mode: 'eni',
-  apiServerHost: 'ABC.gr7.us-west-2.eks.amazonaws.com',
-  kubeProxyReplacement: true,
-  vpcCidr: '10.10.0.0/16',
-  podCidr: '10.32.0.0/13',
-  prefixDelegation: false,
-  hubble: true,
-  hubbleRelay: true,
-  hubbleUi: true,
-  l7Proxy: true,
-  gatewayApi: false,
-  bgpControlPlane: false,
-  wireguard: false,
-  mutualAuth: false,
-  spireStorageClass: 'gp3-encrypted',
-};
+const INPUT = CILIUM_VALUES_INPUT;
 const MESH = { clusterId: 7, address: 'c-a.mesh.e.internal', peers: [{ name: 'c-b', address: 'c-b.mesh.e.internal' }], apiServerReplicas: 2 };
 const EVERYTHING = { wireguard: true, mutualAuth: true, gatewayApi: true, bgpControlPlane: true };
 

@@ -8,7 +8,8 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing } from 'cdktf';
-import { ciliumValues, valueKeyPaths, type CiliumValuesInput } from '../src/cilium/values.js';
+import { CILIUM_VALUES_INPUT } from './fixtures.js';
+import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
 import { REMOVED_CILIUM_KEYS, ciliumChartKeys, unknownCiliumKeys } from '../src/cilium/chart-keys.js';
 import { ciliumOperatorPolicy } from '../src/constructs/cilium-operator-identity.js';
 import { CILIUM_CHART, GATEWAY_API_VERSION } from '../src/versions.js';
@@ -17,24 +18,7 @@ import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 
-const INPUT: CiliumValuesInput = {
-  clusterName: 'sandbox',
-  mode: 'eni',
-  apiServerHost: 'ABC.gr7.us-west-2.eks.amazonaws.com',
-  kubeProxyReplacement: true,
-  vpcCidr: '10.10.0.0/16',
-  podCidr: '10.32.0.0/13',
-  prefixDelegation: false,
-  hubble: true,
-  hubbleRelay: true,
-  hubbleUi: true,
-  l7Proxy: true,
-  gatewayApi: false,
-  bgpControlPlane: false,
-  wireguard: false,
-  mutualAuth: false,
-  spireStorageClass: 'gp3-encrypted',
-};
+const INPUT = CILIUM_VALUES_INPUT;
 
 function rejects(overrides: Record<string, unknown>): string[] {
   try {

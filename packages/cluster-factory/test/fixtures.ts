@@ -4,6 +4,7 @@ import { Testing } from 'cdktf';
 import { parseEnvironmentConfig } from '../src/config/load.js';
 import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
+import type { CiliumValuesInput } from '../src/cilium/values.js';
 
 export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('../../../environments/sandbox.yaml', import.meta.url)), 'utf8');
 
@@ -24,3 +25,23 @@ export function synthPlatform(config: EnvironmentConfig) {
     compute: Testing.synth(platform.compute),
   };
 }
+
+/** Cilium values input of an ENI-mode cluster with Hubble and the L7 proxy, every other feature off. */
+export const CILIUM_VALUES_INPUT: CiliumValuesInput = {
+  clusterName: 'sandbox',
+  mode: 'eni',
+  apiServerHost: 'ABC.gr7.us-west-2.eks.amazonaws.com',
+  kubeProxyReplacement: true,
+  vpcCidr: '10.10.0.0/16',
+  podCidr: '10.32.0.0/13',
+  prefixDelegation: false,
+  hubble: true,
+  hubbleRelay: true,
+  hubbleUi: true,
+  l7Proxy: true,
+  gatewayApi: false,
+  bgpControlPlane: false,
+  wireguard: false,
+  mutualAuth: false,
+  spireStorageClass: 'gp3-encrypted',
+};
