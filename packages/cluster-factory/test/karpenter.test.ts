@@ -9,10 +9,20 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/constructs/karpenter-infrastructure.js';
-import { nodePoolValues } from '../src/addons/karpenter.js';
-import { ciliumMaxPods, ciliumHostNetworkPods, maxPodsCap, uniformMaxPods, vpcCniMaxPods } from '../src/capacity/max-pods.js';
+import { karpenterNodePool } from '../src/addons/karpenter.js';
+import {
+  CILIUM_NODE_ADDRESSES,
+  KARPENTER_EXCLUDED_SIZES,
+  ciliumMaxPods,
+  ciliumHostNetworkPods,
+  familiesInCategories,
+  karpenterMayLaunch,
+  karpenterMaxPods,
+  maxPodsCap,
+  vpcCniMaxPods,
+} from '../src/capacity/max-pods.js';
 import { INSTANCE_ENI_LIMITS } from '../src/capacity/instance-eni-limits.js';
-import { nodeadmUserData } from '../src/constructs/managed-node-group.js';
+import { CILIUM_ENI_NETWORKD_FILE, nodeUserData } from '../src/lib/private/node-user-data.js';
 import { ConfigError } from '../src/config/load.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
@@ -24,26 +34,28 @@ describe('pod capacity', () => {
 
   // shared/ sits beside the repository in CI and on developer machines; elsewhere the test is
   // skipped visibly, and in CI a missing file fails it.
-  test.skipIf(!existsSync(REFERENCE) && !process.env.CI)('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) equals the VPC CNI figure of amazon-eks-ami', () => {
+  test.skipIf(!existsSync(REFERENCE) && !process.env.CI)('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) is the VPC CNI figure of amazon-eks-ami less Cilium\'s router and health addresses', () => {
     const reference = readFileSync(REFERENCE, 'utf8');
     const published = new Map(reference.split('\n').filter((line) => /^\S+ \d+$/.test(line)).map((line) => line.split(' ') as [string, string]));
     const compared = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => published.has(type));
     expect(compared.length).toBeGreaterThan(100);
     for (const type of compared) {
       expect(vpcCniMaxPods(type), type).toBe(Number(published.get(type)));
-      expect(ciliumMaxPods(type, eni, false), type).toBe(vpcCniMaxPods(type));
+      expect(ciliumMaxPods(type, eni, false), type).toBe(vpcCniMaxPods(type) - CILIUM_NODE_ADDRESSES);
     }
   });
 
   test.each([
     // type, ENI mode (agent, envoy, pod identity agent on the host network), with prefix delegation, overlay
-    ['t3.small', 12, 110, 110],
-    ['t3.medium', 18, 110, 110],
-    ['m5.large', 30, 110, 110],
-    ['m6i.large', 30, 110, 110],
-    ['m6i.xlarge', 59, 110, 110],
+    // ENI: ENIs x (IPv4 per ENI - 1) - 2 (Cilium router + health) + 3; m5.large: 3 x 9 - 2 + 3 = 28.
+    ['t3.small', 10, 110, 110],
+    ['t3.medium', 16, 110, 110],
+    ['m7a.medium', 7, 97, 110],
+    ['m5.large', 28, 110, 110],
+    ['m6i.large', 28, 110, 110],
+    ['m6i.xlarge', 57, 110, 110],
     ['c6i.4xlarge', 110, 110, 110],
-    ['m6i.8xlarge', 235, 250, 110],
+    ['m6i.8xlarge', 233, 250, 110],
     ['m6i.24xlarge', 250, 250, 110],
   ])('%s: ENI %i, prefix delegation %i, overlay %i', (type, eniPods, prefixPods, overlayPods) => {
     const hostNetworkPods = ciliumHostNetworkPods({ l7Proxy: true, kubeProxyReplacement: true });
@@ -53,25 +65,54 @@ describe('pod capacity', () => {
     expect(ciliumMaxPods(type, { mode: 'overlay', prefixDelegation: false, hostNetworkPods })).toBe(overlayPods);
   });
 
+  const generalFamilies = familiesInCategories(['c', 'm', 'r']);
   test.each([
-    [{ mode: 'eni' as const, prefixDelegation: false }, undefined],
-    [{ mode: 'eni' as const, prefixDelegation: true }, 110],
-    [{ mode: 'overlay' as const, prefixDelegation: false }, 110],
-  ])('one figure for every type: %j -> %s', (options, expected) => {
-    expect(uniformMaxPods({ ...options, hostNetworkPods: 3 })).toBe(expected);
+    // mode, prefix delegation, Karpenter maxPods for the sandbox general pool (c, m, r) and a GPU pool
+    ['eni' as const, false, 28],
+    ['eni' as const, true, 110],
+    ['overlay' as const, false, 110],
+  ])('Karpenter maxPods, %s mode, prefix delegation %s: %i, the smallest over every type the pools may launch', (mode, prefixDelegation, expected) => {
+    const options = { mode, prefixDelegation, hostNetworkPods: 3 };
+    const pools = [{ families: generalFamilies }, { families: ['g5', 'g6'] }];
+    expect(karpenterMaxPods(options, pools)).toBe(expected);
+    if (mode === 'eni') {
+      const launchable = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
+      expect(launchable).toEqual(expect.arrayContaining(['m5.large', 'c7i.large', 'g5.xlarge']));
+      for (const type of launchable) expect(ciliumMaxPods(type, options), type).toBeGreaterThanOrEqual(expected);
+    }
+  });
+
+  test('Karpenter pools skip the smallest sizes: with prefix delegation .medium types hold 97 pods, below the 110 set on every node', () => {
+    const prefix = { mode: 'eni' as const, prefixDelegation: true, hostNetworkPods: 3 };
+    expect(generalFamilies).toContain('m7a');
+    expect(karpenterMayLaunch('m7a.medium', { families: generalFamilies })).toBe(false);
+    expect(KARPENTER_EXCLUDED_SIZES).toEqual(['nano', 'micro', 'small', 'medium']);
+    expect(ciliumMaxPods('m7a.medium', prefix)).toBe(97);
+    expect(karpenterMaxPods(prefix, [{ families: generalFamilies }])).toBe(110);
+  });
+
+  test('Karpenter\'s own per-type figure (VPC CNI formula) is one pod too high with Cilium ENI mode, so the EC2NodeClass sets maxPods', () => {
+    const options = { mode: 'eni' as const, prefixDelegation: false, hostNetworkPods: 3 };
+    for (const type of ['m5.large', 'm6i.xlarge', 'c6i.2xlarge']) expect(vpcCniMaxPods(type), type).toBe(ciliumMaxPods(type, options, false) + 1);
   });
 
   test('a reserved first interface removes that ENI\'s addresses', () => {
-    expect(ciliumMaxPods('m6i.large', { ...eni, firstInterfaceIndex: 1 }, false)).toBe(2 * 9 + 2);
+    expect(ciliumMaxPods('m6i.large', { ...eni, firstInterfaceIndex: 1 }, false)).toBe(2 * 9 - 2 + 2);
     expect(maxPodsCap('m6i.large')).toBe(110);
     expect(maxPodsCap('m6i.8xlarge')).toBe(250);
   });
 
-  test('managed node groups get the smallest capacity of their types through nodeadm', () => {
-    const { compute } = synthPlatform(sandboxConfig());
-    const templates = Object.values(resourcesOf(compute, LaunchTemplate));
-    expect(templates.map((template) => Buffer.from(String(template.user_data), 'base64').toString()).map((text) => /maxPods: (\d+)/.exec(text)?.[1])).toEqual(['30', '30']);
-    expect(nodeadmUserData(30)).toBe(templates[0]!.user_data);
+  test.each([
+    { scenario: 'Cilium ENI', overrides: {}, maxPods: ['28', '28'], networkd: true },
+    { scenario: 'Cilium overlay', overrides: { cilium_mode: 'overlay' }, maxPods: ['110', '110'], networkd: false },
+  ])('$scenario: managed node groups get the smallest capacity of their types through nodeadm, and the ENI networkd file in ENI mode', ({ overrides, maxPods, networkd }) => {
+    const { compute } = synthPlatform(sandboxConfig(overrides));
+    const userData = Object.values(resourcesOf(compute, LaunchTemplate)).map((template) => Buffer.from(String(template.user_data), 'base64').toString());
+    expect(userData.map((text) => /maxPods: (\d+)/.exec(text)?.[1])).toEqual(maxPods);
+    for (const text of userData) {
+      expect(text.includes(`cat > ${CILIUM_ENI_NETWORKD_FILE} <<EOF\n[Match]\nDriver=ena vif ixgbevf\nName=!$primary\n\n[Link]\nUnmanaged=yes\nEOF`)).toBe(networkd);
+      expect(text).toBe(nodeUserData({ maxPods: Number(maxPods[0]), ciliumEni: networkd }));
+    }
   });
 
   test('an instance type too small for the workload is warned about at synth', () => {
@@ -80,7 +121,7 @@ describe('pod capacity', () => {
     );
     const warnings = platform.compute.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => entry.data);
     expect(warnings).toEqual([
-      'node_groups[0] (tiny): t3.small holds at most 12 pods with the Cilium eni datapath, fewer than min_pods_per_node 20; use a larger instance type or cilium.prefix_delegation',
+      'node_groups[0] (tiny): t3.small holds at most 10 pods with the Cilium eni datapath, fewer than min_pods_per_node 20; use a larger instance type or cilium.prefix_delegation',
     ]);
   });
 
