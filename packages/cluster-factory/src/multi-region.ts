@@ -1,7 +1,6 @@
 import type { Construct } from 'constructs';
 import { EnvironmentPlatform, baseTags, defineStateBootstrap } from './platform.js';
 import { MeshGlobalStack } from './stacks/mesh-global-stack.js';
-import { coveringCidr } from './lib/cidr.js';
 import { regionalClusterName, regionalConfig, type MultiRegionConfig } from './config/multi-region-schema.js';
 import type { StateBucketStack } from './stacks/state-bucket-stack.js';
 
@@ -27,7 +26,6 @@ export function defineMultiRegion(scope: Construct, config: MultiRegionConfig): 
   const mesh = config.cluster_mesh.enabled;
   const zoneName = meshZoneName(config);
   const caSecret = { secretId: `${config.name}/cilium-cluster-mesh-ca`, region: config.state.region };
-  const meshCidr = coveringCidr(config.regions.map((entry) => entry.vpc_cidr));
   const address = (region: string) => `${regionalClusterName(config, region)}.${zoneName}`;
 
   const regions = config.regions.map((entry) => {
@@ -40,8 +38,9 @@ export function defineMultiRegion(scope: Construct, config: MultiRegionConfig): 
         ? {
             membership: {
               clusterId: entry.cluster_id,
+              address: address(entry.region),
               peers: peers.map((peer) => ({ name: regionalClusterName(config, peer.region), address: address(peer.region) })),
-              meshCidr,
+              apiServerReplicas: config.protect_stateful_resources ? 2 : 1,
             },
             peerVpcCidrs: peers.map((peer) => peer.vpc_cidr),
             caSecret,

@@ -53,7 +53,8 @@ describe('Cilium values per mode', () => {
       datapath: {
         routingMode: 'native',
         ipv4NativeRoutingCIDR: '10.10.0.0/16',
-        egressMasqueradeInterfaces: 'ens+',
+        // The chart's ENI default: pods keep their VPC addresses; the NAT gateway translates.
+        enableIPv4Masquerade: false,
         ipam: { mode: 'eni' },
         eni: { enabled: true, awsEnablePrefixDelegation: false, awsReleaseExcessIPs: true, nodeSpec: { firstInterfaceIndex: 0 } },
       },
@@ -63,6 +64,7 @@ describe('Cilium values per mode', () => {
       datapath: {
         routingMode: 'tunnel',
         tunnelProtocol: 'geneve',
+        enableIPv4Masquerade: true,
         ipam: { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: ['10.32.0.0/13'], clusterPoolIPv4MaskSize: 24 } },
       },
     },
@@ -72,14 +74,13 @@ describe('Cilium values per mode', () => {
       kubeProxyReplacement: true,
       k8sServiceHost: 'ABC.gr7.us-west-2.eks.amazonaws.com',
       k8sServicePort: 443,
-      enableIPv4Masquerade: true,
       hubble: { enabled: true, relay: { enabled: true }, ui: { enabled: true } },
       l7Proxy: true,
       envoy: { enabled: true },
       gatewayAPI: { enabled: false },
       bgpControlPlane: { enabled: false },
       encryption: { enabled: false },
-      authentication: { mutual: { spire: { enabled: false } } },
+      authentication: { enabled: false, mutual: { spire: { enabled: false } } },
       operator: { replicas: 2, rollOutPods: true },
       rollOutCiliumPods: true,
       ...datapath,
@@ -89,6 +90,8 @@ describe('Cilium values per mode', () => {
   test('features on: WireGuard, SPIRE with its volume, Gateway API, BGP, prefix delegation', () => {
     const values = ciliumValues({ ...INPUT, wireguard: true, mutualAuth: true, gatewayApi: true, bgpControlPlane: true, prefixDelegation: true });
     expect(values.encryption).toEqual({ enabled: true, type: 'wireguard' });
+    // Chart 1.19.6 defaults authentication.enabled to false and refuses SPIRE without it.
+    expect(values.authentication.enabled).toBe(true);
     expect(values.authentication.mutual.spire).toEqual({
       enabled: true,
       install: { enabled: true, server: { dataStorage: { enabled: true, storageClass: 'gp3-encrypted' } } },

@@ -15,7 +15,6 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-region-schema.js';
 import { defineMultiRegion } from '../src/multi-region.js';
-import { coveringCidr } from '../src/lib/cidr.js';
 import { resourcesOf } from '../testing/index.js';
 
 const YAML = readFileSync(fileURLToPath(new URL('../../../environments/multi-region.yaml', import.meta.url)), 'utf8');
@@ -97,20 +96,27 @@ describe('Cluster Mesh stacks', () => {
   const mesh = defineMultiRegion(app, base);
   const global = Testing.synth(mesh.global!);
 
-  test('native routing covers every VPC of the mesh', () => {
-    expect(coveringCidr(['10.40.0.0/16', '10.41.0.0/16', '10.42.0.0/16'])).toBe('10.40.0.0/14');
-    expect(coveringCidr(['10.0.0.0/16'])).toBe('10.0.0.0/16');
-  });
-
-  test.each([0, 1, 2])('region %i: cluster id, peers and native routing in the Cilium values', (index) => {
+  test.each([0, 1, 2])('region %i: cluster id, peers, certificate names and routing in the Cilium values', (index) => {
     const { platform, clusterId } = mesh.regions[index]!;
-    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { cluster: object; ipv4NativeRoutingCIDR: string; clustermesh: object };
+    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as {
+      cluster: object;
+      ipv4NativeRoutingCIDR: string;
+      enableIPv4Masquerade: boolean;
+      clustermesh: object;
+    };
     const names = ['multi-region-us-west-2', 'multi-region-us-east-1', 'multi-region-eu-west-1'];
     expect(values.cluster).toEqual({ name: names[index], id: clusterId });
-    expect(values.ipv4NativeRoutingCIDR).toBe('10.40.0.0/14');
+    // Each cluster routes its own VPC natively and masquerades nothing: pod addresses of every
+    // member VPC reach the peers unchanged, whatever the ranges (no covering CIDR).
+    expect(values.ipv4NativeRoutingCIDR).toBe(base.regions[index]!.vpc_cidr);
+    expect(values.enableIPv4Masquerade).toBe(false);
     expect(values.clustermesh).toEqual({
       useAPIServer: true,
       apiserver: {
+        // protect_stateful_resources: true in the committed multi-region file.
+        replicas: 2,
+        // Peers dial this name; the chart's certificate covers only *.mesh.cilium.io otherwise.
+        tls: { server: { extraDnsNames: [`${names[index]}.mesh.multi-region.internal`] } },
         service: {
           type: 'LoadBalancer',
           annotations: {
@@ -125,6 +131,22 @@ describe('Cluster Mesh stacks', () => {
         clusters: names.filter((_, i) => i !== index).map((name) => ({ name, address: `${name}.mesh.multi-region.internal`, port: 2379 })),
       },
     });
+  });
+
+  test('disjoint VPC ranges: each cluster routes its own VPC, nothing widens to 0.0.0.0/0', () => {
+    const cidrs = ['10.40.0.0/16', '172.31.0.0/16', '192.168.0.0/16'];
+    const disjoint = defineMultiRegion(Testing.app(), config({ regions: base.regions.map((entry, i) => ({ ...entry, vpc_cidr: cidrs[i] })) }));
+    const routing = disjoint.regions.map(({ platform }) => {
+      const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { ipv4NativeRoutingCIDR: string; enableIPv4Masquerade: boolean };
+      return [values.ipv4NativeRoutingCIDR, values.enableIPv4Masquerade];
+    });
+    expect(routing).toEqual(cidrs.map((cidr) => [cidr, false]));
+  });
+
+  test('an unprotected mesh runs one clustermesh API server per cluster', () => {
+    const unprotected = defineMultiRegion(Testing.app(), config({ protect_stateful_resources: false }));
+    const values = parse((resourcesOf(Testing.synth(unprotected.regions[0]!.platform.cni!), Release).cilium!.values as string[])[0]!) as { clustermesh: { apiserver: { replicas: number } } };
+    expect(values.clustermesh.apiserver.replicas).toBe(1);
   });
 
   test('the mesh CA is imported before Cilium; the record for this API server is published', () => {

@@ -14,7 +14,6 @@ export interface CiliumValues {
   tunnelProtocol?: 'geneve';
   ipv4NativeRoutingCIDR?: string;
   enableIPv4Masquerade: boolean;
-  egressMasqueradeInterfaces?: string;
   ipam: {
     mode: 'eni' | 'cluster-pool';
     operator?: { clusterPoolIPv4PodCIDRList: string[]; clusterPoolIPv4MaskSize: number };
@@ -32,6 +31,7 @@ export interface CiliumValues {
   bgpControlPlane: { enabled: boolean };
   encryption: { enabled: boolean; type?: 'wireguard' };
   authentication: {
+    enabled: boolean;
     mutual: {
       spire: {
         enabled: boolean;
@@ -43,7 +43,11 @@ export interface CiliumValues {
   rollOutCiliumPods: boolean;
   clustermesh?: {
     useAPIServer: boolean;
-    apiserver: { service: { type: 'LoadBalancer'; annotations: Record<string, string> } };
+    apiserver: {
+      replicas: number;
+      service: { type: 'LoadBalancer'; annotations: Record<string, string> };
+      tls: { server: { extraDnsNames: string[] } };
+    };
     config: { enabled: boolean; clusters: Array<{ name: string; address: string; port: number }> };
   };
 }
@@ -52,10 +56,15 @@ export interface CiliumValues {
 export interface ClusterMeshMembership {
   /** 1-127 (ENI mode limit), unique in the mesh. */
   readonly clusterId: number;
+  /**
+   * The DNS name peers dial for this cluster's clustermesh API server. The chart's server
+   * certificate covers only `*.mesh.cilium.io` unless the name is added to it.
+   */
+  readonly address: string;
   /** Every other cluster: its Cilium name and the DNS name of its clustermesh API server. */
   readonly peers: ReadonlyArray<{ readonly name: string; readonly address: string }>;
-  /** One CIDR covering every cluster's pod addresses: not masqueraded, routed natively. */
-  readonly meshCidr: string;
+  /** clustermesh-apiserver replicas: more than one where the environment is protected. */
+  readonly apiServerReplicas: number;
 }
 
 /** The clustermesh-apiserver port (etcd). */
@@ -92,9 +101,6 @@ export interface CiliumValuesInput {
   readonly clusterMesh?: ClusterMeshMembership;
 }
 
-/** AL2023 names interfaces ens5, ens6, ...; masquerade pod egress leaving through them. */
-export const AL2023_INTERFACE_PATTERN = 'ens+';
-
 /** Overlay mode: each node gets a /24 of the pod CIDR (254 pods). */
 export const CLUSTER_POOL_MASK_SIZE = 24;
 
@@ -102,6 +108,14 @@ export const CLUSTER_POOL_MASK_SIZE = 24;
  * Cilium values for one cluster. ENI mode: pods take VPC addresses from ENIs the operator
  * attaches, routed natively. Overlay mode: pods take addresses from a private pool and
  * cross nodes in Geneve tunnels.
+ *
+ * Masquerading. ENI mode: off, which is the 1.19 chart's own default for `ipam.mode: eni`
+ * (values.yaml: "`true` unless ipam eni mode is active"). Pod addresses are VPC addresses,
+ * nodes sit in private subnets, and the NAT gateway translates internet-bound traffic; keeping
+ * pod source addresses intact is what lets Cluster Mesh peers, security groups and VPC flow
+ * logs see the real pod. It also makes the native-routing CIDR irrelevant to masquerading, so
+ * a mesh of disjoint VPC ranges needs no covering CIDR (which, for disjoint ranges, would
+ * have grown to 0.0.0.0/0). Overlay mode: on (pod addresses are not routable in the VPC).
  */
 export function ciliumValues(input: CiliumValuesInput): CiliumValues {
   const eni = input.mode === 'eni';
@@ -112,7 +126,7 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
     k8sServiceHost: input.apiServerHost,
     k8sServicePort: 443,
     routingMode: eni ? 'native' : 'tunnel',
-    enableIPv4Masquerade: true,
+    enableIPv4Masquerade: !eni,
     ipam: eni
       ? { mode: 'eni' }
       : { mode: 'cluster-pool', operator: { clusterPoolIPv4PodCIDRList: [input.podCidr], clusterPoolIPv4MaskSize: CLUSTER_POOL_MASK_SIZE } },
@@ -123,6 +137,8 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
     bgpControlPlane: { enabled: input.bgpControlPlane },
     encryption: input.wireguard ? { enabled: true, type: 'wireguard' } : { enabled: false },
     authentication: {
+      // The chart refuses SPIRE without it: authentication processing is off by default.
+      enabled: input.mutualAuth,
       mutual: {
         spire: input.mutualAuth
           ? { enabled: true, install: { enabled: true, server: { dataStorage: { enabled: true, storageClass: input.spireStorageClass } } } }
@@ -133,8 +149,8 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
     rollOutCiliumPods: true,
   };
   if (eni) {
+    // Explicit, though ENI mode derives it from the VPC: the range routed without encapsulation.
     values.ipv4NativeRoutingCIDR = input.vpcCidr;
-    values.egressMasqueradeInterfaces = AL2023_INTERFACE_PATTERN;
     values.eni = {
       enabled: true,
       awsEnablePrefixDelegation: input.prefixDelegation,
@@ -147,10 +163,13 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
   const mesh = input.clusterMesh;
   if (mesh) {
     values.cluster.id = mesh.clusterId;
-    if (eni) values.ipv4NativeRoutingCIDR = mesh.meshCidr;
     values.clustermesh = {
       useAPIServer: true,
-      apiserver: { service: { type: 'LoadBalancer', annotations: { ...CLUSTERMESH_SERVICE_ANNOTATIONS } } },
+      apiserver: {
+        replicas: mesh.apiServerReplicas,
+        service: { type: 'LoadBalancer', annotations: { ...CLUSTERMESH_SERVICE_ANNOTATIONS } },
+        tls: { server: { extraDnsNames: [mesh.address] } },
+      },
       config: {
         enabled: true,
         clusters: mesh.peers.map((peer) => ({ name: peer.name, address: peer.address, port: CLUSTERMESH_APISERVER_PORT })),

@@ -14,9 +14,16 @@ export interface CiliumOperatorIdentityProps {
 export const CILIUM_OPERATOR_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'cilium-operator' } as const;
 
 /**
- * The EC2 permissions the Cilium operator needs for ENI IPAM (Cilium docs, "ENI: required
- * privileges"), granted to its service account alone through EKS Pod Identity. Writes are
- * scoped to this account, region and VPC; nodes get no ENI permissions at all.
+ * The EC2 permissions the Cilium operator needs for ENI IPAM, granted to its service account
+ * alone through EKS Pod Identity. Writes are scoped to this account, region and VPC; nodes get
+ * no ENI permissions at all. Checked in tests against Cilium's "Required Privileges" list
+ * (reference/cilium-1.19/eni-operator-privileges.json):
+ * - reads cannot be scoped (EC2 Describe* and GetManagedPrefixListEntries take `*`);
+ * - the operator tags ENIs in the CreateNetworkInterface call itself (TagSpecifications,
+ *   pkg/aws/ec2), so CreateTags is allowed only as part of that call;
+ * - DescribeInstances is not in the unconditional list but pkg/aws/ec2 lists instances' ENIs
+ *   with it; DescribeTags serves ENI garbage collection; UnassignPrivateIpAddresses serves
+ *   `eni.awsReleaseExcessIPs`, which this project turns on.
  */
 export function ciliumOperatorPolicy(props: CiliumOperatorIdentityProps): object {
   const arn = (resource: string) => `arn:${partitionOf(props.region)}:ec2:${props.region}:${props.accountId}:${resource}`;
@@ -29,11 +36,14 @@ export function ciliumOperatorPolicy(props: CiliumOperatorIdentityProps): object
         Action: [
           'ec2:DescribeInstances',
           'ec2:DescribeInstanceTypes',
+          'ec2:DescribeManagedPrefixLists',
           'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeRouteTables',
           'ec2:DescribeSecurityGroups',
           'ec2:DescribeSubnets',
           'ec2:DescribeTags',
           'ec2:DescribeVpcs',
+          'ec2:GetManagedPrefixListEntries',
         ],
         Resource: '*',
       },
@@ -64,7 +74,6 @@ export function ciliumOperatorPolicy(props: CiliumOperatorIdentityProps): object
           'ec2:AssignPrivateIpAddresses',
           'ec2:AttachNetworkInterface',
           'ec2:DeleteNetworkInterface',
-          'ec2:DetachNetworkInterface',
           'ec2:ModifyNetworkInterfaceAttribute',
           'ec2:UnassignPrivateIpAddresses',
         ],

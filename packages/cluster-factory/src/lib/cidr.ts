@@ -49,18 +49,3 @@ export function cidrSubnet(prefix: string, newbits: number, netnum: number): str
   return `${Address4.fromBigInt(start).correctForm()}/${length}`;
 }
 
-/** The smallest single CIDR block that contains every given block. */
-export function coveringCidr(cidrs: readonly string[]): string {
-  if (cidrs.length === 0) throw new Error('no CIDR blocks to cover');
-  const parsed = cidrs.map(mustParse);
-  const first = parsed.reduce((low, cidr) => (cidr.first < low ? cidr.first : low), parsed[0]!.first);
-  const last = parsed.reduce((high, cidr) => (cidr.last > high ? cidr.last : high), parsed[0]!.last);
-  let prefix = Math.min(...parsed.map((cidr) => cidr.prefix));
-  while (prefix > 0) {
-    const size = 2n ** BigInt(32 - prefix);
-    if (first / size === last / size) break;
-    prefix -= 1;
-  }
-  const size = 2n ** BigInt(32 - prefix);
-  return `${Address4.fromBigInt((first / size) * size).correctForm()}/${prefix}`;
-}

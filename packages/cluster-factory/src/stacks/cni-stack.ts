@@ -6,9 +6,10 @@ import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-stack.js';
 import { configureKubernetesProviders, kubectlScript } from '../lib/private/kubernetes-providers.js';
 import { helmValues } from '../lib/private/helm.js';
-import { ciliumValues, valueKeyPaths, type CiliumValuesInput } from '../cilium/values.js';
-import { unknownCiliumKeys } from '../cilium/chart-keys.js';
+import { ciliumValues, type CiliumValuesInput } from '../cilium/values.js';
+import { ciliumValuesProblems } from '../cilium/chart-validation.js';
 import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
+import { CILIUM_RELEASE, meshCaImportCommands } from '../cilium/mesh-ca.js';
 
 /** The encrypted gp3 StorageClass the SPIRE server's volume uses. */
 export const SPIRE_STORAGE_CLASS = 'gp3-encrypted';
@@ -43,8 +44,8 @@ export class CniStack extends EnvironmentStack {
     configureKubernetesProviders(this, props.cluster);
 
     const values = ciliumValues({ ...props.cilium, apiServerHost: props.cluster.endpointHost, spireStorageClass: SPIRE_STORAGE_CLASS });
-    const unknown = unknownCiliumKeys(valueKeyPaths(values));
-    if (unknown.length > 0) throw new Error(`Cilium values set keys chart ${CILIUM_CHART.version} does not accept: ${unknown.join(', ')}`);
+    const problems = ciliumValuesProblems(values);
+    if (problems.length > 0) throw new Error(`Cilium values the pinned chart ${CILIUM_CHART.version} would refuse:\n  ${problems.join('\n  ')}`);
 
     const prerequisites: ITerraformDependable[] = [];
     if (props.cilium.gatewayApi) {
@@ -72,14 +73,7 @@ export class CniStack extends EnvironmentStack {
             {
               type: 'local-exec',
               interpreter: ['/bin/bash', '-c'],
-              command: kubectlScript(
-                [
-                  'dir="$(mktemp -d)"; trap \'rm -rf "$dir" "$kubeconfig"\' EXIT',
-                  'aws secretsmanager get-secret-value --secret-id "$CA_SECRET_ID" --region "$CA_SECRET_REGION" --query SecretString --output text > "$dir/ca.json"',
-                  'jq -r .cert "$dir/ca.json" > "$dir/ca.crt"; jq -r .key "$dir/ca.json" > "$dir/ca.key"',
-                  'kubectl --kubeconfig "$kubeconfig" -n kube-system create secret generic cilium-ca --from-file=ca.crt="$dir/ca.crt" --from-file=ca.key="$dir/ca.key" --dry-run=client -o yaml | kubectl --kubeconfig "$kubeconfig" apply -f -',
-                ].join('\n'),
-              ),
+              command: kubectlScript(meshCaImportCommands()),
               environment: {
                 CLUSTER_NAME: props.cluster.clusterName,
                 AWS_REGION: props.cluster.region,
@@ -104,8 +98,8 @@ export class CniStack extends EnvironmentStack {
     }
 
     this.cilium = new Release(this, 'cilium', {
-      name: 'cilium',
-      namespace: 'kube-system',
+      name: CILIUM_RELEASE.name,
+      namespace: CILIUM_RELEASE.namespace,
       repository: CILIUM_CHART.repository,
       chart: CILIUM_CHART.chart,
       version: CILIUM_CHART.version,
