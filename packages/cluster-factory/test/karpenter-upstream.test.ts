@@ -132,7 +132,9 @@ describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', 
   test('the interruption queue policy: the upstream statements', () => {
     const upstream = resources.find((resource) => resource.Type === 'AWS::SQS::QueuePolicy')!.Properties.PolicyDocument.Statement as Statement[];
     const ours = (interruptionQueuePolicy(QUEUE_ARN) as { Statement: Statement[] }).Statement;
-    const comparable = (statement: Statement) => ({ Effect: statement.Effect, Action: statement.Action, Principal: statement.Principal, Condition: JSON.parse(JSON.stringify(statement.Condition ?? {}).replace(/false/g, '"false"')) });
+    // IAM compares condition values as strings: the template's YAML `false` is "false".
+    const asStrings = (value: unknown): unknown => (value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, asStrings(inner)])) : String(value));
+    const comparable = (statement: Statement) => ({ Effect: statement.Effect, Action: statement.Action, Principal: statement.Principal, Condition: asStrings(statement.Condition ?? {}) });
     expect(ours.map(comparable)).toEqual(upstream.map(comparable));
     expect(ours.every((statement) => statement.Resource === QUEUE_ARN)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -24,6 +25,9 @@ import {
 import { INSTANCE_ENI_LIMITS } from '../src/capacity/instance-eni-limits.js';
 import { CILIUM_ENI_NETWORKD_FILE, nodeUserData } from '../src/lib/private/node-user-data.js';
 import { ConfigError } from '../src/config/load.js';
+import type { EnvironmentConfig } from '../src/config/schema.js';
+import { kubernetesObjectProblems } from '../src/kubernetes/validate.js';
+import { crdSchemaProblems } from '../src/kubernetes/crd-schema.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 
@@ -140,7 +144,7 @@ describe('pod capacity', () => {
 describe('Karpenter on AWS', () => {
   const { compute } = synthPlatform(sandboxConfig());
 
-  test('interruption handling: four rules with the exact detail-types AWS emits, into an SSE queue', () => {
+  test('interruption handling: five rules with the exact detail-types AWS emits, into an SSE queue', () => {
     const patterns = Object.values(resourcesOf(compute, CloudwatchEventRule)).map((rule) => JSON.parse(String(rule.event_pattern)));
     expect(patterns).toEqual(
       expect.arrayContaining([
@@ -148,6 +152,7 @@ describe('Karpenter on AWS', () => {
         { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
         { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
         { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
       ]),
     );
     expect(patterns).toHaveLength(Object.keys(KARPENTER_INTERRUPTION_EVENTS).length);
@@ -187,26 +192,116 @@ describe('Karpenter on AWS', () => {
   });
 });
 
+/** The platform stack synthesized to disk, and the plain-YAML objects of the node-pools chart asset. */
+function synthNodePoolsChart(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}) {
+  const { platform } = synthPlatform(sandboxConfig(overrides));
+  const stack = platform.platform!;
+  const outdir = Testing.fullSynth(stack);
+  const stackDir = join(outdir, 'stacks', stack.node.id);
+  const releases = resourcesOf(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'), Release);
+  const chartDir = join(stackDir, String(releases['karpenter-node-pools']!.chart));
+  const files = readdirSync(join(chartDir, 'templates')).sort();
+  const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as { apiVersion: string; kind: string; metadata: { name: string }; spec: any });
+  return { releases, files, objects, texts: files.map((file) => readFileSync(join(chartDir, 'templates', file), 'utf8')) };
+}
+
 describe('Karpenter in the cluster', () => {
+  const sandbox = synthNodePoolsChart();
+
+  test('the chart asset holds the EC2NodeClass and NodePool as plain YAML that the v1.11.1 CRD schemas and the typed models accept', () => {
+    expect(sandbox.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml']);
+    expect(sandbox.texts.join('\n')).not.toMatch(/\{\{|\$\{/);
+    expect(kubernetesObjectProblems(sandbox.objects)).toEqual([]);
+    // Both kinds are checked against the committed upstream CRD, not only the models.
+    for (const object of sandbox.objects) expect(crdSchemaProblems(object), object.kind).toEqual([]);
+    expect(sandbox.releases['karpenter-node-pools']).toMatchObject({ namespace: 'kube-system', depends_on: ['helm_release.karpenter'] });
+  });
+
+  test('the EC2NodeClass: literal role, subnets and node group by discovery tag, the EKS cluster security group by its aws:eks:cluster-name tag, maxPods, ENI user data', () => {
+    const nodeClass = sandbox.objects[0]!;
+    expect(nodeClass).toEqual({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: 'default' },
+      spec: {
+        role: 'sandbox-karpenter-node',
+        amiSelectorTerms: [{ alias: 'al2023@latest' }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }],
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }, { tags: { 'aws:eks:cluster-name': 'sandbox' } }],
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        kubelet: { maxPods: 28 },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '50Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+        userData: nodeUserData({ ciliumEni: true }),
+      },
+    });
+    expect(nodeClass.spec.userData).toContain(`cat > ${CILIUM_ENI_NETWORKD_FILE} <<EOF\n[Match]\nDriver=ena vif ixgbevf\nName=!$primary\n\n[Link]\nUnmanaged=yes\nEOF`);
+    expect(nodeClass.spec.userData).not.toContain('NodeConfig');
+  });
+
+  test('the EC2NodeClass CRD check catches a misspelled field and a wrong type', () => {
+    const nodeClass = structuredClone(sandbox.objects[0]!);
+    nodeClass.spec.kubelet = { maxPod: 28 };
+    nodeClass.spec.metadataOptions.httpPutResponseHopLimit = 'one';
+    expect(crdSchemaProblems(nodeClass)).toEqual(['spec.metadataOptions.httpPutResponseHopLimit: must be integer', 'spec.kubelet.maxPod: unknown field']);
+  });
+
+  test('the general NodePool in ENI mode: known families only, no size below large, the Cilium startup taint', () => {
+    expect(sandbox.objects[1]).toEqual({
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'general' },
+      spec: {
+        template: {
+          metadata: { labels: { 'platform/node-pool': 'general' } },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+            requirements: [
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+              { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+              { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m5', 'm5a', 'm6i', 'm6a', 'm7i', 'm7a', 'c5', 'c6i', 'c6a', 'c7i', 'r5', 'r6i', 'r7i'] },
+              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+              { key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: ['nano', 'micro', 'small', 'medium'] },
+            ],
+            startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }],
+          },
+        },
+        limits: { cpu: 32, memory: '128Gi' },
+        disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '30s' },
+      },
+    });
+  });
+
   test.each([
-    { scenario: 'Cilium', overrides: {}, startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }] },
+    { scenario: 'prefix delegation', overrides: { cilium: { ...sandboxConfig().cilium, prefix_delegation: true } }, maxPods: 110, userData: true, category: false },
+    { scenario: 'overlay', overrides: { cilium_mode: 'overlay' }, maxPods: 110, userData: false, category: true },
     {
       scenario: 'Fargate (VPC CNI)',
       overrides: { enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {} },
-      startupTaints: [],
+      maxPods: undefined,
+      userData: false,
+      category: true,
     },
-  ])('$scenario: NodePool startup taints', ({ overrides, startupTaints }) => {
-    const { platform } = synthPlatform(sandboxConfig(overrides));
-    const release = resourcesOf(Testing.synth(platform.platform!), Release)['karpenter-node-pools']!;
-    const values = parse((release.values as string[])[0]!) as { nodePools: Array<{ name: string; startupTaints: unknown[] }>; nodeClass: Record<string, unknown> };
-    expect(values.nodePools.map((pool) => [pool.name, pool.startupTaints])).toEqual([['general', startupTaints]]);
-    expect(values.nodeClass).toMatchObject({ amiAlias: 'al2023@latest', discoveryTag: 'sandbox', maxPods: null });
-    expect(release.depends_on).toEqual(['helm_release.karpenter']);
+  ])('$scenario: maxPods $maxPods, ENI user data $userData, pool by category $category', ({ overrides, maxPods, userData, category }) => {
+    const { objects } = synthNodePoolsChart(overrides);
+    expect(kubernetesObjectProblems(objects)).toEqual([]);
+    const [nodeClass, general] = objects;
+    expect(nodeClass!.spec.kubelet?.maxPods).toBe(maxPods);
+    expect('userData' in nodeClass!.spec).toBe(userData);
+    const keys = general!.spec.template.spec.requirements.map((requirement: { key: string }) => requirement.key);
+    expect(keys.includes('karpenter.k8s.aws/instance-category')).toBe(category);
+    expect(keys.includes('karpenter.k8s.aws/instance-size')).toBe(!category);
+    expect(general!.spec.template.spec.startupTaints).toEqual(overrides.enable_fargate ? undefined : [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }]);
+  });
+
+  test('CRDs come from the karpenter-crd chart of the controller\'s version, so they upgrade; the controller chart skips its own', () => {
+    const { releases } = sandbox;
+    expect(releases['karpenter-crd']).toMatchObject({ name: 'karpenter-crd', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.11.1', namespace: 'kube-system' });
+    expect(releases.karpenter).toMatchObject({ chart: 'karpenter', version: releases['karpenter-crd']!.version, skip_crds: true, depends_on: ['helm_release.karpenter-crd'] });
   });
 
   test('the controller stays on the managed node group and counts ENIs like Cilium', () => {
-    const { platform } = synthPlatform(sandboxConfig());
-    const controller = resourcesOf(Testing.synth(platform.platform!), Release).karpenter!;
+    const controller = sandbox.releases.karpenter!;
     expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1', namespace: 'kube-system' });
     const values = parse((controller.values as string[])[0]!) as { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unknown } } }; settings: object };
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
@@ -221,31 +316,24 @@ describe('Karpenter in the cluster', () => {
   });
 
   test('a GPU pool: p/g families, nvidia.com/gpu taint, limits and consolidation from config', () => {
-    const pool = nodePoolValues(
+    const pool = karpenterNodePool(
       'gpu',
       { capacity_types: ['on-demand'], instance_categories: [], instance_families: ['g5'], cpu_limit: 64, memory_limit_gib: 256, consolidation_policy: 'WhenEmpty', consolidate_after: '10m' },
-      { ciliumEnabled: true, gpu: true },
+      { ciliumEnabled: true, ciliumEni: true, gpu: true },
     );
-    expect(pool).toEqual({
-      name: 'gpu',
-      labels: { 'platform/node-pool': 'gpu' },
+    expect(kubernetesObjectProblems([pool])).toEqual([]);
+    expect(pool.spec!.template.spec).toMatchObject({
       requirements: [
         { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
         { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
         { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
         { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g5'] },
         { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+        { key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: ['nano', 'micro', 'small', 'medium'] },
       ],
       startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }],
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
-      limits: { cpu: 64, memory: '256Gi' },
-      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m' },
     });
-  });
-
-  test('prefix delegation or overlay: one max-pods figure fits every type and is set on the EC2NodeClass', () => {
-    const { platform } = synthPlatform(sandboxConfig({ cilium: { gateway_api: true, prefix_delegation: true } }));
-    const values = parse((resourcesOf(Testing.synth(platform.platform!), Release)['karpenter-node-pools']!.values as string[])[0]!) as { nodeClass: { maxPods: number } };
-    expect(values.nodeClass.maxPods).toBe(110);
+    expect(pool.spec).toMatchObject({ limits: { cpu: 64, memory: '256Gi' }, disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m' } });
   });
 });

@@ -10,6 +10,7 @@ import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
 import { KARPENTER_SERVICE_ACCOUNT } from '../constructs/karpenter-infrastructure.js';
 import { KARPENTER_EXCLUDED_SIZES, familiesInCategories } from '../capacity/max-pods.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
+import type { KubernetesObject } from '../kubernetes/validate.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 
 /** The taint that keeps non-GPU pods off GPU nodes. */
@@ -47,7 +48,7 @@ export function karpenterPoolFamilies(pool: PoolConfig): string[] {
 }
 
 /** One NodePool: requirements from config; with Cilium, nodes start tainted until its agent runs. */
-export function karpenterNodePool(name: string, pool: PoolConfig, options: { ciliumEnabled: boolean; ciliumEni: boolean; gpu: boolean }): NodePool {
+export function karpenterNodePool(name: string, pool: PoolConfig, options: { ciliumEnabled: boolean; ciliumEni: boolean; gpu: boolean }): NodePool & KubernetesObject {
   const requirements: Array<{ key: string; operator: 'In' | 'NotIn' | 'Gt'; values: string[] }> = [
     { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...pool.capacity_types] },
     { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
@@ -59,7 +60,7 @@ export function karpenterNodePool(name: string, pool: PoolConfig, options: { cil
   requirements.push({ key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] });
   // One maxPods per EC2NodeClass: the smallest sizes would pull it down for every node (capacity/max-pods.ts).
   if (options.ciliumEni) requirements.push({ key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: [...KARPENTER_EXCLUDED_SIZES] });
-  return new NodePool({
+  const nodePool = new NodePool({
     metadata: { name },
     spec: {
       template: {
@@ -76,6 +77,8 @@ export function karpenterNodePool(name: string, pool: PoolConfig, options: { cil
       disruption: { consolidationPolicy: pool.consolidation_policy, consolidateAfter: pool.consolidate_after },
     },
   });
+  // The models type metadata as optional; it is set above.
+  return nodePool as NodePool & KubernetesObject;
 }
 
 /**
@@ -83,9 +86,9 @@ export function karpenterNodePool(name: string, pool: PoolConfig, options: { cil
  * and the node security group by the discovery tag, and the EKS cluster security group by the
  * `aws:eks:cluster-name` tag EKS puts on it (a literal, where its ID would be an apply-time token).
  */
-export function karpenterNodeClass(props: Pick<KarpenterAddonProps, 'clusterName' | 'nodeRoleName' | 'maxPods' | 'ciliumEni' | 'config'>): EC2NodeClass {
+export function karpenterNodeClass(props: Pick<KarpenterAddonProps, 'clusterName' | 'nodeRoleName' | 'maxPods' | 'ciliumEni' | 'config'>): EC2NodeClass & KubernetesObject {
   const userData = nodeUserData({ ciliumEni: props.ciliumEni ?? false });
-  return new EC2NodeClass({
+  const nodeClass = new EC2NodeClass({
     metadata: { name: KARPENTER_NODE_CLASS },
     spec: {
       role: props.nodeRoleName,
@@ -98,6 +101,7 @@ export function karpenterNodeClass(props: Pick<KarpenterAddonProps, 'clusterName
       ...(userData === undefined ? {} : { userData }),
     },
   });
+  return nodeClass as EC2NodeClass & KubernetesObject;
 }
 
 /** The Karpenter controller chart's values (every key exists in the chart: test/karpenter-upstream.test.ts). */
