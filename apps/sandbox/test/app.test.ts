@@ -44,9 +44,10 @@ describe('sandbox app', () => {
       'sandbox-platform': ['sandbox-cluster', 'sandbox-compute'],
     });
     // The policy chart travels with the synthesized stack (an asset), so the output is self-contained.
-    const assets = (chart: string) => Object.keys(a).filter((path) => path.startsWith(`stacks/sandbox-platform/assets/${chart}/`)).map((path) => path.split('/').pop()).sort();
+    // ManifestChart assets sit in `<id>_<hash>/` (the chart is one construct deeper).
+    const assets = (chart: string) => Object.keys(a).filter((path) => new RegExp(`^stacks/sandbox-platform/assets/${chart}(_[0-9A-F]+)?/`).test(path)).map((path) => path.split('/').pop()).sort();
     expect(assets('network-policy-baseline-chart')).toEqual(['Chart.yaml', 'fqdn-egress.yaml', 'l7-http.yaml', 'namespace.yaml', 'values.yaml']);
-    expect(assets('karpenter-node-pools-chart')).toEqual(['Chart.yaml', 'ec2nodeclass.yaml', 'nodepools.yaml', 'values.yaml']);
+    expect(assets('karpenter-node-pools-chart')).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml', 'Chart.yaml']);
   });
 
   test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {

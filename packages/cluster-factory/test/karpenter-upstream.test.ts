@@ -30,7 +30,17 @@ const NODE_ROLE_ARN = 'arn:node-role';
 const QUEUE_ARN = 'arn:queue';
 
 /** The CloudFormation template with its intrinsic functions kept as plain strings. */
-function upstreamTemplate(): { Resources: Record<string, { Type: string; Properties: Record<string, any> }> } {
+interface CfnResource {
+  Type: string;
+  Properties: {
+    PolicyDocument?: string | { Statement: Statement[] };
+    EventPattern?: unknown;
+    ManagedPolicyArns?: string[];
+    AssumeRolePolicyDocument?: { Statement: Array<{ Principal: { Service: string } }> };
+  };
+}
+
+function upstreamTemplate(): { Resources: Record<string, CfnResource> } {
   const keep = (tag: string) => ({ tag, resolve: (value: string) => value });
   return parse(read('cloudformation.yaml'), { customTags: [keep('!Sub'), keep('!GetAtt'), keep('!Ref')] });
 }
@@ -130,7 +140,7 @@ describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', 
   });
 
   test('the interruption queue policy: the upstream statements', () => {
-    const upstream = resources.find((resource) => resource.Type === 'AWS::SQS::QueuePolicy')!.Properties.PolicyDocument.Statement as Statement[];
+    const upstream = (resources.find((resource) => resource.Type === 'AWS::SQS::QueuePolicy')!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
     const ours = (interruptionQueuePolicy(QUEUE_ARN) as { Statement: Statement[] }).Statement;
     // IAM compares condition values as strings: the template's YAML `false` is "false".
     const asStrings = (value: unknown): unknown => (value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, asStrings(inner)])) : String(value));
@@ -144,7 +154,7 @@ describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', 
     ['cn-north-1', 'ec2.amazonaws.com.cn', 'arn:aws-cn:iam::aws:policy/'],
   ])('%s: the node role trusts %s and has the upstream managed policies but the VPC CNI one', (region, principal, policyPrefix) => {
     const upstream = resources.find((resource) => resource.Type === 'AWS::IAM::Role')!.Properties;
-    expect(upstream.AssumeRolePolicyDocument.Statement[0].Principal.Service).toBe('ec2.${AWS::URLSuffix}');
+    expect(upstream.AssumeRolePolicyDocument!.Statement[0]!.Principal.Service).toBe('ec2.${AWS::URLSuffix}');
     const app = Testing.app();
     const stack = new TerraformStack(app, 'test');
     new KarpenterInfrastructure(stack, 'karpenter', { clusterName: CLUSTER, region, accountId: ACCOUNT });
@@ -154,7 +164,7 @@ describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', 
     const attached = Object.values(resourcesOf(synthesized, IamRolePolicyAttachment)).map((attachment) => String(attachment.policy_arn)).filter((arn) => arn.startsWith(policyPrefix));
     // AmazonEKS_CNI_Policy is for aws-node on the node role; here aws-node (Fargate environments)
     // and the Cilium operator get their ENI permissions through Pod Identity instead.
-    const expected = (upstream.ManagedPolicyArns as string[]).map((arn) => arn.replace('arn:${AWS::Partition}:iam::aws:policy/', policyPrefix)).filter((arn) => !arn.endsWith('/AmazonEKS_CNI_Policy'));
+    const expected = upstream.ManagedPolicyArns!.map((arn) => arn.replace('arn:${AWS::Partition}:iam::aws:policy/', policyPrefix)).filter((arn) => !arn.endsWith('/AmazonEKS_CNI_Policy'));
     expect(attached.filter((arn) => !arn.includes('karpenter')).sort()).toEqual(expected.sort());
   });
 

@@ -192,6 +192,19 @@ describe('Karpenter on AWS', () => {
   });
 });
 
+/** The fields of the EC2NodeClass and NodePool documents the tests read. */
+interface ChartObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    userData?: string;
+    kubelet?: Record<string, unknown>;
+    metadataOptions: Record<string, unknown>;
+    template: { spec: { requirements: Array<{ key: string }>; startupTaints?: unknown } };
+  };
+}
+
 /** The platform stack synthesized to disk, and the plain-YAML objects of the node-pools chart asset. */
 function synthNodePoolsChart(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}) {
   const { platform } = synthPlatform(sandboxConfig(overrides));
@@ -201,7 +214,7 @@ function synthNodePoolsChart(overrides: Partial<Record<keyof EnvironmentConfig, 
   const releases = resourcesOf(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'), Release);
   const chartDir = join(stackDir, String(releases['karpenter-node-pools']!.chart));
   const files = readdirSync(join(chartDir, 'templates')).sort();
-  const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as { apiVersion: string; kind: string; metadata: { name: string }; spec: any });
+  const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as ChartObject);
   return { releases, files, objects, texts: files.map((file) => readFileSync(join(chartDir, 'templates', file), 'utf8')) };
 }
 
@@ -288,7 +301,7 @@ describe('Karpenter in the cluster', () => {
     const [nodeClass, general] = objects;
     expect(nodeClass!.spec.kubelet?.maxPods).toBe(maxPods);
     expect('userData' in nodeClass!.spec).toBe(userData);
-    const keys = general!.spec.template.spec.requirements.map((requirement: { key: string }) => requirement.key);
+    const keys = general!.spec.template.spec.requirements.map((requirement) => requirement.key);
     expect(keys.includes('karpenter.k8s.aws/instance-category')).toBe(category);
     expect(keys.includes('karpenter.k8s.aws/instance-size')).toBe(!category);
     expect(general!.spec.template.spec.startupTaints).toEqual(overrides.enable_fargate ? undefined : [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }]);

@@ -8,12 +8,12 @@ export const CILIUM_ENI_NETWORKD_FILE = '/etc/systemd/network/10-cilium-eni-unma
  *   service that manages newly attached interfaces (systemd-networkd, NetworkManager)
  *   interferes with Cilium (DHCP, removing Cilium's addresses when the carrier drops); the
  *   devices must be unmanaged (`[Link] Unmanaged=yes`), disabling DHCP is not enough.
- * - amazon-eks-ami AL2023 (nodeadm `udev-net-manager`): the default `80-ec2.network` of
- *   amazon-ec2-net-utils is disabled once the primary ENI is configured, and interfaces that
- *   appear after cloud-init has finished are left unmanaged; but any interface that appears
- *   before that gets a `70-eks-<if>.network` with DHCP and policy routing ("TODO: handle race
- *   condition with other interfaces attached at boot"). Users of Cilium on AL2023 hit this:
- *   awslabs/amazon-eks-ami#1678, cilium/cilium#24397.
+ * - amazon-eks-ami AL2023 (nodeadm's udev helper, nodeadm/cmd/nodeadm-internal/udev/): the
+ *   interfaces present at boot get `70-eks-<if>.network` (DHCP, policy routing), the default
+ *   `80-ec2.network` of amazon-ec2-net-utils is disabled, later interfaces are left to the
+ *   CNI. What counts as "later" differs between AMI releases (after cloud-init, with a
+ *   "TODO: handle race condition"; after nodeadm's second phase), and `ami_alias` may pin an
+ *   old one. Users of Cilium on AL2023 hit this: awslabs/amazon-eks-ami#1678, cilium/cilium#24397.
  *
  * So this file makes networkd leave every EC2 interface (ena, vif, ixgbevf: the drivers the
  * AMI's udev rules act on) except the primary one unmanaged, whatever the naming scheme
