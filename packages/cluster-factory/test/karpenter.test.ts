@@ -141,6 +141,19 @@ describe('pod capacity', () => {
   });
 });
 
+test.each([
+  [{ general: { instance_families: ['m5n'] } }, 'karpenter.general.instance_families[0]: "m5n" is not in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+  [{ general: { instance_families: ['t3'] } }, 'karpenter.general.instance_families[0]: "t3" is generation 4 or older; Karpenter pools launch generation 5 and later'],
+  [{ general: { instance_categories: ['x'] } }, 'karpenter.general.instance_categories[0]: "x" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+])('Karpenter pools only launch families whose ENI limits the project knows: %j is refused', (karpenter, message) => {
+  try {
+    sandboxConfig({ karpenter: { enabled: true, ...karpenter } });
+    expect.unreachable('the config was accepted');
+  } catch (error) {
+    expect((error as ConfigError).problems.map((problem) => problem.replace(/^[^ ]+ /, ''))).toEqual([message]);
+  }
+});
+
 describe('Karpenter on AWS', () => {
   const { compute } = synthPlatform(sandboxConfig());
 

@@ -269,6 +269,8 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
     env.karpenter[pool]?.instance_families.forEach((family, index) => {
       if (/^[a-z][a-z0-9]*$/.test(family) && !SUPPORTED_INSTANCE_FAMILIES.includes(family)) {
         refuse(['karpenter', pool, 'instance_families', index], `"${family}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
+      } else if (Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0) <= 4) {
+        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
       }
     });
     env.karpenter[pool]?.instance_categories.forEach((category, index) => {
