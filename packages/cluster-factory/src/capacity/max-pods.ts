@@ -7,7 +7,8 @@ export const OVERLAY_MAX_PODS = 110;
 export const ADDRESSES_PER_PREFIX = 16;
 /**
  * Pool addresses Cilium takes for itself on every node in ENI mode: the router address of
- * `cilium_host` and the health endpoint's. Both come from the same ENI addresses as pods.
+ * `cilium_host` and the health endpoint's (chart `endpointHealthChecking.enabled`, default true,
+ * not overridden). Both come from the same ENI addresses as pods.
  */
 export const CILIUM_NODE_ADDRESSES = 2;
 
