@@ -23,7 +23,7 @@ describe('nx affected', () => {
     ['apps/sandbox/main.ts', ['sandbox']],
     ['apps/multi-region/src/multi-region.ts', ['multi-region']],
     ['packages/cluster-factory/src/platform.ts', ['multi-region', 'prod', 'sandbox']],
-    ['packages/cluster-factory/charts/network-policy-baseline/values.yaml', ['multi-region', 'prod', 'sandbox']],
+    ['packages/cluster-factory/reference/cilium-1.19.6/values.schema.json', ['multi-region', 'prod', 'sandbox']],
     ['packages/terraform-harness/src/check-stacks.ts', ['multi-region', 'prod', 'sandbox']],
     ['docs/KARPENTER.md', []],
     ['README.md', []],

@@ -32,8 +32,12 @@ export const GATEWAY_API_VERSION = 'v1.4.1';
 /** Argo CD chart 9.5.14 ships Argo CD v3.4.2. */
 export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.5.14' };
 
-/** ApplicationSets and Applications, installed after the Argo CD CRDs exist. */
-export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.2' };
+/**
+ * ApplicationSets and Applications, installed after the Argo CD CRDs exist. 2.0.3 is the first
+ * version that renders `goTemplateOptions` (2.0.2 drops it silently); the keys each version
+ * renders are in reference/argocd-apps-<version>/.
+ */
+export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' };
 
 /** Karpenter 1.11 supports Kubernetes 1.29-1.35. */
 export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1' };

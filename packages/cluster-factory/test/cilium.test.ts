@@ -261,7 +261,7 @@ describe('platform add-ons', () => {
   test('policy baseline: the in-repo chart is copied into the stack as an asset', () => {
     const { platform } = synthPlatform(sandboxConfig());
     const release = resourcesOf(Testing.synth(platform.platform!), Release)['network-policy-baseline']!;
-    expect(release.chart).toMatch(/^assets\/network-policy-baseline-chart\/[0-9A-F]+$/);
+    expect(release.chart).toMatch(/^assets\/network-policy-baseline-chart_[0-9A-F]+\/[0-9A-F]+$/);
     expect(release).toMatchObject({ namespace: 'kube-system', atomic: true });
   });
 

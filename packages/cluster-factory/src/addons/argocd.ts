@@ -1,9 +1,12 @@
 import type { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import type { ClusterInfo, PlatformAddon } from './addon.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ARGOCD_APPS_CHART, ARGOCD_CHART } from '../versions.js';
+import { validateKubernetesObjects } from '../kubernetes/validate.js';
+import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-values.js';
 
 export interface ArgoCdAddonProps {
   /** The GitOps repository the ApplicationSet reads. */
@@ -15,6 +18,12 @@ export interface ArgoCdAddonProps {
 }
 
 export const ARGOCD_NAMESPACE = 'argocd';
+
+/** Argo CD chart values: TLS on the server (no --insecure), no Dex (SSO is configured per organisation). */
+export const ARGOCD_VALUES = { configs: { params: { 'server.insecure': false } }, dex: { enabled: false } } as const;
+
+/** `configs.params` entries become argocd-cmd-params-cm keys as given (chart values.yaml: "add parameters here"). */
+const ARGOCD_FREE_FORM_VALUES = ['configs.params'];
 
 /**
  * GitOps-bridge metadata of the in-cluster cluster secret: labels select clusters in
@@ -45,11 +54,14 @@ export function gitopsBridgeMetadata(cluster: ClusterInfo, repo: Required<ArgoCd
   return { labels, annotations };
 }
 
-/** The ApplicationSet: one Application per add-on directory, for clusters of this environment. */
-export function platformApplicationSet(cluster: ClusterInfo, repo: Required<ArgoCdAddonProps>) {
-  return {
-    'platform-addons': {
-      namespace: ARGOCD_NAMESPACE,
+/**
+ * The ApplicationSet, typed by the upstream model: one Application per add-on directory, for
+ * clusters of this environment. `{{...}}` are Argo CD's own Go templates, filled per cluster.
+ */
+export function platformApplicationSet(cluster: ClusterInfo, repo: Required<ArgoCdAddonProps>): ApplicationSet {
+  return new ApplicationSet({
+    metadata: { name: 'platform-addons', namespace: ARGOCD_NAMESPACE },
+    spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
       generators: [
@@ -72,7 +84,28 @@ export function platformApplicationSet(cluster: ClusterInfo, repo: Required<Argo
         },
       },
     },
-  };
+  });
+}
+
+/**
+ * The argocd-apps chart entry for an ApplicationSet. The chart copies only the keys its
+ * template names and drops the rest silently, so every key is checked against the pinned
+ * version's list (reference/argocd-apps-<version>/applicationset-rendered-keys.txt).
+ */
+export function argocdAppsEntry(applicationSet: ApplicationSet, chartVersion: string = ARGOCD_APPS_CHART.version): Record<string, unknown> {
+  const { template, ...spec } = applicationSet.spec;
+  const entry: Record<string, unknown> = { namespace: applicationSet.metadata.namespace, ...spec, template };
+  const rendered = referenceKeyList(`argocd-apps-${chartVersion}/applicationset-rendered-keys.txt`);
+  const keys = [
+    ...Object.keys(entry).filter((key) => key !== 'template'),
+    ...Object.keys(template.metadata).map((key) => `template.metadata.${key}`),
+    ...Object.keys(template.spec).map((key) => `template.spec.${key}`),
+  ];
+  const dropped = keys.filter((key) => !rendered.has(key));
+  if (dropped.length > 0) {
+    throw new Error(`ApplicationSet ${applicationSet.metadata.name}: argocd-apps ${chartVersion} would drop ${dropped.join(', ')} (it does not render them)`);
+  }
+  return entry;
 }
 
 /** Argo CD, the GitOps-bridge cluster secret, then the ApplicationSet (after its CRD exists). */
@@ -81,6 +114,8 @@ export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
   return {
     name: 'argocd',
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
+      const undeclared = undeclaredValueKeys(ARGOCD_VALUES, referenceKeyList(`argo-cd-${ARGOCD_CHART.version}/values-keys.txt`), ARGOCD_FREE_FORM_VALUES);
+      if (undeclared.length > 0) throw new Error(`argo-cd ${ARGOCD_CHART.version} values do not declare: ${undeclared.join(', ')}`);
       const argocd = new Release(scope, 'argocd', {
         name: 'argocd',
         namespace: ARGOCD_NAMESPACE,
@@ -88,7 +123,7 @@ export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
         repository: ARGOCD_CHART.repository,
         chart: ARGOCD_CHART.chart,
         version: ARGOCD_CHART.version,
-        ...helmValues({ configs: { params: { 'server.insecure': false } }, dex: { enabled: false } }),
+        ...helmValues(ARGOCD_VALUES),
         wait: true,
         timeout: 900,
       });
@@ -98,13 +133,15 @@ export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
         data: { name: 'in-cluster', server: 'https://kubernetes.default.svc', config: JSON.stringify({ tlsClientConfig: { insecure: false } }) },
         dependsOn: [argocd],
       });
+      const applicationSet = platformApplicationSet(cluster, repo);
+      validateKubernetesObjects([applicationSet], 'argocd add-on');
       const applicationSets = new Release(scope, 'argocd-applicationsets', {
         name: 'platform-applicationsets',
         namespace: ARGOCD_NAMESPACE,
         repository: ARGOCD_APPS_CHART.repository,
         chart: ARGOCD_APPS_CHART.chart,
         version: ARGOCD_APPS_CHART.version,
-        ...helmValues({ applicationsets: platformApplicationSet(cluster, repo) }),
+        ...helmValues({ applicationsets: { [applicationSet.metadata.name!]: argocdAppsEntry(applicationSet) } }),
         dependsOn: [argocd, clusterSecret],
       });
       return [argocd, clusterSecret, applicationSets];

@@ -53,8 +53,8 @@ export class ManifestChart extends Construct {
     props.objects.forEach((object, index) => {
       const yaml = manifestYaml(object);
       // Helm renders every file under templates/: a literal "{{" would be read as an action.
-      if (yaml.includes('{{')) throw new Error(`${props.name} chart: ${object.kind}/${object.metadata.name} contains "{{", which Helm would render as a template`);
-      const file = `${String(index + 1).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
+      if (yaml.includes('{{')) throw new Error(`${props.name} chart: ${object.kind}/${object.metadata!.name} contains "{{", which Helm would render as a template`);
+      const file = `${String(index + 1).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata!.name}.yaml`;
       writeFileSync(join(dir, 'templates', file), yaml);
     });
     this.path = new TerraformAsset(this, 'chart', { path: dir, type: AssetType.DIRECTORY }).path;

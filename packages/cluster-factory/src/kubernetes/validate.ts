@@ -4,7 +4,7 @@ import { crdSchemaProblems } from './crd-schema.js';
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
   validate?(): void;
 }
 
@@ -15,8 +15,8 @@ export interface KubernetesObject {
  */
 export function kubernetesObjectProblems(objects: readonly KubernetesObject[]): string[] {
   return objects.flatMap((object) => {
-    const where = `${object.kind}/${object.metadata.name}`;
-    const problems: string[] = [];
+    const where = `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
+    const problems: string[] = object.metadata?.name ? [] : [`${where}: metadata.name is required`];
     try {
       object.validate?.();
     } catch (error) {

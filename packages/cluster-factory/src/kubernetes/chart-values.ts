@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+
+const REFERENCE = new URL('../../reference/', import.meta.url);
+
+/** Reads a committed key list (reference/<chart>-<version>/<file>): one path a line, # comments. */
+export function referenceKeyList(file: string): Set<string> {
+  const text = readFileSync(new URL(file, REFERENCE), 'utf8');
+  return new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
+}
+
+/** Every leaf path of a values object (`[]` for list items of objects). */
+export function leafPaths(values: object, prefix = ''): string[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) return value.some((item) => item && typeof item === 'object') ? value.flatMap((item) => leafPaths(item, `${path}[]`)) : [path];
+    if (value && typeof value === 'object' && Object.keys(value).length > 0) return leafPaths(value, path);
+    return [path];
+  });
+}
+
+/**
+ * Paths of `values` a chart's values.yaml does not declare. `freeForm` lists maps the chart
+ * passes through whole (documented as such in its values.yaml): anything below them is the
+ * user's. Helm itself accepts unknown keys silently, so this is the only place a typo shows.
+ */
+export function undeclaredValueKeys(values: object, declared: ReadonlySet<string>, freeForm: readonly string[] = []): string[] {
+  return leafPaths(values).filter((path) => !declared.has(path) && !freeForm.some((prefix) => path.startsWith(`${prefix}.`)));
+}
