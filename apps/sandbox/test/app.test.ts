@@ -56,7 +56,7 @@ describe('sandbox app', () => {
       '03-ciliumclusterwidenetworkpolicy-restricted-internet-egress.yaml',
       'Chart.yaml',
     ]);
-    expect(assets('karpenter-node-pools-chart')).toEqual(['Chart.yaml', 'ec2nodeclass.yaml', 'nodepools.yaml', 'values.yaml']);
+    expect(assets('karpenter-node-pools-chart')).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml', 'Chart.yaml']);
   });
 
   test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {

@@ -13,8 +13,9 @@ import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js'
 import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
 import type { ClusterMeshMembership } from './cilium/values.js';
-import { karpenterAddon } from './addons/karpenter.js';
-import { ciliumHostNetworkPods, ciliumMaxPods, uniformMaxPods, type CiliumPodCapacityOptions } from './capacity/max-pods.js';
+import { karpenterAddon, karpenterPoolFamilies } from './addons/karpenter.js';
+import { karpenterNodeRoleName } from './constructs/karpenter-infrastructure.js';
+import { ciliumHostNetworkPods, ciliumMaxPods, karpenterMaxPods, type CiliumPodCapacityOptions } from './capacity/max-pods.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './cilium/eni.js';
 
 /** This environment's cluster as a member of a Cilium Cluster Mesh. */
@@ -155,7 +156,7 @@ export class EnvironmentPlatform {
       ebsCsiDriver: this.networking.ciliumEnabled && cilium.mutual_auth,
       maxPodsFor: capacity && ((instanceType: string) => ciliumMaxPods(instanceType, capacity)),
       minPodsPerNode: config.min_pods_per_node,
-      karpenter: config.karpenter.enabled ? { clusterName: this.clusterName } : undefined,
+      karpenter: config.karpenter.enabled ? { clusterName: this.clusterName, createSpotServiceLinkedRole: config.karpenter.create_spot_service_linked_role } : undefined,
     });
 
     const karpenter = this.compute.karpenter;
@@ -165,11 +166,11 @@ export class EnvironmentPlatform {
         ? [
             karpenterAddon({
               clusterName: this.clusterName,
-              nodeRoleName: karpenter.nodeRole.name,
+              nodeRoleName: karpenterNodeRoleName(this.clusterName),
               interruptionQueueName: karpenter.queue.name,
-              clusterSecurityGroupId: this.cluster.controlPlane.cluster.vpcConfig.clusterSecurityGroupId,
-              maxPods: capacity && uniformMaxPods(capacity),
+              maxPods: capacity && karpenterMaxPods(capacity, [config.karpenter.general, ...(config.karpenter.gpu ? [config.karpenter.gpu] : [])].map((pool) => ({ families: karpenterPoolFamilies(pool) }))),
               reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
+              ciliumEni: capacity?.mode === 'eni',
               config: config.karpenter,
             }),
           ]

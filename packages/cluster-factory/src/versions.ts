@@ -41,3 +41,9 @@ export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.gi
 
 /** Karpenter 1.11 supports Kubernetes 1.29-1.35. */
 export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1' };
+
+/**
+ * Karpenter's CRDs as templates, so `helm upgrade` upgrades them (Helm installs a chart's
+ * `crds/` directory once and never upgrades it). Always the controller's version.
+ */
+export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: 'karpenter-crd' };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -9,11 +10,24 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/constructs/karpenter-infrastructure.js';
-import { nodePoolValues } from '../src/addons/karpenter.js';
-import { ciliumMaxPods, ciliumHostNetworkPods, maxPodsCap, uniformMaxPods, vpcCniMaxPods } from '../src/capacity/max-pods.js';
+import { karpenterNodePool } from '../src/addons/karpenter.js';
+import {
+  CILIUM_NODE_ADDRESSES,
+  KARPENTER_EXCLUDED_SIZES,
+  ciliumMaxPods,
+  ciliumHostNetworkPods,
+  familiesInCategories,
+  karpenterMayLaunch,
+  karpenterMaxPods,
+  maxPodsCap,
+  vpcCniMaxPods,
+} from '../src/capacity/max-pods.js';
 import { INSTANCE_ENI_LIMITS } from '../src/capacity/instance-eni-limits.js';
-import { nodeadmUserData } from '../src/constructs/managed-node-group.js';
+import { CILIUM_ENI_NETWORKD_FILE, nodeUserData } from '../src/lib/private/node-user-data.js';
 import { ConfigError } from '../src/config/load.js';
+import type { EnvironmentConfig } from '../src/config/schema.js';
+import { kubernetesObjectProblems } from '../src/kubernetes/validate.js';
+import { crdSchemaProblems } from '../src/kubernetes/crd-schema.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 
@@ -24,26 +38,28 @@ describe('pod capacity', () => {
 
   // shared/ sits beside the repository in CI and on developer machines; elsewhere the test is
   // skipped visibly, and in CI a missing file fails it.
-  test.skipIf(!existsSync(REFERENCE) && !process.env.CI)('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) equals the VPC CNI figure of amazon-eks-ami', () => {
+  test.skipIf(!existsSync(REFERENCE) && !process.env.CI)('with 2 host-network pods, uncapped, Cilium ENI mode (first interface 0) is the VPC CNI figure of amazon-eks-ami less Cilium\'s router and health addresses', () => {
     const reference = readFileSync(REFERENCE, 'utf8');
     const published = new Map(reference.split('\n').filter((line) => /^\S+ \d+$/.test(line)).map((line) => line.split(' ') as [string, string]));
     const compared = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => published.has(type));
     expect(compared.length).toBeGreaterThan(100);
     for (const type of compared) {
       expect(vpcCniMaxPods(type), type).toBe(Number(published.get(type)));
-      expect(ciliumMaxPods(type, eni, false), type).toBe(vpcCniMaxPods(type));
+      expect(ciliumMaxPods(type, eni, false), type).toBe(vpcCniMaxPods(type) - CILIUM_NODE_ADDRESSES);
     }
   });
 
   test.each([
     // type, ENI mode (agent, envoy, pod identity agent on the host network), with prefix delegation, overlay
-    ['t3.small', 12, 110, 110],
-    ['t3.medium', 18, 110, 110],
-    ['m5.large', 30, 110, 110],
-    ['m6i.large', 30, 110, 110],
-    ['m6i.xlarge', 59, 110, 110],
+    // ENI: ENIs x (IPv4 per ENI - 1) - 2 (Cilium router + health) + 3; m5.large: 3 x 9 - 2 + 3 = 28.
+    ['t3.small', 10, 110, 110],
+    ['t3.medium', 16, 110, 110],
+    ['m7a.medium', 7, 97, 110],
+    ['m5.large', 28, 110, 110],
+    ['m6i.large', 28, 110, 110],
+    ['m6i.xlarge', 57, 110, 110],
     ['c6i.4xlarge', 110, 110, 110],
-    ['m6i.8xlarge', 235, 250, 110],
+    ['m6i.8xlarge', 233, 250, 110],
     ['m6i.24xlarge', 250, 250, 110],
   ])('%s: ENI %i, prefix delegation %i, overlay %i', (type, eniPods, prefixPods, overlayPods) => {
     const hostNetworkPods = ciliumHostNetworkPods({ l7Proxy: true, kubeProxyReplacement: true });
@@ -53,25 +69,54 @@ describe('pod capacity', () => {
     expect(ciliumMaxPods(type, { mode: 'overlay', prefixDelegation: false, hostNetworkPods })).toBe(overlayPods);
   });
 
+  const generalFamilies = familiesInCategories(['c', 'm', 'r']);
   test.each([
-    [{ mode: 'eni' as const, prefixDelegation: false }, undefined],
-    [{ mode: 'eni' as const, prefixDelegation: true }, 110],
-    [{ mode: 'overlay' as const, prefixDelegation: false }, 110],
-  ])('one figure for every type: %j -> %s', (options, expected) => {
-    expect(uniformMaxPods({ ...options, hostNetworkPods: 3 })).toBe(expected);
+    // mode, prefix delegation, Karpenter maxPods for the sandbox general pool (c, m, r) and a GPU pool
+    ['eni' as const, false, 28],
+    ['eni' as const, true, 110],
+    ['overlay' as const, false, 110],
+  ])('Karpenter maxPods, %s mode, prefix delegation %s: %i, the smallest over every type the pools may launch', (mode, prefixDelegation, expected) => {
+    const options = { mode, prefixDelegation, hostNetworkPods: 3 };
+    const pools = [{ families: generalFamilies }, { families: ['g5', 'g6'] }];
+    expect(karpenterMaxPods(options, pools)).toBe(expected);
+    if (mode === 'eni') {
+      const launchable = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
+      expect(launchable).toEqual(expect.arrayContaining(['m5.large', 'c7i.large', 'g5.xlarge']));
+      for (const type of launchable) expect(ciliumMaxPods(type, options), type).toBeGreaterThanOrEqual(expected);
+    }
+  });
+
+  test('Karpenter pools skip the smallest sizes: with prefix delegation .medium types hold 97 pods, below the 110 set on every node', () => {
+    const prefix = { mode: 'eni' as const, prefixDelegation: true, hostNetworkPods: 3 };
+    expect(generalFamilies).toContain('m7a');
+    expect(karpenterMayLaunch('m7a.medium', { families: generalFamilies })).toBe(false);
+    expect(KARPENTER_EXCLUDED_SIZES).toEqual(['nano', 'micro', 'small', 'medium']);
+    expect(ciliumMaxPods('m7a.medium', prefix)).toBe(97);
+    expect(karpenterMaxPods(prefix, [{ families: generalFamilies }])).toBe(110);
+  });
+
+  test('Karpenter\'s own per-type figure (VPC CNI formula) is one pod too high with Cilium ENI mode, so the EC2NodeClass sets maxPods', () => {
+    const options = { mode: 'eni' as const, prefixDelegation: false, hostNetworkPods: 3 };
+    for (const type of ['m5.large', 'm6i.xlarge', 'c6i.2xlarge']) expect(vpcCniMaxPods(type), type).toBe(ciliumMaxPods(type, options, false) + 1);
   });
 
   test('a reserved first interface removes that ENI\'s addresses', () => {
-    expect(ciliumMaxPods('m6i.large', { ...eni, firstInterfaceIndex: 1 }, false)).toBe(2 * 9 + 2);
+    expect(ciliumMaxPods('m6i.large', { ...eni, firstInterfaceIndex: 1 }, false)).toBe(2 * 9 - 2 + 2);
     expect(maxPodsCap('m6i.large')).toBe(110);
     expect(maxPodsCap('m6i.8xlarge')).toBe(250);
   });
 
-  test('managed node groups get the smallest capacity of their types through nodeadm', () => {
-    const { compute } = synthPlatform(sandboxConfig());
-    const templates = Object.values(resourcesOf(compute, LaunchTemplate));
-    expect(templates.map((template) => Buffer.from(String(template.user_data), 'base64').toString()).map((text) => /maxPods: (\d+)/.exec(text)?.[1])).toEqual(['30', '30']);
-    expect(nodeadmUserData(30)).toBe(templates[0]!.user_data);
+  test.each([
+    { scenario: 'Cilium ENI', overrides: {}, maxPods: ['28', '28'], networkd: true },
+    { scenario: 'Cilium overlay', overrides: { cilium_mode: 'overlay' }, maxPods: ['110', '110'], networkd: false },
+  ])('$scenario: managed node groups get the smallest capacity of their types through nodeadm, and the ENI networkd file in ENI mode', ({ overrides, maxPods, networkd }) => {
+    const { compute } = synthPlatform(sandboxConfig(overrides));
+    const userData = Object.values(resourcesOf(compute, LaunchTemplate)).map((template) => Buffer.from(String(template.user_data), 'base64').toString());
+    expect(userData.map((text) => /maxPods: (\d+)/.exec(text)?.[1])).toEqual(maxPods);
+    for (const text of userData) {
+      expect(text.includes(`cat > ${CILIUM_ENI_NETWORKD_FILE} <<EOF\n[Match]\nDriver=ena vif ixgbevf\nName=!$primary\n\n[Link]\nUnmanaged=yes\nEOF`)).toBe(networkd);
+      expect(text).toBe(nodeUserData({ maxPods: Number(maxPods[0]), ciliumEni: networkd }));
+    }
   });
 
   test('an instance type too small for the workload is warned about at synth', () => {
@@ -80,7 +125,7 @@ describe('pod capacity', () => {
     );
     const warnings = platform.compute.node.metadata.filter((entry) => entry.type === '@cdktf/warn').map((entry) => entry.data);
     expect(warnings).toEqual([
-      'node_groups[0] (tiny): t3.small holds at most 12 pods with the Cilium eni datapath, fewer than min_pods_per_node 20; use a larger instance type or cilium.prefix_delegation',
+      'node_groups[0] (tiny): t3.small holds at most 10 pods with the Cilium eni datapath, fewer than min_pods_per_node 20; use a larger instance type or cilium.prefix_delegation',
     ]);
   });
 
@@ -96,10 +141,23 @@ describe('pod capacity', () => {
   });
 });
 
+test.each([
+  [{ general: { instance_families: ['m5n'] } }, 'karpenter.general.instance_families[0]: "m5n" is not in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+  [{ general: { instance_families: ['t3'] } }, 'karpenter.general.instance_families[0]: "t3" is generation 4 or older; Karpenter pools launch generation 5 and later'],
+  [{ general: { instance_categories: ['x'] } }, 'karpenter.general.instance_categories[0]: "x" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+])('Karpenter pools only launch families whose ENI limits the project knows: %j is refused', (karpenter, message) => {
+  try {
+    sandboxConfig({ karpenter: { enabled: true, ...karpenter } });
+    expect.unreachable('the config was accepted');
+  } catch (error) {
+    expect((error as ConfigError).problems.map((problem) => problem.replace(/^[^ ]+ /, ''))).toEqual([message]);
+  }
+});
+
 describe('Karpenter on AWS', () => {
   const { compute } = synthPlatform(sandboxConfig());
 
-  test('interruption handling: four rules with the exact detail-types AWS emits, into an SSE queue', () => {
+  test('interruption handling: five rules with the exact detail-types AWS emits, into an SSE queue', () => {
     const patterns = Object.values(resourcesOf(compute, CloudwatchEventRule)).map((rule) => JSON.parse(String(rule.event_pattern)));
     expect(patterns).toEqual(
       expect.arrayContaining([
@@ -107,6 +165,7 @@ describe('Karpenter on AWS', () => {
         { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
         { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
         { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+        { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
       ]),
     );
     expect(patterns).toHaveLength(Object.keys(KARPENTER_INTERRUPTION_EVENTS).length);
@@ -146,26 +205,129 @@ describe('Karpenter on AWS', () => {
   });
 });
 
+/** The fields of the EC2NodeClass and NodePool documents the tests read. */
+interface ChartObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    userData?: string;
+    kubelet?: Record<string, unknown>;
+    metadataOptions: Record<string, unknown>;
+    template: { spec: { requirements: Array<{ key: string }>; startupTaints?: unknown } };
+  };
+}
+
+/** The platform stack synthesized to disk, and the plain-YAML objects of the node-pools chart asset. */
+function synthNodePoolsChart(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}) {
+  const { platform } = synthPlatform(sandboxConfig(overrides));
+  const stack = platform.platform!;
+  const outdir = Testing.fullSynth(stack);
+  const stackDir = join(outdir, 'stacks', stack.node.id);
+  const releases = resourcesOf(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'), Release);
+  const chartDir = join(stackDir, String(releases['karpenter-node-pools']!.chart));
+  const files = readdirSync(join(chartDir, 'templates')).sort();
+  const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as ChartObject);
+  return { releases, files, objects, texts: files.map((file) => readFileSync(join(chartDir, 'templates', file), 'utf8')) };
+}
+
 describe('Karpenter in the cluster', () => {
+  const sandbox = synthNodePoolsChart();
+
+  test('the chart asset holds the EC2NodeClass and NodePool as plain YAML that the v1.11.1 CRD schemas and the typed models accept', () => {
+    expect(sandbox.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml']);
+    expect(sandbox.texts.join('\n')).not.toMatch(/\{\{|\$\{/);
+    expect(kubernetesObjectProblems(sandbox.objects)).toEqual([]);
+    // Both kinds are checked against the committed upstream CRD, not only the models.
+    for (const object of sandbox.objects) expect(crdSchemaProblems(object), object.kind).toEqual([]);
+    expect(sandbox.releases['karpenter-node-pools']).toMatchObject({ namespace: 'kube-system', depends_on: ['helm_release.karpenter'] });
+  });
+
+  test('the EC2NodeClass: literal role, subnets and node group by discovery tag, the EKS cluster security group by its aws:eks:cluster-name tag, maxPods, ENI user data', () => {
+    const nodeClass = sandbox.objects[0]!;
+    expect(nodeClass).toEqual({
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: 'default' },
+      spec: {
+        role: 'sandbox-karpenter-node',
+        amiSelectorTerms: [{ alias: 'al2023@latest' }],
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }],
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }, { tags: { 'aws:eks:cluster-name': 'sandbox' } }],
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+        kubelet: { maxPods: 28 },
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: '50Gi', volumeType: 'gp3', encrypted: true, deleteOnTermination: true } }],
+        userData: nodeUserData({ ciliumEni: true }),
+      },
+    });
+    expect(nodeClass.spec.userData).toContain(`cat > ${CILIUM_ENI_NETWORKD_FILE} <<EOF\n[Match]\nDriver=ena vif ixgbevf\nName=!$primary\n\n[Link]\nUnmanaged=yes\nEOF`);
+    expect(nodeClass.spec.userData).not.toContain('NodeConfig');
+  });
+
+  test('the EC2NodeClass CRD check catches a misspelled field and a wrong type', () => {
+    const nodeClass = structuredClone(sandbox.objects[0]!);
+    nodeClass.spec.kubelet = { maxPod: 28 };
+    nodeClass.spec.metadataOptions.httpPutResponseHopLimit = 'one';
+    expect(crdSchemaProblems(nodeClass)).toEqual(['spec.metadataOptions.httpPutResponseHopLimit: must be integer', 'spec.kubelet.maxPod: unknown field']);
+  });
+
+  test('the general NodePool in ENI mode: known families only, no size below large, the Cilium startup taint', () => {
+    expect(sandbox.objects[1]).toEqual({
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'general' },
+      spec: {
+        template: {
+          metadata: { labels: { 'platform/node-pool': 'general' } },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+            requirements: [
+              { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] },
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+              { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+              { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m5', 'm5a', 'm6i', 'm6a', 'm7i', 'm7a', 'c5', 'c6i', 'c6a', 'c7i', 'r5', 'r6i', 'r7i'] },
+              { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+              { key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: ['nano', 'micro', 'small', 'medium'] },
+            ],
+            startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }],
+          },
+        },
+        limits: { cpu: 32, memory: '128Gi' },
+        disruption: { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '30s' },
+      },
+    });
+  });
+
   test.each([
-    { scenario: 'Cilium', overrides: {}, startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }] },
+    { scenario: 'prefix delegation', overrides: { cilium: { ...sandboxConfig().cilium, prefix_delegation: true } }, maxPods: 110, userData: true, category: false },
+    { scenario: 'overlay', overrides: { cilium_mode: 'overlay' }, maxPods: 110, userData: false, category: true },
     {
       scenario: 'Fargate (VPC CNI)',
       overrides: { enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {} },
-      startupTaints: [],
+      maxPods: undefined,
+      userData: false,
+      category: true,
     },
-  ])('$scenario: NodePool startup taints', ({ overrides, startupTaints }) => {
-    const { platform } = synthPlatform(sandboxConfig(overrides));
-    const release = resourcesOf(Testing.synth(platform.platform!), Release)['karpenter-node-pools']!;
-    const values = parse((release.values as string[])[0]!) as { nodePools: Array<{ name: string; startupTaints: unknown[] }>; nodeClass: Record<string, unknown> };
-    expect(values.nodePools.map((pool) => [pool.name, pool.startupTaints])).toEqual([['general', startupTaints]]);
-    expect(values.nodeClass).toMatchObject({ amiAlias: 'al2023@latest', discoveryTag: 'sandbox', maxPods: null });
-    expect(release.depends_on).toEqual(['helm_release.karpenter']);
+  ])('$scenario: maxPods $maxPods, ENI user data $userData, pool by category $category', ({ overrides, maxPods, userData, category }) => {
+    const { objects } = synthNodePoolsChart(overrides);
+    expect(kubernetesObjectProblems(objects)).toEqual([]);
+    const [nodeClass, general] = objects;
+    expect(nodeClass!.spec.kubelet?.maxPods).toBe(maxPods);
+    expect('userData' in nodeClass!.spec).toBe(userData);
+    const keys = general!.spec.template.spec.requirements.map((requirement) => requirement.key);
+    expect(keys.includes('karpenter.k8s.aws/instance-category')).toBe(category);
+    expect(keys.includes('karpenter.k8s.aws/instance-size')).toBe(!category);
+    expect(general!.spec.template.spec.startupTaints).toEqual(overrides.enable_fargate ? undefined : [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }]);
+  });
+
+  test('CRDs come from the karpenter-crd chart of the controller\'s version, so they upgrade; the controller chart skips its own', () => {
+    const { releases } = sandbox;
+    expect(releases['karpenter-crd']).toMatchObject({ name: 'karpenter-crd', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.11.1', namespace: 'kube-system' });
+    expect(releases.karpenter).toMatchObject({ chart: 'karpenter', version: releases['karpenter-crd']!.version, skip_crds: true, depends_on: ['helm_release.karpenter-crd'] });
   });
 
   test('the controller stays on the managed node group and counts ENIs like Cilium', () => {
-    const { platform } = synthPlatform(sandboxConfig());
-    const controller = resourcesOf(Testing.synth(platform.platform!), Release).karpenter!;
+    const controller = sandbox.releases.karpenter!;
     expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1', namespace: 'kube-system' });
     const values = parse((controller.values as string[])[0]!) as { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unknown } } }; settings: object };
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
@@ -180,31 +342,24 @@ describe('Karpenter in the cluster', () => {
   });
 
   test('a GPU pool: p/g families, nvidia.com/gpu taint, limits and consolidation from config', () => {
-    const pool = nodePoolValues(
+    const pool = karpenterNodePool(
       'gpu',
       { capacity_types: ['on-demand'], instance_categories: [], instance_families: ['g5'], cpu_limit: 64, memory_limit_gib: 256, consolidation_policy: 'WhenEmpty', consolidate_after: '10m' },
-      { ciliumEnabled: true, gpu: true },
+      { ciliumEnabled: true, ciliumEni: true, gpu: true },
     );
-    expect(pool).toEqual({
-      name: 'gpu',
-      labels: { 'platform/node-pool': 'gpu' },
+    expect(kubernetesObjectProblems([pool])).toEqual([]);
+    expect(pool.spec!.template.spec).toMatchObject({
       requirements: [
         { key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] },
         { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
         { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
         { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['g5'] },
         { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] },
+        { key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: ['nano', 'micro', 'small', 'medium'] },
       ],
       startupTaints: [{ key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' }],
       taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }],
-      limits: { cpu: 64, memory: '256Gi' },
-      disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m' },
     });
-  });
-
-  test('prefix delegation or overlay: one max-pods figure fits every type and is set on the EC2NodeClass', () => {
-    const { platform } = synthPlatform(sandboxConfig({ cilium: { gateway_api: true, prefix_delegation: true } }));
-    const values = parse((resourcesOf(Testing.synth(platform.platform!), Release)['karpenter-node-pools']!.values as string[])[0]!) as { nodeClass: { maxPods: number } };
-    expect(values.nodeClass.maxPods).toBe(110);
+    expect(pool.spec).toMatchObject({ limits: { cpu: 64, memory: '256Gi' }, disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m' } });
   });
 });

@@ -5,6 +5,12 @@ import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 export const OVERLAY_MAX_PODS = 110;
 /** Addresses a /28 prefix gives one ENI slot with prefix delegation. */
 export const ADDRESSES_PER_PREFIX = 16;
+/**
+ * Pool addresses Cilium takes for itself on every node in ENI mode: the router address of
+ * `cilium_host` and the health endpoint's (chart `endpointHealthChecking.enabled`, default true,
+ * not overridden). Both come from the same ENI addresses as pods.
+ */
+export const CILIUM_NODE_ADDRESSES = 2;
 
 export interface CiliumPodCapacityOptions {
   readonly mode: 'eni' | 'overlay';
@@ -53,9 +59,11 @@ export function vpcCniMaxPods(instanceType: string): number {
 /**
  * Pods per node with the Cilium values this project emits.
  *
- * ENI mode: Cilium assigns pod addresses from ENIs `firstInterfaceIndex`..max, every
- * address but each ENI's primary one: (ENIs - firstInterfaceIndex) x (IPv4 per ENI - 1)
- * slots; with prefix delegation each slot is a /28 (x16). Host-network pods come on top.
+ * ENI mode: Cilium assigns addresses from ENIs `firstInterfaceIndex`..max, every address
+ * but each ENI's primary one: (ENIs - firstInterfaceIndex) x (IPv4 per ENI - 1) slots; with
+ * prefix delegation each slot is a /28 (x16). Cilium keeps two of them for its router and
+ * health endpoint (CILIUM_NODE_ADDRESSES); host-network pods take none and come on top.
+ * m5.large: 3 x (10 - 1) = 27 - 2 = 25 pod addresses + 3 host-network pods = 28.
  * The result is capped by the EKS guidance (110 / 250). Overlay mode: 110.
  */
 export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOptions, capped = true): number {
@@ -63,17 +71,44 @@ export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOp
   const [enis, ips] = limits(instanceType);
   const first = options.firstInterfaceIndex ?? CILIUM_ENI_FIRST_INTERFACE_INDEX;
   const slots = Math.max(enis - first, 0) * (ips - 1);
-  const pods = (options.prefixDelegation ? slots * ADDRESSES_PER_PREFIX : slots) + options.hostNetworkPods;
+  const addresses = options.prefixDelegation ? slots * ADDRESSES_PER_PREFIX : slots;
+  const pods = Math.max(addresses - CILIUM_NODE_ADDRESSES, 0) + options.hostNetworkPods;
   return capped ? Math.min(pods, maxPodsCap(instanceType)) : pods;
 }
 
 /**
- * One max-pods figure that fits every instance type, when there is one: overlay mode, and
- * prefix delegation (where even small types reach the 110 cap). In plain ENI mode the figure
- * depends on the type, so there is none; Karpenter then computes it per type.
+ * Instance sizes a Karpenter NodePool never launches in ENI mode. Their pod capacity is far
+ * below that of every larger size (m7a.medium: 2 ENIs x 3 addresses; with prefix delegation
+ * 2 x 3 x 16 = 96 < 110), and Karpenter nodes share one kubelet maxPods per EC2NodeClass:
+ * admitting them would force that figure down for every node, so the pools exclude them.
  */
-export function uniformMaxPods(options: CiliumPodCapacityOptions): number | undefined {
-  return options.mode === 'overlay' || options.prefixDelegation ? OVERLAY_MAX_PODS : undefined;
+export const KARPENTER_EXCLUDED_SIZES = ['nano', 'micro', 'small', 'medium'] as const;
+
+/** True when Karpenter may launch the type: a known type, generation > 4, not an excluded size. */
+export function karpenterMayLaunch(instanceType: string, pool: { families: readonly string[] }): boolean {
+  const [family = '', size = ''] = instanceType.split('.');
+  const generation = Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0);
+  return isKnownInstanceType(instanceType) && pool.families.includes(family) && generation > 4 && !(KARPENTER_EXCLUDED_SIZES as readonly string[]).includes(size);
+}
+
+/** The instance families of the table in the given categories (first letter: c, m, r, ...). */
+export function familiesInCategories(categories: readonly string[]): string[] {
+  return SUPPORTED_INSTANCE_FAMILIES.filter((family) => categories.includes(family[0]!));
+}
+
+/**
+ * The kubelet maxPods of Karpenter nodes: the smallest figure over every type the pools may
+ * launch (karpenterMayLaunch). One figure, because an EC2NodeClass sets one. Karpenter's own
+ * per-type figure (ENIs x (IPv4 per ENI - 1) + 2, pkg/providers/instancetype/types.go
+ * ENILimitedPods) assumes the VPC CNI: it counts neither Cilium's two node addresses nor a
+ * third host-network pod, so with Cilium ENI mode it is one pod too high on every type.
+ * Overlay mode: 110 for every type.
+ */
+export function karpenterMaxPods(options: CiliumPodCapacityOptions, pools: ReadonlyArray<{ families: readonly string[] }>): number {
+  if (options.mode === 'overlay') return OVERLAY_MAX_PODS;
+  const types = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
+  if (types.length === 0) throw new Error(`no instance type of the table fits the Karpenter pools (families ${pools.map((pool) => pool.families.join(', ')).join('; ')})`);
+  return Math.min(...types.map((type) => ciliumMaxPods(type, options)));
 }
 
 /**

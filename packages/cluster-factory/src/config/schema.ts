@@ -148,6 +148,12 @@ const karpenter = z
       .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
       .default('al2023@latest')
       .describe('EC2NodeClass AMI alias. Pin al2023@vYYYYMMDD in production for reproducible nodes.'),
+    create_spot_service_linked_role: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Create the account\'s EC2 Spot service-linked role (AWSServiceRoleForEC2Spot), without which the first spot launch of a new account fails. One per account, and creation fails when it exists: enable it in one environment per account (docs/KARPENTER.md).',
+      ),
     general: karpenterNodePool.prefault({}),
     gpu: karpenterNodePool
       .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
@@ -259,6 +265,20 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
       }
     });
   });
+  for (const pool of ['general', 'gpu'] as const) {
+    env.karpenter[pool]?.instance_families.forEach((family, index) => {
+      if (/^[a-z][a-z0-9]*$/.test(family) && !SUPPORTED_INSTANCE_FAMILIES.includes(family)) {
+        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
+      } else if (Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0) <= 4) {
+        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+      }
+    });
+    env.karpenter[pool]?.instance_categories.forEach((category, index) => {
+      if (/^[a-z]$/.test(category) && !SUPPORTED_INSTANCE_FAMILIES.some((family) => family.startsWith(category))) {
+        refuse(['karpenter', pool, 'instance_categories', index], `"${category}" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
+      }
+    });
+  }
   const names = new Set<string>();
   env.node_groups.forEach((group, index) => {
     if (names.has(group.name)) refuse(['node_groups', index, 'name'], `"${group.name}" is used twice`);

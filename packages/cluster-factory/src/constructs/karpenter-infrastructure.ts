@@ -8,13 +8,26 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
+import { ec2ServicePrincipal, managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface KarpenterInfrastructureProps {
   /** The literal cluster name: it is part of tag keys in IAM conditions. */
   readonly clusterName: string;
   readonly region: string;
   readonly accountId: string;
+  /**
+   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot). Without it
+   * an account's first spot launch fails with ServiceLinkedRoleCreationNotPermitted (the
+   * controller may not create it). It is one role per account and creating it fails when it
+   * exists, so it is opt-in: enable it in one environment per account. @default false
+   */
+  readonly createSpotServiceLinkedRole?: boolean;
+}
+
+/** The Karpenter node role's name: literal, so the EC2NodeClass can name it in plain YAML. */
+export function karpenterNodeRoleName(clusterName: string): string {
+  return `${clusterName}-karpenter-node`;
 }
 
 /** Where the Karpenter chart's controller runs and which service account it uses. */
@@ -29,13 +42,15 @@ export const KARPENTER_INTERRUPTION_EVENTS = {
   rebalance: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance Rebalance Recommendation'] },
   'instance-state-change': { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
   'scheduled-change': { source: ['aws.health'], 'detail-type': ['AWS Health Event'] },
+  'capacity-reservation-interruption': { source: ['aws.ec2'], 'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'] },
 } as const;
 
 /**
- * The Karpenter controller policy (after the upstream v1 CloudFormation reference), scoped to
- * this cluster: it may only launch, tag and terminate instances and launch templates that
- * carry the cluster's ownership tag and a Karpenter node pool tag, read in its own region,
- * pass only the Karpenter node role, and manage only instance profiles tagged for this cluster.
+ * The Karpenter controller policy: the statements of the upstream v1.11.1 CloudFormation
+ * (reference/karpenter-1.11.1/cloudformation.yaml; a test compares them), scoped to this
+ * cluster: it may only launch, tag and terminate instances and launch templates that carry
+ * the cluster's ownership tag and a Karpenter node pool tag, read in its own region, pass
+ * only the Karpenter node role, and manage only instance profiles tagged for this cluster.
  */
 export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & { nodeRoleArn: string; queueArn: string }): object {
   const partition = partitionOf(props.region);
@@ -51,11 +66,12 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
     StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
   };
   const profileArn = `arn:${partition}:iam::${props.accountId}:instance-profile/*`;
-  const profileTags = {
+  const profileRequestTags = {
     [`aws:RequestTag/${clusterTag}`]: 'owned',
     'aws:RequestTag/eks:eks-cluster-name': props.clusterName,
     'aws:RequestTag/topology.kubernetes.io/region': props.region,
   };
+  const profileResourceTags = { [`aws:ResourceTag/${clusterTag}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': props.region };
   return {
     Version: '2012-10-17',
     Statement: [
@@ -63,7 +79,14 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
         Sid: 'AllowScopedEC2InstanceAccessActions',
         Effect: 'Allow',
         Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-        Resource: [`arn:${partition}:ec2:${props.region}::image/*`, `arn:${partition}:ec2:${props.region}::snapshot/*`, ec2('security-group/*'), ec2('subnet/*'), ec2('capacity-reservation/*')],
+        Resource: [
+          `arn:${partition}:ec2:${props.region}::image/*`,
+          `arn:${partition}:ec2:${props.region}::snapshot/*`,
+          ec2('security-group/*'),
+          ec2('subnet/*'),
+          ec2('capacity-reservation/*'),
+          ec2('placement-group/*'),
+        ],
       },
       { Sid: 'AllowScopedEC2LaunchTemplateAccessActions', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet'], Resource: ec2('launch-template/*'), Condition: ownedResource },
       { Sid: 'AllowScopedEC2InstanceActionsWithTags', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'], Resource: launched, Condition: ownedRequest },
@@ -79,20 +102,25 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
         Effect: 'Allow',
         Action: 'ec2:CreateTags',
         Resource: ec2('instance/*'),
-        Condition: { ...ownedResource, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] } },
+        Condition: {
+          ...ownedResource,
+          // Karpenter may add eks:eks-cluster-name later, but only with this cluster's name.
+          StringEqualsIfExists: { 'aws:RequestTag/eks:eks-cluster-name': props.clusterName },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim', 'Name'] },
+        },
       },
       { Sid: 'AllowScopedDeletion', Effect: 'Allow', Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'], Resource: [ec2('instance/*'), ec2('launch-template/*')], Condition: ownedResource },
       {
         Sid: 'AllowRegionalReadActions',
         Effect: 'Allow',
         Action: [
-          'ec2:DescribeAvailabilityZones',
           'ec2:DescribeCapacityReservations',
           'ec2:DescribeImages',
           'ec2:DescribeInstances',
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplates',
+          'ec2:DescribePlacementGroups',
           'ec2:DescribeSecurityGroups',
           'ec2:DescribeSpotPriceHistory',
           'ec2:DescribeSubnets',
@@ -108,24 +136,33 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: props.nodeRoleArn,
-        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        Condition: { StringEquals: { 'iam:PassedToService': ec2ServicePrincipal(props.region) } },
       },
       {
         Sid: 'AllowScopedInstanceProfileCreationActions',
         Effect: 'Allow',
-        Action: ['iam:CreateInstanceProfile', 'iam:TagInstanceProfile'],
+        Action: 'iam:CreateInstanceProfile',
         Resource: profileArn,
-        Condition: { StringEquals: profileTags, StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' } },
+        Condition: { StringEquals: profileRequestTags, StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' } },
+      },
+      {
+        // Tagging needs the existing profile's tags too: with request tags alone the controller
+        // could tag any profile in the account as this cluster's, then delete it.
+        Sid: 'AllowScopedInstanceProfileTagActions',
+        Effect: 'Allow',
+        Action: 'iam:TagInstanceProfile',
+        Resource: profileArn,
+        Condition: {
+          StringEquals: { ...profileResourceTags, ...profileRequestTags },
+          StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        },
       },
       {
         Sid: 'AllowScopedInstanceProfileActions',
         Effect: 'Allow',
         Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
         Resource: profileArn,
-        Condition: {
-          StringEquals: { [`aws:ResourceTag/${clusterTag}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': props.region },
-          StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' },
-        },
+        Condition: { StringEquals: profileResourceTags, StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*' } },
       },
       { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: profileArn },
       // The instance-profile garbage collector lists every profile; IAM List APIs take no resource scope.
@@ -159,7 +196,7 @@ export class KarpenterInfrastructure extends Construct {
   constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {
     super(scope, id);
     if (Token.isUnresolved(props.clusterName)) throw new Error('KarpenterInfrastructure needs the literal cluster name, not a token');
-    this.nodeRole = new IamRole(this, 'node-role', { name: `${props.clusterName}-karpenter-node`, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
+    this.nodeRole = new IamRole(this, 'node-role', { name: karpenterNodeRoleName(props.clusterName), assumeRolePolicy: serviceTrustPolicy(ec2ServicePrincipal(props.region)) });
     for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']) {
       new IamRolePolicyAttachment(this, `node-${policy}`, { role: this.nodeRole.name, policyArn: managedPolicyArn(props.region, policy) });
     }
@@ -170,6 +207,10 @@ export class KarpenterInfrastructure extends Construct {
     for (const [name, pattern] of Object.entries(KARPENTER_INTERRUPTION_EVENTS)) {
       const rule = new CloudwatchEventRule(this, `event-${name}`, { name: `${props.clusterName}-karpenter-${name}`, eventPattern: JSON.stringify(pattern) });
       new CloudwatchEventTarget(this, `event-${name}-target`, { rule: rule.name, targetId: 'karpenter-interruption-queue', arn: this.queue.arn });
+    }
+
+    if (props.createSpotServiceLinkedRole) {
+      new IamServiceLinkedRole(this, 'spot-service-linked-role', { awsServiceName: 'spot.amazonaws.com' });
     }
 
     this.controllerRole = new PodIdentityRole(this, 'controller-identity', {

@@ -1,6 +1,11 @@
 import { Construct } from 'constructs';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { EksNodeGroup, type EksNodeGroupTaint } from '@cdktf/provider-aws/lib/eks-node-group';
+import { nodeUserData } from '../lib/private/node-user-data.js';
+
+function base64(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : Buffer.from(text).toString('base64');
+}
 
 /** Cilium removes this taint once its agent runs on the node; until then no pod is scheduled. */
 export const CILIUM_STARTUP_TAINT = { key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NO_EXECUTE' } as const;
@@ -29,33 +34,11 @@ export interface ManagedNodeGroupProps {
    * differs from the VPC CNI figure AL2023 would compute. @default nodeadm's own
    */
   readonly maxPods?: number;
-}
-
-/**
- * AL2023 user data: a nodeadm NodeConfig in a MIME part, merged by nodeadm with the
- * configuration EKS generates for a managed node group.
- */
-export function nodeadmUserData(maxPods: number): string {
-  const boundary = 'NODEADM';
-  const text = [
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: application/node.eks.aws',
-    '',
-    '---',
-    'apiVersion: node.eks.aws/v1alpha1',
-    'kind: NodeConfig',
-    'spec:',
-    '  kubelet:',
-    '    config:',
-    `      maxPods: ${maxPods}`,
-    '',
-    `--${boundary}--`,
-    '',
-  ].join('\n');
-  return Buffer.from(text).toString('base64');
+  /**
+   * Cilium ENI mode: user data leaves every ENI but the primary one unmanaged by
+   * systemd-networkd (lib/private/node-user-data.ts). @default false
+   */
+  readonly ciliumEni?: boolean;
 }
 
 /**
@@ -76,7 +59,7 @@ export class ManagedNodeGroup extends Construct {
         { deviceName: '/dev/xvda', ebs: { volumeSize: props.diskSizeGib ?? 50, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
       ],
       tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${props.clusterName}-${props.name}` } }],
-      userData: props.maxPods === undefined ? undefined : nodeadmUserData(props.maxPods),
+      userData: base64(nodeUserData({ maxPods: props.maxPods, ciliumEni: props.ciliumEni ?? false })),
     });
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {

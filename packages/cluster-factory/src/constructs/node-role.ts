@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+import { ec2ServicePrincipal, managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface NodeRoleProps {
   readonly name: string;
@@ -17,7 +17,7 @@ export class NodeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeRoleProps) {
     super(scope, id);
-    this.role = new IamRole(this, 'role', { name: props.name, assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com') });
+    this.role = new IamRole(this, 'role', { name: props.name, assumeRolePolicy: serviceTrustPolicy(ec2ServicePrincipal(props.region)) });
     const policies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
     for (const policy of policies) {
       new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: managedPolicyArn(props.region, policy) });

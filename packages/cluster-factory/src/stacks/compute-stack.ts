@@ -41,7 +41,7 @@ export interface ComputeStackProps {
    * literal name (tag keys in its IAM conditions need the name at synth time, not a token).
    * @default none
    */
-  readonly karpenter?: { readonly clusterName: string };
+  readonly karpenter?: { readonly clusterName: string; readonly createSpotServiceLinkedRole: boolean };
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
@@ -86,10 +86,16 @@ export class ComputeStack extends AwsEnvironmentStack {
           labels: group.labels,
           taints,
           maxPods: capacities.length > 0 ? Math.min(...capacities.map((capacity) => capacity.pods)) : undefined,
+          ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
         });
     });
     if (props.karpenter) {
-      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', { clusterName: props.karpenter.clusterName, region, accountId: props.settings.accountId });
+      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', {
+        clusterName: props.karpenter.clusterName,
+        region,
+        accountId: props.settings.accountId,
+        createSpotServiceLinkedRole: props.karpenter.createSpotServiceLinkedRole,
+      });
     }
 
     this.fargateProfiles = [];

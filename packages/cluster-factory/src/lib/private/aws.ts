@@ -34,6 +34,14 @@ export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
   return 'aws';
 }
 
+/**
+ * The EC2 service principal of the region's partition: `ec2.amazonaws.com.cn` in China
+ * (the upstream Karpenter CloudFormation writes it as `ec2.${AWS::URLSuffix}`).
+ */
+export function ec2ServicePrincipal(region: string): string {
+  return partitionOf(region) === 'aws-cn' ? 'ec2.amazonaws.com.cn' : 'ec2.amazonaws.com';
+}
+
 /** ARN of an AWS-managed IAM policy in the region's partition. */
 export function managedPolicyArn(region: string, name: string): string {
   return `arn:${partitionOf(region)}:iam::aws:policy/${name}`;
