@@ -13,7 +13,10 @@ import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js'
 import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
 import type { ClusterMeshMembership } from './cilium/values.js';
-import { karpenterAddon } from './addons/karpenter.js';
+import { karpenterAddon, nodePoolValues } from './addons/karpenter.js';
+import { Annotations } from 'cdktf';
+import { planSubnets } from './lib/subnet-plan.js';
+import { karpenterPoolScenarios, podIpBudget, type IpBudget, type NodeSource } from './capacity/ip-budget.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, uniformMaxPods, type CiliumPodCapacityOptions } from './capacity/max-pods.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './cilium/eni.js';
 
@@ -69,6 +72,8 @@ export class EnvironmentPlatform {
   readonly platform?: PlatformAddonsStack;
   /** How Cilium allocates pods on this environment's nodes (undefined: VPC CNI). */
   readonly podCapacity?: CiliumPodCapacityOptions;
+  /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
+  readonly ipBudget?: IpBudget;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentPlatformOptions = {}) {
     this.clusterName = options.clusterName ?? config.name;
@@ -158,6 +163,11 @@ export class EnvironmentPlatform {
       karpenter: config.karpenter.enabled ? { clusterName: this.clusterName } : undefined,
     });
 
+    if (capacity) {
+      this.ipBudget = checkIpBudget(config, capacity, this.networking.ciliumEnabled);
+      for (const warning of this.ipBudget.warnings) Annotations.of(this.network).addWarning(warning);
+    }
+
     const karpenter = this.compute.karpenter;
     const addons = [
       ...configuredAddons(config),
@@ -197,6 +207,49 @@ export class EnvironmentPlatform {
       this.platform.addDependency(this.compute);
     }
   }
+}
+
+/** Thrown when pods at maximum scale cannot get addresses; synth stops before anything is written. */
+export class IpBudgetError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'IpBudgetError';
+  }
+}
+
+/**
+ * The pod IP budget of an environment: node groups at max_size, Karpenter pools at their CPU
+ * limit, pods per node from the project's max-pods. Throws IpBudgetError when it cannot fit.
+ */
+export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapacityOptions, ciliumEnabled: boolean): IpBudget {
+  const podsPerNode = (instanceType: string) => ciliumMaxPods(instanceType, capacity);
+  const sources: NodeSource[] = config.node_groups.map((group, index) => {
+    // kubelet maxPods of a group is its smallest type's figure (ComputeStack).
+    const pods = Math.min(...group.instance_types.map(podsPerNode));
+    return {
+      label: `node_groups[${index}] (${group.name})`,
+      scenarios: group.instance_types.map((instanceType) => ({ instanceType, nodes: group.max_size, podsPerNode: pods })),
+    };
+  });
+  if (config.karpenter.enabled) {
+    const pools = [['general', config.karpenter.general, false], ['gpu', config.karpenter.gpu, true]] as const;
+    for (const [name, pool, gpu] of pools) {
+      if (!pool) continue;
+      const { requirements } = nodePoolValues(name, pool, { ciliumEnabled, gpu });
+      sources.push({ label: `karpenter.${name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpu_limit, podsPerNode) });
+    }
+  }
+  const budget = podIpBudget({
+    mode: capacity.mode,
+    prefixDelegation: capacity.prefixDelegation,
+    hostNetworkPods: capacity.hostNetworkPods,
+    subnets: planSubnets(config.vpc_cidr, config.availability_zones).map((subnet) => ({ zone: subnet.zone, cidr: subnet.privateCidr })),
+    podCidr: capacity.mode === 'overlay' ? config.cilium.pod_cidr : undefined,
+    sources,
+    warnAtShare: config.ip_budget.warn_at_share,
+  });
+  if (budget.errors.length > 0) throw new IpBudgetError(budget.errors.map((error) => `${config.name}: ${error}`));
+  return budget;
 }
 
 /** The state bucket stack of the account an environment deploys into. */
