@@ -208,8 +208,8 @@ export const environmentShape = z.strictObject({
       .strictObject({
         warn_at_share: z
           .number()
-          .gt(0)
-          .max(1)
+          .gt(0, 'must be a share above 0 and at most 1, e.g. 0.8')
+          .max(1, 'must be a share above 0 and at most 1, e.g. 0.8')
           .default(0.8)
           .describe('Synth warns when pods and nodes at maximum scale need more than this share of a private subnet (ENI mode) or of the pod CIDR (overlay). Default: 0.8.'),
       })
