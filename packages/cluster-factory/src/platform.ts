@@ -164,7 +164,7 @@ export class EnvironmentPlatform {
     });
 
     if (capacity) {
-      this.ipBudget = checkIpBudget(config, capacity, this.networking.ciliumEnabled);
+      this.ipBudget = checkIpBudget(config, capacity, this.networking.ciliumEnabled, this.clusterName);
       for (const warning of this.ipBudget.warnings) Annotations.of(this.network).addWarning(warning);
     }
 
@@ -221,7 +221,7 @@ export class IpBudgetError extends Error {
  * The pod IP budget of an environment: node groups at max_size, Karpenter pools at their CPU
  * limit, pods per node from the project's max-pods. Throws IpBudgetError when it cannot fit.
  */
-export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapacityOptions, ciliumEnabled: boolean): IpBudget {
+export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapacityOptions, ciliumEnabled: boolean, clusterName = config.name): IpBudget {
   const podsPerNode = (instanceType: string) => ciliumMaxPods(instanceType, capacity);
   const sources: NodeSource[] = config.node_groups.map((group, index) => {
     // kubelet maxPods of a group is its smallest type's figure (ComputeStack).
@@ -248,7 +248,7 @@ export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapa
     sources,
     warnAtShare: config.ip_budget.warn_at_share,
   });
-  if (budget.errors.length > 0) throw new IpBudgetError(budget.errors.map((error) => `${config.name}: ${error}`));
+  if (budget.errors.length > 0) throw new IpBudgetError(budget.errors.map((error) => `${clusterName}: ${error}`));
   return budget;
 }
 
