@@ -1,11 +1,13 @@
 /**
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
- * rules and one stack diagram per app (synthesized through each app's entry point).
+ * rules, one stack diagram per app (synthesized through each app's entry point) and the
+ * cost block of each docs/environments/<app>.md (estimated from that synthesized app).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compatibilityPage, policiesPage, runAppProcess, stackDiagramPage } from '@cilium-eks/cluster-factory';
+import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -29,7 +31,11 @@ export function generatedDocs(): Map<string, string> {
     ['docs/COMPATIBILITY.md', compatibilityPage()],
     ['docs/POLICIES.md', policiesPage()],
   ]);
-  for (const [app, outdir] of synthesizeApps()) pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
+  for (const [app, outdir] of synthesizeApps()) {
+    pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
+    const environmentPage = `docs/environments/${app}.md`;
+    pages.set(environmentPage, withCostSection(readFileSync(join(ROOT, environmentPage), 'utf8'), renderMarkdown(estimateCost(outdir, app)), environmentPage));
+  }
   return pages;
 }
 

@@ -42,3 +42,5 @@ export * from './policy/aspect.js';
 export * from './docs/generate.js';
 export * from './app/app-process.js';
 export * from './constructs/pod-identity-role.js';
+export * from './capacity/ip-budget.js';
+export * from './capacity/instance-vcpus.js';

@@ -13,8 +13,11 @@ import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js'
 import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon, type ClusterMeshDnsProps } from './addons/cluster-mesh-dns.js';
 import type { ClusterMeshMembership } from './cilium/values.js';
-import { karpenterAddon, karpenterPoolFamilies } from './addons/karpenter.js';
+import { karpenterAddon, karpenterNodePool, karpenterPoolFamilies } from './addons/karpenter.js';
 import { karpenterNodeRoleName } from './constructs/karpenter-infrastructure.js';
+import { Annotations } from 'cdktf';
+import { planSubnets } from './lib/subnet-plan.js';
+import { karpenterPoolScenarios, podIpBudget, type IpBudget, type NodeSource } from './capacity/ip-budget.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, karpenterMaxPods, type CiliumPodCapacityOptions } from './capacity/max-pods.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './cilium/eni.js';
 
@@ -70,6 +73,8 @@ export class EnvironmentPlatform {
   readonly platform?: PlatformAddonsStack;
   /** How Cilium allocates pods on this environment's nodes (undefined: VPC CNI). */
   readonly podCapacity?: CiliumPodCapacityOptions;
+  /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
+  readonly ipBudget?: IpBudget;
 
   constructor(scope: Construct, config: EnvironmentConfig, options: EnvironmentPlatformOptions = {}) {
     this.clusterName = options.clusterName ?? config.name;
@@ -159,6 +164,11 @@ export class EnvironmentPlatform {
       karpenter: config.karpenter.enabled ? { clusterName: this.clusterName, createSpotServiceLinkedRole: config.karpenter.create_spot_service_linked_role } : undefined,
     });
 
+    if (capacity) {
+      this.ipBudget = checkIpBudget(config, capacity, this.networking.ciliumEnabled, this.clusterName);
+      for (const warning of this.ipBudget.warnings) Annotations.of(this.network).addWarning(warning);
+    }
+
     const karpenter = this.compute.karpenter;
     const addons = [
       ...configuredAddons(config),
@@ -198,6 +208,54 @@ export class EnvironmentPlatform {
       this.platform.addDependency(this.compute);
     }
   }
+}
+
+/** Thrown when pods at maximum scale cannot get addresses; synth stops before anything is written. */
+export class IpBudgetError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'IpBudgetError';
+  }
+}
+
+/**
+ * The pod IP budget of an environment: node groups at max_size, Karpenter pools at their CPU
+ * limit, pods per node from the project's max-pods. Throws IpBudgetError when it cannot fit.
+ */
+export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapacityOptions, ciliumEnabled: boolean, clusterName = config.name): IpBudget {
+  const podsPerNode = (instanceType: string) => ciliumMaxPods(instanceType, capacity);
+  const sources: NodeSource[] = config.node_groups.map((group, index) => {
+    // kubelet maxPods of a group is its smallest type's figure (ComputeStack).
+    const pods = Math.min(...group.instance_types.map(podsPerNode));
+    return {
+      label: `node_groups[${index}] (${group.name})`,
+      scenarios: group.instance_types.map((instanceType) => ({ instanceType, nodes: group.max_size, podsPerNode: pods })),
+    };
+  });
+  if (config.karpenter.enabled) {
+    const pools = [['general', config.karpenter.general, false], ['gpu', config.karpenter.gpu, true]] as const;
+    // Every Karpenter node gets the one maxPods of the EC2NodeClass (karpenterMaxPods).
+    const karpenterPods = karpenterMaxPods(
+      capacity,
+      pools.flatMap(([, pool]) => (pool ? [{ families: karpenterPoolFamilies(pool) }] : [])),
+    );
+    for (const [name, pool, gpu] of pools) {
+      if (!pool) continue;
+      const requirements = karpenterNodePool(name, pool, { ciliumEnabled, ciliumEni: capacity.mode === 'eni', gpu }).spec!.template.spec.requirements;
+      sources.push({ label: `karpenter.${name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpu_limit, () => karpenterPods) });
+    }
+  }
+  const budget = podIpBudget({
+    mode: capacity.mode,
+    prefixDelegation: capacity.prefixDelegation,
+    hostNetworkPods: capacity.hostNetworkPods,
+    subnets: planSubnets(config.vpc_cidr, config.availability_zones).map((subnet) => ({ zone: subnet.zone, cidr: subnet.privateCidr })),
+    podCidr: capacity.mode === 'overlay' ? config.cilium.pod_cidr : undefined,
+    sources,
+    warnAtShare: config.ip_budget.warn_at_share,
+  });
+  if (budget.errors.length > 0) throw new IpBudgetError(budget.errors.map((error) => `${clusterName}: ${error}`));
+  return budget;
 }
 
 /** The state bucket stack of the account an environment deploys into. */

@@ -210,6 +210,17 @@ export const environmentShape = z.strictObject({
       .default(20)
       .describe('Synth warns when an instance type holds fewer pods than this (Cilium ENI mode: bounded by ENIs and IPs).'),
     karpenter,
+    ip_budget: z
+      .strictObject({
+        warn_at_share: z
+          .number()
+          .gt(0, 'must be a share above 0 and at most 1, e.g. 0.8')
+          .max(1, 'must be a share above 0 and at most 1, e.g. 0.8')
+          .default(0.8)
+          .describe('Synth warns when pods and nodes at maximum scale need more than this share of a private subnet (ENI mode) or of the pod CIDR (overlay). Default: 0.8.'),
+      })
+      .prefault({})
+      .describe('The pod IP budget checked at synth; demand beyond the whole subnet or pod CIDR is refused (docs/KARPENTER.md).'),
     protect_stateful_resources: z
       .boolean()
       .default(false)

@@ -1,0 +1,3 @@
+export * from './prices.js';
+export * from './estimate.js';
+export * from './render.js';

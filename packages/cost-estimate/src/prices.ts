@@ -1,0 +1,160 @@
+/**
+ * Public AWS list prices (USD), per region, for what the synthesized stacks create.
+ *
+ * Source: the AWS pricing pages listed in `PRICE_SOURCES`, as published in 2025 (`PRICES_AS_OF`).
+ * They were written down from those pages, not fetched: this repository builds without
+ * internet, and the figures were NOT re-checked online when committed (2026-11-23). Prices
+ * change; re-check them (`aws pricing get-products --service-code AmazonEC2 ...`) before a
+ * budget decision, and update the date with the figures. A type or region missing here is
+ * reported as not priced, never priced as zero.
+ */
+
+export const PRICES_AS_OF = '2025 (AWS public list prices; not re-checked online when committed on 2026-11-23)';
+
+export const PRICE_SOURCES: Readonly<Record<string, string>> = {
+  eks: 'https://aws.amazon.com/eks/pricing/',
+  ec2: 'https://aws.amazon.com/ec2/pricing/on-demand/',
+  spot: 'https://aws.amazon.com/ec2/spot/pricing/',
+  fargate: 'https://aws.amazon.com/fargate/pricing/',
+  vpc: 'https://aws.amazon.com/vpc/pricing/',
+  transitGateway: 'https://aws.amazon.com/transit-gateway/pricing/',
+  elb: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+  kms: 'https://aws.amazon.com/kms/pricing/',
+  secretsManager: 'https://aws.amazon.com/secrets-manager/pricing/',
+  route53: 'https://aws.amazon.com/route53/pricing/',
+  ebs: 'https://aws.amazon.com/ebs/pricing/',
+  cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
+};
+
+export interface RegionPrices {
+  /** EKS cluster, standard support. */
+  readonly eksClusterHour: number;
+  readonly natGatewayHour: number;
+  readonly natGatewayGb: number;
+  /** Per attachment (VPC or peering), per hour. */
+  readonly transitGatewayAttachmentHour: number;
+  readonly transitGatewayGb: number;
+  /** Network Load Balancer hour (LCUs not included). */
+  readonly nlbHour: number;
+  readonly kmsKeyMonth: number;
+  readonly secretMonth: number;
+  readonly gp3GbMonth: number;
+  readonly logsIngestedGb: number;
+  readonly logsStoredGbMonth: number;
+  readonly fargateVcpuHour: number;
+  readonly fargateGbHour: number;
+  /** Linux on-demand, per hour. */
+  readonly ec2OnDemandHour: Readonly<Record<string, number>>;
+}
+
+/** Route 53 is global: a hosted zone per month (first 25 zones). */
+export const ROUTE53_HOSTED_ZONE_MONTH = 0.5;
+
+/** vCPUs and memory of the types priced here (https://aws.amazon.com/ec2/instance-types/). */
+export const INSTANCE_SPECS: Readonly<Record<string, { readonly vcpus: number; readonly memoryGib: number }>> = {
+  't3.medium': { vcpus: 2, memoryGib: 4 },
+  'm7a.medium': { vcpus: 1, memoryGib: 4 },
+  'm5.large': { vcpus: 2, memoryGib: 8 },
+  'm5.xlarge': { vcpus: 4, memoryGib: 16 },
+  'm5a.large': { vcpus: 2, memoryGib: 8 },
+  'm6i.large': { vcpus: 2, memoryGib: 8 },
+  'm6i.xlarge': { vcpus: 4, memoryGib: 16 },
+  'm6i.2xlarge': { vcpus: 8, memoryGib: 32 },
+  'm7i.large': { vcpus: 2, memoryGib: 8 },
+  'm7i.xlarge': { vcpus: 4, memoryGib: 16 },
+  'c6i.large': { vcpus: 2, memoryGib: 4 },
+  'c6i.xlarge': { vcpus: 4, memoryGib: 8 },
+  'c7i.xlarge': { vcpus: 4, memoryGib: 8 },
+  'r6i.large': { vcpus: 2, memoryGib: 16 },
+  'r6i.xlarge': { vcpus: 4, memoryGib: 32 },
+  'g5.xlarge': { vcpus: 4, memoryGib: 16 },
+  'g6.xlarge': { vcpus: 4, memoryGib: 16 },
+};
+
+const US_EC2: Readonly<Record<string, number>> = {
+  't3.medium': 0.0416,
+  'm7a.medium': 0.05796,
+  'm5.large': 0.096,
+  'm5.xlarge': 0.192,
+  'm5a.large': 0.086,
+  'm6i.large': 0.096,
+  'm6i.xlarge': 0.192,
+  'm6i.2xlarge': 0.384,
+  'm7i.large': 0.1008,
+  'm7i.xlarge': 0.2016,
+  'c6i.large': 0.085,
+  'c6i.xlarge': 0.17,
+  'c7i.xlarge': 0.1785,
+  'r6i.large': 0.126,
+  'r6i.xlarge': 0.252,
+  'g5.xlarge': 1.006,
+  'g6.xlarge': 0.8048,
+};
+
+const US_SERVICES = {
+  eksClusterHour: 0.1,
+  natGatewayHour: 0.045,
+  natGatewayGb: 0.045,
+  transitGatewayAttachmentHour: 0.05,
+  transitGatewayGb: 0.02,
+  nlbHour: 0.0225,
+  kmsKeyMonth: 1,
+  secretMonth: 0.4,
+  gp3GbMonth: 0.08,
+  logsIngestedGb: 0.5,
+  logsStoredGbMonth: 0.03,
+  fargateVcpuHour: 0.04048,
+  fargateGbHour: 0.004445,
+};
+
+/** us-east-1 and us-west-2 share these list prices; eu-west-1 lists only the types known for it. */
+export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
+  'us-east-1': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
+  'us-west-2': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
+  'eu-west-1': {
+    eksClusterHour: 0.1,
+    natGatewayHour: 0.048,
+    natGatewayGb: 0.048,
+    transitGatewayAttachmentHour: 0.05,
+    transitGatewayGb: 0.02,
+    nlbHour: 0.0252,
+    kmsKeyMonth: 1,
+    secretMonth: 0.4,
+    gp3GbMonth: 0.088,
+    logsIngestedGb: 0.57,
+    logsStoredGbMonth: 0.03,
+    fargateVcpuHour: 0.04456,
+    fargateGbHour: 0.004865,
+    ec2OnDemandHour: {
+      'm5.large': 0.107,
+      'm5.xlarge': 0.214,
+      'm6i.large': 0.107,
+      'm6i.xlarge': 0.214,
+      'g5.xlarge': 1.123,
+    },
+  },
+};
+
+/** What the estimate cannot read from the code; printed with every estimate. */
+export interface Assumptions {
+  readonly hoursPerMonth: number;
+  /** Data processed per NAT gateway per month. */
+  readonly natGbPerGateway: number;
+  /** Data processed per Transit Gateway VPC attachment per month. */
+  readonly transitGatewayGbPerAttachment: number;
+  /** Log data ingested per log group per month; kept for the group's retention. */
+  readonly logGbPerGroup: number;
+  /** Spot price as a share of on-demand (a 65% discount; AWS advertises up to 90%). */
+  readonly spotShareOfOnDemand: number;
+  /** Share of each Karpenter pool's CPU limit in use on average. */
+  readonly karpenterUtilisation: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: Assumptions = {
+  hoursPerMonth: 730,
+  natGbPerGateway: 100,
+  transitGatewayGbPerAttachment: 100,
+  logGbPerGroup: 10,
+  spotShareOfOnDemand: 0.35,
+  karpenterUtilisation: 0.25,
+};

@@ -1,0 +1,192 @@
+import { describe, expect, test } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { App } from 'cdktf';
+import { EnvironmentPlatform, defineStateBootstrap, parseEnvironmentConfig } from '@cilium-eks/cluster-factory';
+import { estimateCost } from '../src/estimate.js';
+import { renderMarkdown } from '../src/render.js';
+import { INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES } from '../src/prices.js';
+
+/** A small environment, synthesized for real into a temporary cdktf.out. */
+const FIXTURE = (region: string, systemType: string) => `
+name: fixture
+aws_account_id: "123456789012"
+region: ${region}
+availability_zones: [${region}a, ${region}b]
+vpc_cidr: 10.50.0.0/16
+nat_gateways: single
+node_groups:
+  - name: system
+    instance_types: [${systemType}]
+    capacity_type: ON_DEMAND
+    min_size: 2
+    max_size: 3
+    desired_size: 2
+    disk_size_gib: 50
+  - name: batch
+    instance_types: [m5.xlarge]
+    capacity_type: SPOT
+    min_size: 0
+    max_size: 2
+    desired_size: 1
+    disk_size_gib: 80
+karpenter:
+  enabled: true
+  general:
+    capacity_types: [on-demand]
+    instance_families: [c6i]
+    cpu_limit: 16
+log_retention_days: 30
+state:
+  bucket: fixture-tfstate-123456789012
+  region: ${region}
+`;
+
+function synthesizeFixture(region: string, systemType = 'm6i.large'): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'cost-fixture-'));
+  const app = new App({ outdir });
+  const config = parseEnvironmentConfig(FIXTURE(region, systemType), 'fixture.yaml');
+  new EnvironmentPlatform(app, config);
+  defineStateBootstrap(app, config);
+  app.synth();
+  return outdir;
+}
+
+describe('a fixture app in us-east-1, priced by hand', () => {
+  const outdir = synthesizeFixture('us-east-1');
+  const estimate = estimateCost(outdir, 'fixture');
+  const h = 730;
+  const cents = (value: number) => Math.round(value * 100) / 100;
+  // us-east-1 list prices of the table, written out again here on purpose.
+  const expected = {
+    eks: 1 * 0.1 * h, // 73.00
+    clusterKey: 1 * 1,
+    logs: 10 * 0.5 + 10 * (30 / 30) * 0.03, // 10 GB ingested, kept 30 days: 5.30
+    nat: 1 * 0.045 * h, // 32.85
+    natData: 100 * 0.045, // 4.50
+    system: 2 * 0.096 * h, // 2 x m6i.large on-demand: 140.16
+    systemDisks: 2 * 50 * 0.08, // 8.00
+    batch: 1 * 0.192 * 0.35 * h, // 1 x m5.xlarge on spot at 35%: 49.056
+    batchDisks: 1 * 80 * 0.08, // 6.40
+    karpenter: ((16 * 0.25) / 4) * 0.17 * h, // 25% of 16 vCPUs as c6i.xlarge (4 vCPUs) on-demand: 124.10
+    stateKey: 1 * 1,
+  };
+
+  test('every line, in dollars and cents', () => {
+    expect(estimate.lines.map((line) => [line.stack, line.item, line.monthlyUsd])).toEqual([
+      ['fixture-network', 'NAT gateways', cents(expected.nat)],
+      ['fixture-network', 'NAT data processing', cents(expected.natData)],
+      ['fixture-cluster', 'EKS control plane', cents(expected.eks)],
+      ['fixture-cluster', 'KMS keys', cents(expected.clusterKey)],
+      ['fixture-cluster', 'log group /aws/eks/fixture/cluster', cents(expected.logs)],
+      ['fixture-compute', 'node group batch', cents(expected.batch)],
+      ['fixture-compute', 'root volumes batch', cents(expected.batchDisks)],
+      ['fixture-compute', 'node group system', cents(expected.system)],
+      ['fixture-compute', 'root volumes system', cents(expected.systemDisks)],
+      ['fixture-platform', 'Karpenter pool general', cents(expected.karpenter)],
+      ['fixture-state', 'KMS keys', cents(expected.stateKey)],
+    ]);
+    expect(estimate.lines.every((line) => line.region === 'us-east-1')).toBe(true);
+    expect(estimate.unpriced).toEqual([]);
+  });
+
+  test('totals per stack and overall', () => {
+    const total = Object.values(expected).reduce((sum, value) => sum + cents(value), 0);
+    expect(estimate.totalUsd).toBe(cents(total));
+    expect(estimate.totalUsd).toBe(73 + 1 + 5.3 + 32.85 + 4.5 + 140.16 + 8 + 49.06 + 6.4 + 124.1 + 1); // 445.37
+    expect(estimate.karpenterUsd).toBe(124.1);
+    expect(estimate.stacks).toEqual([
+      { stack: 'fixture-network', monthlyUsd: 37.35 },
+      { stack: 'fixture-cluster', monthlyUsd: 79.3 },
+      { stack: 'fixture-cni', monthlyUsd: 0 },
+      { stack: 'fixture-compute', monthlyUsd: cents(cents(expected.system) + 8 + cents(expected.batch) + 6.4) },
+      { stack: 'fixture-platform', monthlyUsd: 124.1 },
+      { stack: 'fixture-state', monthlyUsd: 1 },
+    ]);
+  });
+
+  test('the same workload on EC2 on-demand, Karpenter with spot, and Fargate', () => {
+    // 2 x m6i.large (2 vCPUs, 8 GiB) + 1 x m5.xlarge (4 vCPUs, 16 GiB)
+    const onDemand = (2 * 0.096 + 0.192) * h; // 280.32
+    expect(estimate.comparison).toEqual([
+      {
+        stack: 'fixture-compute',
+        region: 'us-east-1',
+        nodes: 3,
+        vcpus: 8,
+        memoryGib: 32,
+        ec2OnDemandUsd: cents(onDemand),
+        karpenterSpotUsd: cents(onDemand * 0.35), // 98.11
+        fargateUsd: cents((8 * 0.04048 + 32 * 0.004445) * h), // 340.24
+      },
+    ]);
+  });
+
+  test('Markdown states the total, the price date and the assumptions', () => {
+    const markdown = renderMarkdown(estimate);
+    expect(markdown.split('\n')[0]).toBe(
+      "About **$445.37/month** for `fixture` (730 hours), of which $124.10 is Karpenter capacity at the assumed 25% of its pools' CPU limits, computed from the synthesized stacks by `packages/cost-estimate`.",
+    );
+    expect(markdown).toContain('| fixture-compute | us-east-1 | node group batch | 1 x m5.xlarge SPOT at $0.192/h x 0.35 (spot) | $49.06 |');
+    expect(markdown).toContain('Prices: 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23).');
+    expect(markdown).toContain('| fixture-compute | us-east-1 | 3 | 8 | 32 | $280.32 | $98.11 | $340.24 |');
+    expect(markdown).toContain('- NAT gateways process 100 GB a month each');
+  });
+
+  test('the CLI prints the same estimate as JSON for CI', () => {
+    const cli = join(import.meta.dirname, '../src/cli.ts');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, outdir, '--environment', 'fixture', '--format', 'json'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(estimate)));
+  });
+
+  test('the CLI refuses a directory without a synthesized app', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cost-empty-'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli.ts'), empty, '--environment', 'x'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe(`${empty} has no manifest.json: synthesize the app first (npx nx run <app>:synth)`);
+  });
+});
+
+describe('types the table cannot price', () => {
+  test('are reported, not priced as zero, and stay out of the total and the comparison', () => {
+    // eu-west-1 lists no m5a.large price.
+    const estimate = estimateCost(synthesizeFixture('eu-west-1', 'm5a.large'), 'fixture');
+    expect(estimate.unpriced).toEqual([
+      { stack: 'fixture-compute', region: 'eu-west-1', item: 'node group system', reason: 'm5a.large has no eu-west-1 price in the table' },
+      { stack: 'fixture-platform', region: 'eu-west-1', item: 'Karpenter pool general', reason: 'reference type c6i.xlarge has no eu-west-1 price in the table' },
+    ]);
+    expect(estimate.lines.map((line) => line.item)).not.toContain('node group system');
+    expect(estimate.lines.find((line) => line.item === 'node group batch')?.monthlyUsd).toBe(Math.round(0.214 * 0.35 * 730 * 100) / 100);
+    expect(estimate.comparison).toEqual([]);
+    expect(renderMarkdown(estimate)).toContain('- fixture-compute (eu-west-1): node group system: m5a.large has no eu-west-1 price in the table');
+  });
+
+  test('a region missing from the table prices nothing there', () => {
+    const estimate = estimateCost(synthesizeFixture('ap-south-1'), 'fixture');
+    expect(estimate.lines.map((line) => line.region)).toEqual([]);
+    expect(estimate.totalUsd).toBe(0);
+    expect(estimate.unpriced.map((item) => item.item)).toContain('EKS control plane');
+    expect(new Set(estimate.unpriced.map((item) => item.reason))).toEqual(new Set(['no prices for region ap-south-1 in the table']));
+  });
+});
+
+describe('the price table', () => {
+  test.each(Object.keys(REGION_PRICES))('%s: every priced instance type has its vCPUs and memory, every price is positive', (region) => {
+    const prices = REGION_PRICES[region]!;
+    for (const [type, hourly] of Object.entries(prices.ec2OnDemandHour)) {
+      expect(INSTANCE_SPECS[type], type).toBeDefined();
+      expect(hourly, type).toBeGreaterThan(0);
+    }
+    for (const [item, price] of Object.entries(prices)) if (typeof price === 'number') expect(price, item).toBeGreaterThan(0);
+  });
+
+  test('the rendering names the price date and every source page', () => {
+    const markdown = renderMarkdown(estimateCost(synthesizeFixture('us-west-2'), 'fixture'));
+    expect(markdown).toContain(`Prices: ${PRICES_AS_OF}.`);
+    for (const url of Object.values(PRICE_SOURCES)) expect(markdown).toContain(url);
+  });
+});
