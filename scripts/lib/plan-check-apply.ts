@@ -87,6 +87,8 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   const log = options.log ?? (() => undefined);
   const apply = options.apply ?? ((cwd, planFile, applyEnv) => run(cwd, ['apply', '-input=false', '-no-color', planFile], applyEnv));
   const refuse = options.protected && !options.allowDestroy;
+  // A review takes no lock: pull requests plan with a read-only role.
+  const planFlags = [...(options.planFlags ?? []), ...(options.planOnly && !options.planFlags?.includes('-lock=false') ? ['-lock=false'] : [])];
   const all = readSynthesizedStacks(options.outdir);
   const deployable = deployableStacks(all).map((stack) => stack.name);
   const unknown = (options.stacks ?? []).filter((name) => !deployable.includes(name));
@@ -121,7 +123,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
       }
       return finish(false);
     }
-    const plan = await run(cwd, ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`, ...(options.planFlags ?? [])], env);
+    const plan = await run(cwd, ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`, ...planFlags], env);
     if (!record(stack.name, 'plan', { ok: plan.code === 0, detail: firstLines(plan.stderr || plan.stdout) })) {
       if (options.planOnly) {
         notPlanned.push({ stack: stack.name, reason: `terraform plan failed: ${firstLines(plan.stderr || plan.stdout, 1)}` });
