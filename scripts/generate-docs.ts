@@ -1,11 +1,13 @@
 /**
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
- * rules and one stack diagram per app (synthesized through each app's entry point).
+ * rules, one stack diagram per app (synthesized through each app's entry point), and the
+ * cdktf command blocks of hand-written pages (scripts/lib/commands.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compatibilityPage, policiesPage, runAppProcess, stackDiagramPage } from '@cilium-eks/cluster-factory';
+import { commandBlockIds, withCommandBlocks } from './lib/commands.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -30,7 +32,21 @@ export function generatedDocs(): Map<string, string> {
     ['docs/POLICIES.md', policiesPage()],
   ]);
   for (const [app, outdir] of synthesizeApps()) pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
+  // Hand-written pages carry generated command blocks (scripts/lib/commands.ts) between markers.
+  for (const path of handWrittenPages()) {
+    const page = readFileSync(join(ROOT, path), 'utf8');
+    if (commandBlockIds(page).length > 0) pages.set(path, withCommandBlocks(page, path));
+  }
   return pages;
+}
+
+/** README.md and every Markdown page under docs/ (paths relative to the repository). */
+export function handWrittenPages(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(`${dir}/${entry.name}`) : entry.name.endsWith('.md') ? [`${dir}/${entry.name}`] : [],
+    );
+  return ['README.md', ...walk('docs')].sort();
 }
 
 if (process.argv[1] === import.meta.filename) {
