@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSynthesizedStacks } from '@cilium-eks/terraform-harness';
-import { deployableStacks } from './lib/deploy-order.js';
+import { deployableStacks, inDeploymentOrder } from './lib/deploy-order.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { deployable: { type: 'boolean', default: false } } });
 if (positionals.length !== 1) {
@@ -14,4 +14,4 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 const stacks = readSynthesizedStacks(resolve(positionals[0]!));
-for (const stack of values.deployable ? deployableStacks(stacks) : stacks) process.stdout.write(`${stack.name}\n`);
+for (const stack of values.deployable ? deployableStacks(stacks) : inDeploymentOrder(stacks)) process.stdout.write(`${stack.name}\n`);

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { environmentSchema, loadConfig, multiRegionSchema, resolveConfigPath } from '@cilium-eks/cluster-factory';
 import { readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
 import { renderReview, type TerraformPlan } from '@cilium-eks/plan-review';
-import { deployableStacks } from './deploy-order.js';
+import { deployableStacks, inDeploymentOrder } from './deploy-order.js';
 
 export type Step = 'init' | 'plan' | 'show' | 'check' | 'apply';
 
@@ -89,7 +89,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   const refuse = options.protected && !options.allowDestroy;
   // A review takes no lock: pull requests plan with a read-only role.
   const planFlags = [...(options.planFlags ?? []), ...(options.planOnly && !options.planFlags?.includes('-lock=false') ? ['-lock=false'] : [])];
-  const all = readSynthesizedStacks(options.outdir);
+  const all = inDeploymentOrder(readSynthesizedStacks(options.outdir));
   const deployable = deployableStacks(all).map((stack) => stack.name);
   const unknown = (options.stacks ?? []).filter((name) => !deployable.includes(name));
   if (unknown.length > 0) throw new Error(`not deployable stacks of ${options.outdir}: ${unknown.join(', ')} (deployable: ${deployable.join(', ')})`);

@@ -61,7 +61,7 @@ describe('documented commands', () => {
         CHECKPOINT_DISABLE: '1',
         CI: '1',
       };
-      for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'TF_PLUGIN_CACHE_DIR', 'CDKTF_OUTDIR']) delete env[name];
+      for (const name of ['FORCE_COLOR', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'TF_PLUGIN_CACHE_DIR', 'CDKTF_OUTDIR']) delete env[name];
 
       const runOne = ({ app, command }: (typeof ALL)[number]) =>
         new Promise<{ command: string; code: number | null; output: string; selected: string[] }>((resolve) => {
@@ -76,7 +76,8 @@ describe('documented commands', () => {
           let output = '';
           child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
           child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-          child.on('close', (code) => resolve({ command, code, output, selected }));
+          // cdktf colours stack names when FORCE_COLOR is set (as under Nx), whatever --no-color says.
+          child.on('close', (code) => resolve({ command, code, output: output.replace(/\x1b\[[0-9;]*m/g, ''), selected }));
         });
 
       // A few at a time: each CLI start costs seconds.
