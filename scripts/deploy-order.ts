@@ -1,17 +1,17 @@
 /**
- * Prints the stacks of a synthesized app in deployment order, one per line, leaving out the
- * state bootstrap stack (it runs once per account, by hand: docs/STATE_BOOTSTRAP.md).
- * Used by the deploy workflow: `cdktf deploy $(tsx scripts/deploy-order.ts apps/prod/cdktf.out)`.
+ * Prints the stacks of a synthesized app in deployment order, one per line.
+ *   npx tsx scripts/deploy-order.ts apps/sandbox/cdktf.out               every stack
+ *   npx tsx scripts/deploy-order.ts apps/sandbox/cdktf.out --deployable  without a state bootstrap that is still local
  */
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readSynthesizedStacks } from '@cilium-eks/terraform-harness';
-import { STATE_BOOTSTRAP_KIND } from '@cilium-eks/cluster-factory';
+import { deployableStacks, inDeploymentOrder } from './lib/deploy-order.js';
 
-const outdir = process.argv[2];
-if (!outdir) {
-  process.stderr.write('usage: deploy-order <cdktf.out>\n');
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { deployable: { type: 'boolean', default: false } } });
+if (positionals.length !== 1) {
+  process.stderr.write('usage: deploy-order <cdktf.out> [--deployable]\n');
   process.exit(2);
 }
-for (const stack of readSynthesizedStacks(resolve(outdir))) {
-  if (!stack.name.endsWith(`-${STATE_BOOTSTRAP_KIND}`)) process.stdout.write(`${stack.name}\n`);
-}
+const stacks = readSynthesizedStacks(resolve(positionals[0]!));
+for (const stack of values.deployable ? deployableStacks(stacks) : inDeploymentOrder(stacks)) process.stdout.write(`${stack.name}\n`);

@@ -1,13 +1,15 @@
 /**
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
- * rules, one stack diagram per app (synthesized through each app's entry point) and the
- * cost block of each docs/environments/<app>.md (estimated from that synthesized app).
+ * rules, one stack diagram per app (synthesized through each app's entry point), the cost
+ * block of each docs/environments/<app>.md (estimated from that synthesized app) and the cdktf
+ * command blocks of hand-written pages (scripts/lib/commands.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compatibilityPage, policiesPage, runAppProcess, stackDiagramPage } from '@cilium-eks/cluster-factory';
 import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
+import { commandBlockIds, withCommandBlocks } from './lib/commands.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -36,7 +38,21 @@ export function generatedDocs(): Map<string, string> {
     const environmentPage = `docs/environments/${app}.md`;
     pages.set(environmentPage, withCostSection(readFileSync(join(ROOT, environmentPage), 'utf8'), renderMarkdown(estimateCost(outdir, app)), environmentPage));
   }
+  // Hand-written pages carry generated command blocks (scripts/lib/commands.ts) between markers.
+  for (const path of handWrittenPages()) {
+    const page = pages.get(path) ?? readFileSync(join(ROOT, path), 'utf8');
+    if (commandBlockIds(page).length > 0) pages.set(path, withCommandBlocks(page, path));
+  }
   return pages;
+}
+
+/** README.md and every Markdown page under docs/ (paths relative to the repository). */
+export function handWrittenPages(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(`${dir}/${entry.name}`) : entry.name.endsWith('.md') ? [`${dir}/${entry.name}`] : [],
+    );
+  return ['README.md', ...walk('docs')].sort();
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -16,6 +16,7 @@ interface Job {
   steps: Step[];
   strategy?: { matrix?: { app?: unknown } };
   environment?: string;
+  env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -41,10 +42,19 @@ describe('GitHub workflows', () => {
     expect(files).toEqual(['deploy.yml', 'pull-request.yml']);
   });
 
-  test.each(files)('%s: every action is pinned to an exact version or commit', (file) => {
+  test.each(files)('%s: every action is pinned to a commit SHA, with its release tag as a comment', (file) => {
     const uses = Object.values(load(file).jobs).flatMap((job) => job.steps.map((step) => step.uses).filter(Boolean)) as string[];
     expect(uses.length).toBeGreaterThan(3);
-    for (const action of uses) expect(action, action).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/);
+    for (const action of uses) expect(action, action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    const lines = readFileSync(join(WORKFLOWS, file), 'utf8').split('\n').filter((line) => /^\s*-?\s*uses:/.test(line));
+    expect(lines).toHaveLength(uses.length);
+    for (const line of lines) expect(line, line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test.each(files)('%s: no expression is interpolated into a shell script (values reach it through env:)', (file) => {
+    const runs = Object.values(load(file).jobs).flatMap((job) => job.steps.map((step) => step.run).filter(Boolean)) as string[];
+    expect(runs.length).toBeGreaterThan(2);
+    for (const run of runs) expect(run, run).not.toContain('${{');
   });
 
   test.each(files)('%s: read-only by default; OIDC tokens only where a job assumes an AWS role', (file) => {
@@ -68,16 +78,30 @@ describe('GitHub workflows', () => {
     const comment = workflow.jobs.plan!.steps.find((step) => step.uses?.startsWith('marocchino/sticky-pull-request-comment@'));
     expect(comment).toMatchObject({ with: { header: 'plan-review-${{ matrix.app }}' } });
     expect(workflow.jobs.plan!.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
+    // With a read-only plan role: every stack, planned against the real state or listed as not planned.
+    expect(runs).toContain('npx tsx scripts/plan-check-apply.ts --app "$APP" --plan-only --review-dir "$RUNNER_TEMP/review" > "apps/$APP/plan-review.md"');
+    expect(runs).toContain('npx nx run "$APP:plan-review"');
   });
 
-  test('main deploys every environment one at a time, each behind its GitHub environment (prod: manual approval)', () => {
+  test('main deploys every environment one at a time, each behind its GitHub environment, applying exactly the checked plans', () => {
     const workflow = load('deploy.yml');
     expect(workflow.on).toHaveProperty('push', { branches: ['main'] });
+    expect(workflow.on).toHaveProperty('workflow_dispatch', { inputs: { allow_destroy: expect.objectContaining({ type: 'boolean', default: false }) } });
     const deploy = workflow.jobs.deploy!;
-    expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, matrix: { app: ['sandbox', 'prod', 'multi-region'] } });
+    expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true, matrix: { app: ['sandbox', 'prod', 'multi-region'] } });
     expect(deploy.environment).toBe('${{ matrix.app }}');
+    expect(deploy.env).toEqual({ APP: '${{ matrix.app }}', ALLOW_DESTROY: '${{ inputs.allow_destroy == true }}' });
     const runs = deploy.steps.map((step) => step.run ?? '').join('\n');
-    expect(runs).toContain('packages/plan-review/src/cli.ts render');
-    expect(runs).toContain('npx cdktf deploy --auto-approve $(npx tsx ../../scripts/deploy-order.ts cdktf.out)');
+    // The script covered by plan-check-apply.test.ts; no re-plan inside `cdktf deploy`, no skipped stacks.
+    expect(runs).toContain('npx tsx scripts/plan-check-apply.ts --app "$APP" --review-dir "$RUNNER_TEMP/review" "${flags[@]}"');
+    expect(runs).toContain('set -euo pipefail');
+    expect(runs).not.toMatch(/cdktf deploy|--auto-approve|\|\| *continue|prod/);
+  });
+
+  test('nothing names an environment to decide its protection: it comes from protect_stateful_resources', () => {
+    for (const file of files) {
+      const text = readFileSync(join(WORKFLOWS, file), 'utf8');
+      expect(text, file).not.toMatch(/== *'prod'|prod\b.*(refus|protect)/);
+    }
   });
 });

@@ -57,6 +57,7 @@ export function defineMultiRegion(scope: Construct, config: MultiRegionConfig): 
     regions: regions.map(({ region, platform }) => ({ region, clusterName: platform.clusterName, vpcCidr: platform.network.vpc.cidr, network: platform.network })),
     zoneName,
     caSecretName: caSecret.secretId,
+    protectStatefulResources: config.protect_stateful_resources,
   });
   // The CA and the peering must exist before any cluster joins the mesh.
   for (const { platform } of regions) {

@@ -266,5 +266,6 @@ export function defineStateBootstrap(scope: Construct, config: Pick<EnvironmentC
     region: config.state.region,
     accountId: config.aws_account_id,
     tags: { Environment: config.name, ManagedBy: 'cdktf', ...config.tags },
+    ownState: config.state.bootstrap,
   });
 }

@@ -7,15 +7,26 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { StateBucketStack, tlsOnlyBucketPolicy } from '../src/stacks/state-bucket-stack.js';
+import { resolve } from 'node:path';
+import { StateBucketStack, bootstrapStatePath, tlsOnlyBucketPolicy } from '../src/stacks/state-bucket-stack.js';
 
 describe('StateBucketStack', () => {
   const stack = new StateBucketStack(Testing.app(), { environment: 'prod', bucket: 'acme-tfstate', region: 'us-east-1', accountId: '222222222222', tags: {} });
   const synth = Testing.synth(stack);
 
-  test('local state first; its key after migration is unique to the environment', () => {
-    expect(JSON.parse(synth).terraform.backend).toEqual({ local: { path: 'terraform.tfstate' } });
+  test('local state first, beside cdktf.out (a synth replaces cdktf.out, never bootstrap-state/)', () => {
+    expect(JSON.parse(synth).terraform.backend).toEqual({ local: { path: '../../../bootstrap-state/prod-state.tfstate' } });
     expect(stack.migratedStateKey).toBe('prod/us-east-1/state.tfstate');
+    // Terraform runs in <outdir>/stacks/<stack>; the path resolves to bootstrapStatePath().
+    expect(resolve('/repo/apps/prod/cdktf.out/stacks/prod-state', '../../../bootstrap-state/prod-state.tfstate')).toBe(bootstrapStatePath('/repo/apps/prod/cdktf.out', 'prod-state'));
+    expect(bootstrapStatePath('/repo/apps/prod/cdktf.out', 'prod-state')).toBe('/repo/apps/prod/bootstrap-state/prod-state.tfstate');
+  });
+
+  test('once migrated: its own key in the bucket it created, encrypted, S3-native locking', () => {
+    const migrated = new StateBucketStack(Testing.app(), { environment: 'prod', bucket: 'acme-tfstate', region: 'us-east-1', accountId: '222222222222', tags: {}, ownState: 'migrated' });
+    expect(JSON.parse(Testing.synth(migrated)).terraform.backend).toEqual({
+      s3: { bucket: 'acme-tfstate', key: 'prod/us-east-1/state.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+    });
   });
 
   test('bucket and key cannot be destroyed by a plan', () => {

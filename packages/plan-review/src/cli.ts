@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { checkStacks, formatReports, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
-import { renderReview, type StackPlan } from './render.js';
+import { renderReview, type ReviewOptions, type StackPlan } from './render.js';
 import { diffSynthOutputs, formatSynthDiff, synthAtRef } from './synth-diff.js';
 import type { TerraformPlan } from './plan.js';
 
@@ -15,7 +15,8 @@ const USAGE = `Usage:
   plan-review synth-diff --app APP --base REF      (or: synth-diff <base cdktf.out> <head cdktf.out>)
       Which stacks of apps/APP differ between REF and the working tree, ignoring cdktf metadata.
 
-Exit status: 0 reviewed; 2 refused (destructive changes with --fail-on-destroy, or in prod without --allow-destroy); 1 error.`;
+--fail-on-destroy: the environment is protected (its config's protect_stateful_resources); --allow-destroy overrides it.
+Exit status: 0 reviewed; 2 refused (destructive changes with --fail-on-destroy and without --allow-destroy); 1 error.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,10 +33,10 @@ const { values, positionals } = parseArgs({
 const [command, ...args] = positionals;
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 
-function review(stacks: StackPlan[]): never {
+function review(stacks: StackPlan[], extra: Pick<ReviewOptions, 'notPlanned' | 'offline'> = {}): never {
   if (!values.environment) throw new Error('--environment is required');
-  const failOnDestroy = values['allow-destroy'] ? false : values['fail-on-destroy'] || undefined;
-  const result = renderReview(stacks, { environment: values.environment, failOnDestroy });
+  const failOnDestroy = values['fail-on-destroy'] && !values['allow-destroy'];
+  const result = renderReview(stacks, { environment: values.environment, failOnDestroy, ...extra });
   if (values.out) writeFileSync(values.out, result.markdown);
   process.stdout.write(result.markdown);
   process.exit(result.refused ? 2 : 0);
@@ -55,7 +56,10 @@ async function main() {
     const reports = await checkStacks({ outdir, mirror: process.env[PLUGIN_MIRROR_VARIABLE] || undefined, planJsonDir, log: (line) => process.stderr.write(`${line}\n`) });
     process.stderr.write(`${formatReports(reports)}\n`);
     if (reports.some((report) => report.status === 'failed')) process.exit(1);
-    review(reports.filter((report) => report.planJson).map((report) => ({ stack: report.stack, plan: JSON.parse(readFileSync(report.planJson!, 'utf8')) as TerraformPlan })));
+    review(
+      reports.filter((report) => report.planJson).map((report) => ({ stack: report.stack, plan: JSON.parse(readFileSync(report.planJson!, 'utf8')) as TerraformPlan })),
+      { offline: true, notPlanned: reports.filter((report) => !report.planJson).map((report) => ({ stack: report.stack, reason: report.detail ?? report.status })) },
+    );
   }
   if (command === 'synth-diff') {
     if (args.length === 2) {

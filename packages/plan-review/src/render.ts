@@ -7,9 +7,17 @@ export interface StackPlan {
 
 export interface ReviewOptions {
   readonly environment: string;
-  /** Fail on any delete or replace. @default true for the `prod` environment */
+  /** Fail on any delete or replace (protected environments, from their config). @default false */
   readonly failOnDestroy?: boolean;
+  /** Stacks of the app that have no plan, each with the reason; listed so none goes unnoticed. @default [] */
+  readonly notPlanned?: ReadonlyArray<{ readonly stack: string; readonly reason: string }>;
+  /** The plans start from empty state (no credentials): say so, and that deletions cannot show. @default false */
+  readonly offline?: boolean;
 }
+
+/** What an offline review says before anything else. */
+export const OFFLINE_DISCLAIMER =
+  '> **Offline plan:** every stack was planned against empty state, without AWS credentials. It shows what a new environment would create; it cannot show what an existing environment would update, replace or delete.';
 
 export interface Review {
   readonly markdown: string;
@@ -35,8 +43,9 @@ function describeChange(stack: string, change: NonNullable<TerraformPlan['resour
  * changes. It prints attribute names, never values, so sensitive data cannot leak.
  */
 export function renderReview(stacks: readonly StackPlan[], options: ReviewOptions): Review {
-  const failOnDestroy = options.failOnDestroy ?? options.environment === 'prod';
+  const failOnDestroy = options.failOnDestroy ?? false;
   const lines: string[] = [`## Plan review: ${options.environment}`, ''];
+  if (options.offline) lines.push(OFFLINE_DISCLAIMER, '');
   lines.push('| stack | create | update | replace | delete |', '|---|---:|---:|---:|---:|');
   const totals: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
   const destructive: string[] = [];
@@ -71,11 +80,14 @@ export function renderReview(stacks: readonly StackPlan[], options: ReviewOption
     if (outputs.length > 0) section.push('Output changes:', '', ...outputs.map(([name, action]) => `- ${action} ${code(name)}`), '');
     sections.push(section.join('\n'));
   }
+  for (const { stack } of options.notPlanned ?? []) lines.push(`| ${stack} | not planned | | | |`);
   lines.push(`| **total** | ${COUNTED.map((action) => totals[action]).join(' | ')} |`, '');
+  const notPlanned = options.notPlanned ?? [];
+  if (notPlanned.length > 0) lines.push(`### Not planned (${notPlanned.length})`, '', ...notPlanned.map(({ stack, reason }) => `- ${stack}: ${reason}`), '');
 
   if (destructive.length > 0) {
     lines.push(`### Destructive changes (${destructive.length})`, '', ...destructive, '');
-    if (failOnDestroy) lines.push(`**Refused:** ${options.environment} does not accept deletions or replacements without an explicit override (\`--allow-destroy\`).`, '');
+    if (failOnDestroy) lines.push(`**Refused:** ${options.environment} is protected (protect_stateful_resources): no deletion or replacement without an explicit override (\`--allow-destroy\`).`, '');
   } else {
     lines.push('No resource is deleted or replaced.', '');
   }

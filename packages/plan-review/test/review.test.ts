@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { classify } from '../src/plan.js';
-import { renderReview } from '../src/render.js';
+import { OFFLINE_DISCLAIMER, renderReview } from '../src/render.js';
 import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/changes.plan.json'), 'utf8'));
@@ -70,8 +70,10 @@ Output changes:
   });
 
   test.each([
-    { environment: 'prod', failOnDestroy: undefined, refused: true },
+    // Protection comes from config (the caller's failOnDestroy), never from the name.
+    { environment: 'prod', failOnDestroy: undefined, refused: false },
     { environment: 'prod', failOnDestroy: false, refused: false },
+    { environment: 'prod', failOnDestroy: true, refused: true },
     { environment: 'staging', failOnDestroy: true, refused: true },
     { environment: 'staging', failOnDestroy: undefined, refused: false },
   ])('$environment with failOnDestroy=$failOnDestroy: refused=$refused', ({ environment, failOnDestroy, refused }) => {
@@ -80,15 +82,42 @@ Output changes:
     expect(review.markdown.includes('**Refused:**')).toBe(refused);
   });
 
-  test('the CLI exits 2 when prod would lose resources, 0 with --allow-destroy', () => {
+  test('every stack of the app is listed: planned ones with counts, the others with the reason; offline says what it cannot show', () => {
+    const review = renderReview([{ stack: 'sandbox-network', plan: { resource_changes: [] } }], {
+      environment: 'sandbox',
+      offline: true,
+      notPlanned: [{ stack: 'sandbox-cni', reason: 'Kubernetes-side stack, a plan needs a live API server' }],
+    });
+    expect(review.markdown.split('\n').slice(0, 12)).toEqual([
+      '## Plan review: sandbox',
+      '',
+      OFFLINE_DISCLAIMER,
+      '',
+      '| stack | create | update | replace | delete |',
+      '|---|---:|---:|---:|---:|',
+      '| sandbox-network | 0 | 0 | 0 | 0 |',
+      '| sandbox-cni | not planned | | | |',
+      '| **total** | 0 | 0 | 0 | 0 |',
+      '',
+      '### Not planned (1)',
+      '',
+    ]);
+    expect(review.markdown).toContain('- sandbox-cni: Kubernetes-side stack, a plan needs a live API server\n');
+    expect(OFFLINE_DISCLAIMER).toContain('against empty state');
+    expect(OFFLINE_DISCLAIMER).toContain('cannot show what an existing environment would update, replace or delete');
+    expect(renderReview([], { environment: 'sandbox' }).markdown).not.toContain('Offline plan');
+  });
+
+  test('the CLI exits 2 with --fail-on-destroy when resources would be lost, 0 with --allow-destroy, 0 for any name without the flag', () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-cli-'));
     const plan = join(dir, 'prod-cluster.plan.json');
     writeFileSync(plan, JSON.stringify(FIXTURE));
     const run = (...flags: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'render', plan, '--environment', 'prod', ...flags], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
-    const refused = run();
+    const refused = run('--fail-on-destroy');
     expect(refused.status).toBe(2);
     expect(refused.stdout).toContain('| prod-cluster | 0 | 2 | 1 | 1 |');
-    expect(run('--allow-destroy').status).toBe(0);
+    expect(run('--fail-on-destroy', '--allow-destroy').status).toBe(0);
+    expect(run().status).toBe(0);
   });
 });
 

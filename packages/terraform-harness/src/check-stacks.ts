@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
 import { placeholderState, type ProviderSchemas } from './placeholders.js';
 import { mirrorContents, terraform, writeCliConfig } from './terraform.js';
@@ -19,6 +19,13 @@ export interface StackReport {
   readonly changes?: { add: number; change: number; destroy: number };
   /** Path of the `terraform show -json` plan, when planned and kept. */
   readonly planJson?: string;
+  /** The prepared, initialized working directory (with keepWorkdirs); its terraform CLI config is `cliConfigOf(workdir)`. */
+  readonly workdir?: string;
+}
+
+/** The terraform CLI config (mirror, plugin cache) the harness used for a kept working directory. */
+export function cliConfigOf(workdir: string): string {
+  return join(dirname(workdir), 'terraform.rc');
 }
 
 export interface CheckOptions {
@@ -90,7 +97,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   const root = mkdtempSync(join(tmpdir(), 'tf-harness-'));
   const pluginCacheDir = join(root, 'plugin-cache');
   mkdirSync(pluginCacheDir);
-  const cliConfig = join(root, 'terraform.rc');
+  const cliConfig = cliConfigOf(join(root, 'stack'));
   writeCliConfig(cliConfig, { mirror: options.mirror, pluginCacheDir });
   const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig };
   delete env.TF_PLUGIN_CACHE_DIR;
@@ -175,7 +182,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         planJsonPath = join(options.planJsonDir, `${stack.name}.plan.json`);
         writeFileSync(planJsonPath, show.stdout);
       }
-      reports.push({ stack: stack.name, status: 'planned', validated: true, planned: true, changes, planJson: planJsonPath });
+      reports.push({ stack: stack.name, status: 'planned', validated: true, planned: true, changes, planJson: planJsonPath, workdir: options.keepWorkdirs ? dir : undefined });
     }
   } finally {
     if (!options.keepWorkdirs) rmSync(root, { recursive: true, force: true });

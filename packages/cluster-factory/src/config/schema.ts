@@ -198,6 +198,12 @@ export const environmentShape = z.strictObject({
     state: z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
       region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
+      bootstrap: z
+        .enum(['local', 'migrated'])
+        .default('local')
+        .describe(
+          'Where the <env>-state stack keeps its own state. local: a file outside cdktf.out (the bucket does not exist yet). migrated: its own key in the bucket, once its state was pushed there (docs/STATE_BOOTSTRAP.md).',
+        ),
     }),
     cilium,
     platform,
@@ -224,7 +230,7 @@ export const environmentShape = z.strictObject({
     protect_stateful_resources: z
       .boolean()
       .default(false)
-      .describe('prevent_destroy on the EKS cluster and KMS keys: a destroy plan fails until it is turned off. Use it in production.'),
+      .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
   });
 
 /** Cross-field rules of one environment; `at` maps a field path to where it is in the file. */

@@ -38,7 +38,7 @@ export interface EksControlPlaneProps {
   /** @default '172.20.0.0/16' */
   readonly serviceIpv4Cidr?: string;
   /**
-   * prevent_destroy on the cluster and its KMS key: a plan that would destroy them fails.
+   * prevent_destroy on the cluster, its KMS key and its log group: a plan that would destroy them fails.
    * @default false
    */
   readonly preventDestroy?: boolean;
@@ -89,6 +89,7 @@ export class EksControlPlane extends Construct {
     const logs = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/eks/${props.clusterName}/cluster`,
       retentionInDays: props.logRetentionDays ?? 30,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
 
     this.cluster = new EksCluster(this, 'cluster', {

@@ -32,7 +32,7 @@ export interface ClusterStackProps {
   readonly logRetentionDays: number;
   /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
   readonly wireguard?: boolean;
-  /** prevent_destroy on the cluster and KMS key. @default false */
+  /** prevent_destroy on the cluster, its KMS key and its log group. @default false */
   readonly protectStatefulResources?: boolean;
   /** VPC CIDRs of the other clusters of a Cluster Mesh. @default [] */
   readonly meshPeerCidrs?: readonly string[];

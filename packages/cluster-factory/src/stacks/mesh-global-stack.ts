@@ -28,6 +28,8 @@ export interface MeshGlobalStackProps {
   readonly zoneName: string;
   /** Secrets Manager name of the mesh CA. */
   readonly caSecretName: string;
+  /** prevent_destroy on the mesh CA (key and secret) and the private zone. @default false */
+  readonly protectStatefulResources?: boolean;
 }
 
 /** First private ASN of the Transit Gateways; region i gets BASE_ASN + i. */
@@ -47,6 +49,7 @@ export class MeshGlobalStack extends EnvironmentStack {
   constructor(scope: Construct, props: MeshGlobalStackProps) {
     super(scope, 'global', { ...props.settings, region: 'global' });
     const accountId = props.settings.accountId;
+    const lifecycle = props.protectStatefulResources ? { preventDestroy: true } : undefined;
     const providers = props.regions.map(
       (entry) =>
         new AwsProvider(this, `aws-${entry.region}`, {
@@ -129,6 +132,7 @@ export class MeshGlobalStack extends EnvironmentStack {
       provider: home,
       name: props.zoneName,
       comment: 'clustermesh API servers of the Cluster Mesh',
+      lifecycle,
       vpc: props.regions.map((entry) => ({ vpcId: entry.network.vpc.vpcId, vpcRegion: entry.region })),
     });
 
@@ -137,6 +141,7 @@ export class MeshGlobalStack extends EnvironmentStack {
       description: `Cluster Mesh CA of ${props.settings.environment}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      lifecycle,
     });
     this.caSecret = new SecretsmanagerSecret(this, 'mesh-ca', {
       provider: home,
@@ -144,6 +149,7 @@ export class MeshGlobalStack extends EnvironmentStack {
       description: 'Cilium Cluster Mesh CA (JSON: cert, key). Generated once at apply; never in Terraform state.',
       kmsKeyId: key.arn,
       recoveryWindowInDays: 30,
+      lifecycle,
     });
     new DataResource(this, 'mesh-ca-generate', {
       triggersReplace: { secret: this.caSecret.arn },

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { join } from 'node:path';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -21,10 +22,27 @@ export interface StateBucketStackProps {
   readonly tags: Readonly<Record<string, string>>;
   /** Days a replaced state version is kept. @default 90 */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Where this stack keeps its own state: `local` in BOOTSTRAP_STATE_DIR beside cdktf.out
+   * (the bucket does not exist yet), `migrated` under its own key in the bucket it created.
+   * @default 'local'
+   */
+  readonly ownState?: 'local' | 'migrated';
 }
 
 /** The stack that creates the bucket every other stack keeps its state in. */
 export const STATE_BOOTSTRAP_KIND = 'state';
+
+/**
+ * Directory beside cdktf.out (e.g. apps/prod/bootstrap-state) that holds the state stack's
+ * local state until it is migrated: every synth replaces cdktf.out, never this directory.
+ */
+export const BOOTSTRAP_STATE_DIR = 'bootstrap-state';
+
+/** The local state file of a state stack before migration, given the app's cdktf.out. */
+export function bootstrapStatePath(outdir: string, stackName: string): string {
+  return join(outdir, '..', BOOTSTRAP_STATE_DIR, `${stackName}.tfstate`);
+}
 
 /** A TLS-only policy: any request over plain HTTP is denied, whoever makes it. */
 export function tlsOnlyBucketPolicy(bucket: string, region: string): string {
@@ -40,8 +58,9 @@ export function tlsOnlyBucketPolicy(bucket: string, region: string): string {
 /**
  * The remote-state bucket of one account: versioned, SSE-KMS with a rotating key, all four
  * public-access blocks, TLS only, old versions expired, and prevent_destroy on bucket and
- * key. It starts with local state (the bucket does not exist yet); docs/STATE_BOOTSTRAP.md
- * shows how to move its state into the bucket it created, under `migratedStateKey`.
+ * key. It starts with local state outside cdktf.out (the bucket does not exist yet); once
+ * that state is pushed to `migratedStateKey` (docs/STATE_BOOTSTRAP.md), `ownState: 'migrated'`
+ * makes the stack use it.
  */
 export class StateBucketStack extends TerraformStack {
   readonly bucket: S3Bucket;
@@ -54,7 +73,14 @@ export class StateBucketStack extends TerraformStack {
     super(scope, `${props.environment}-${STATE_BOOTSTRAP_KIND}`);
     this.environment = props.environment;
     this.migratedStateKey = `${props.environment}/${props.region}/${STATE_BOOTSTRAP_KIND}.tfstate`;
-    new LocalBackend(this, { path: 'terraform.tfstate' });
+    if ((props.ownState ?? 'local') === 'local') {
+      // Terraform runs in cdktf.out/stacks/<stack>: three levels up is the directory holding cdktf.out.
+      new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${this.node.id}.tfstate` });
+    } else {
+      new S3Backend(this, { bucket: props.bucket, key: this.migratedStateKey, region: props.region, encrypt: true });
+      // cdktf 0.21's S3BackendConfig has no use_lockfile (Terraform >= 1.10 S3 locking).
+      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    }
     new AwsProvider(this, 'aws', { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: { ...props.tags } }] });
 
     this.kmsKey = new KmsKey(this, 'key', {

@@ -1,0 +1,106 @@
+/**
+ * Every cdktf command the docs show, in one place. `npm run docs` writes each block into the
+ * pages that carry its markers, and scripts/test/commands.test.ts runs each command with the
+ * real cdktf CLI up to the point where AWS credentials are needed.
+ *
+ * cdktf accepts stack ids and globs (quoted, so the shell leaves them alone); it deploys
+ * every selected stack after the selected stacks it depends on. Selecting a stack without its
+ * dependencies (or, for destroy, without the stacks that depend on it) is a usage error unless
+ * --ignore-missing-stack-dependencies says they are deployed already (or stay).
+ */
+
+export interface DocumentedCommand {
+  /** Exactly what the user types, starting with `npx cdktf`. */
+  readonly command: string;
+  readonly comment?: string;
+}
+
+export interface CommandBlock {
+  /** Marker id in the docs: `<!-- commands:ID -->` ... `<!-- /commands:ID -->`. */
+  readonly id: string;
+  /** The app the commands run in (`cd apps/<app>`). */
+  readonly app: string;
+  readonly commands: readonly DocumentedCommand[];
+}
+
+const IGNORE = '--ignore-missing-stack-dependencies';
+
+function singleRegion(app: string, options: { single?: string; destroy: boolean }): CommandBlock[] {
+  const blocks: CommandBlock[] = [
+    {
+      id: `${app}-deploy`,
+      app,
+      commands: [
+        { command: `npx cdktf deploy ${app}-state`, comment: 'once per account; then move its state into the bucket: docs/STATE_BOOTSTRAP.md' },
+        { command: `npx cdktf deploy '${app}-*'`, comment: 'the whole environment, each stack after its dependencies' },
+        { command: `npx cdktf diff ${app}-cluster`, comment: 'what a change would do to one stack (diff takes one stack)' },
+        { command: `npx cdktf deploy ${app}-cluster ${IGNORE}`, comment: options.single ?? 'one stack of an environment whose other stacks exist' },
+      ],
+    },
+  ];
+  // Protected environments have no destroy command: prevent_destroy refuses it.
+  if (options.destroy) {
+    blocks.push({
+      id: `${app}-destroy`,
+      app,
+      commands: [{ command: `npx cdktf destroy ${app}-platform ${app}-compute ${app}-cni ${app}-cluster ${app}-network`, comment: 'everything but the state bucket, dependants first' }],
+    });
+  }
+  return blocks;
+}
+
+function multiRegion(app: string, regions: readonly string[]): CommandBlock[] {
+  return [
+    {
+      id: `${app}-deploy`,
+      app,
+      commands: [
+        { command: `npx cdktf deploy ${app}-state`, comment: 'once per account; then move its state into the bucket: docs/STATE_BOOTSTRAP.md' },
+        { command: `npx cdktf deploy '${app}-*'`, comment: 'everything: the networks, global, then each region cluster -> cni -> compute -> platform' },
+      ],
+    },
+    {
+      id: `${app}-deploy-steps`,
+      app,
+      commands: [
+        { command: `npx cdktf deploy '${app}-*-network'`, comment: 'every region network' },
+        { command: `npx cdktf deploy ${app}-global ${IGNORE}`, comment: 'peering, DNS, mesh CA (needs openssl, jq and aws); the networks exist' },
+        ...regions.map((region) => ({ command: `npx cdktf deploy '${app}-${region}-*' ${IGNORE}`, comment: `${region}: cluster, cni, compute, platform; global exists` })),
+      ],
+    },
+  ];
+}
+
+export const COMMAND_BLOCKS: readonly CommandBlock[] = [
+  {
+    id: 'prod-bootstrap',
+    app: 'prod',
+    commands: [{ command: 'npx cdktf deploy prod-state', comment: 'state.bootstrap: local (the default); asks before it applies' }],
+  },
+  ...singleRegion('sandbox', { destroy: true }),
+  ...singleRegion('prod', { single: 'one stack; cni and platform need the private endpoint: run them from inside the VPC', destroy: false }),
+  ...multiRegion('multi-region', ['us-west-2', 'us-east-1', 'eu-west-1']),
+];
+
+/** A block as the docs show it: a shell snippet that starts in the app's directory. */
+export function renderCommandBlock(block: CommandBlock): string {
+  const width = Math.max(...block.commands.map((entry) => entry.command.length));
+  const lines = block.commands.map((entry) => (entry.comment ? `${entry.command.padEnd(width)}  # ${entry.comment}` : entry.command));
+  return ['```sh', `cd apps/${block.app}`, ...lines, '```'].join('\n');
+}
+
+const MARKER = /<!-- commands:([\w-]+) -->\n[\s\S]*?<!-- \/commands:\1 -->/g;
+
+/** A page with every command block between its markers regenerated. */
+export function withCommandBlocks(page: string, file: string): string {
+  return page.replace(MARKER, (_match, id: string) => {
+    const block = COMMAND_BLOCKS.find((entry) => entry.id === id);
+    if (!block) throw new Error(`${file}: unknown command block ${id} (known: ${COMMAND_BLOCKS.map((entry) => entry.id).join(', ')})`);
+    return `<!-- commands:${id} -->\n${renderCommandBlock(block)}\n<!-- /commands:${id} -->`;
+  });
+}
+
+/** Ids of the command blocks a page carries. */
+export function commandBlockIds(page: string): string[] {
+  return [...page.matchAll(MARKER)].map((match) => match[1]!);
+}

@@ -1,0 +1,156 @@
+/**
+ * Deploys a synthesized app one stack at a time, in dependency order, applying exactly the
+ * plan that was checked: terraform init, plan to a file, show it as JSON, check it with the
+ * plan review (a protected environment refuses deletions and replacements unless explicitly
+ * allowed), apply that file. The first failure stops everything.
+ */
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { environmentSchema, loadConfig, multiRegionSchema, resolveConfigPath } from '@cilium-eks/cluster-factory';
+import { readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
+import { renderReview, type TerraformPlan } from '@cilium-eks/plan-review';
+import { deployableStacks, inDeploymentOrder } from './deploy-order.js';
+
+export type Step = 'init' | 'plan' | 'show' | 'check' | 'apply';
+
+export interface StepRecord {
+  readonly stack: string;
+  readonly step: Step;
+  readonly ok: boolean;
+  /** Why the step failed or was refused. */
+  readonly detail?: string;
+}
+
+export type TerraformRunner = (cwd: string, args: string[], env: NodeJS.ProcessEnv) => Promise<TerraformResult>;
+
+export interface PlanCheckApplyOptions {
+  /** The app's cdktf.out. */
+  readonly outdir: string;
+  readonly environment: string;
+  /** From the environment's config (`protect_stateful_resources`): refuse deletions and replacements. */
+  readonly protected: boolean;
+  /** Explicit override for a protected environment. @default false */
+  readonly allowDestroy?: boolean;
+  /** Where `<stack>.plan.json` and `review.md` are written. */
+  readonly reviewDir: string;
+  /** Only these stacks (still in deployment order). @default every deployable stack (deployableStacks) */
+  readonly stacks?: readonly string[];
+  /** Plan, show and review only; a stack that cannot be planned is listed with the reason. @default false */
+  readonly planOnly?: boolean;
+  /** Where terraform runs for a stack. @default the stack's directory in outdir */
+  readonly workdir?: (stack: SynthesizedStack) => string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra `terraform plan` flags (the offline test plans with -refresh=false). @default [] */
+  readonly planFlags?: readonly string[];
+  /** @default the real terraform */
+  readonly terraform?: TerraformRunner;
+  /** Applies the checked plan file. @default `terraform apply -input=false plan.bin` */
+  readonly apply?: (cwd: string, planFile: string, env: NodeJS.ProcessEnv) => Promise<TerraformResult>;
+  readonly log?: (line: string) => void;
+}
+
+export interface PlanCheckApplyResult {
+  readonly ok: boolean;
+  readonly steps: readonly StepRecord[];
+  /** The Markdown review of every planned stack (and those that could not be planned). */
+  readonly review: string;
+}
+
+/** The plan file terraform writes and apply reads, in each stack's working directory. */
+export const PLAN_FILE = 'plan.bin';
+
+function firstLines(text: string, count = 8): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(0, count)
+    .join('\n');
+}
+
+/** Whether an environment's config protects it (`protect_stateful_resources`), validated with its own schema. */
+export function isProtected(configPath: string): boolean {
+  const raw = parse(readFileSync(configPath, 'utf8')) as Record<string, unknown> | null;
+  const config = loadConfig(configPath, raw && 'regions' in raw ? multiRegionSchema : environmentSchema);
+  return config.protect_stateful_resources;
+}
+
+/** The config file an app's synth read: CLUSTER_FACTORY_CONFIG, else environments/<app>.yaml. */
+export function appConfigPath(root: string, app: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolveConfigPath(join(root, 'environments', `${app}.yaml`), env);
+}
+
+export async function planCheckApply(options: PlanCheckApplyOptions): Promise<PlanCheckApplyResult> {
+  const run = options.terraform ?? terraform;
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => undefined);
+  const apply = options.apply ?? ((cwd, planFile, applyEnv) => run(cwd, ['apply', '-input=false', '-no-color', planFile], applyEnv));
+  const refuse = options.protected && !options.allowDestroy;
+  // A review takes no lock: pull requests plan with a read-only role.
+  const planFlags = [...(options.planFlags ?? []), ...(options.planOnly && !options.planFlags?.includes('-lock=false') ? ['-lock=false'] : [])];
+  const all = inDeploymentOrder(readSynthesizedStacks(options.outdir));
+  const deployable = deployableStacks(all).map((stack) => stack.name);
+  const unknown = (options.stacks ?? []).filter((name) => !deployable.includes(name));
+  if (unknown.length > 0) throw new Error(`not deployable stacks of ${options.outdir}: ${unknown.join(', ')} (deployable: ${deployable.join(', ')})`);
+  const selected = all.filter((stack) => deployable.includes(stack.name) && (!options.stacks || options.stacks.includes(stack.name)));
+  mkdirSync(options.reviewDir, { recursive: true });
+
+  const steps: StepRecord[] = [];
+  const planned: Array<{ stack: string; plan: TerraformPlan }> = [];
+  const notPlanned: Array<{ stack: string; reason: string }> = [];
+  const record = (stack: string, step: Step, result: { ok: boolean; detail?: string }) => {
+    steps.push({ stack, step, ...result });
+    log(`${stack}: ${step} ${result.ok ? 'ok' : `FAILED\n${result.detail ?? ''}`}`);
+    return result.ok;
+  };
+  const finish = (ok: boolean): PlanCheckApplyResult => {
+    // Every stack of the app appears in the review: planned, or not planned with the reason.
+    const reached = new Set([...planned.map((entry) => entry.stack), ...notPlanned.map((entry) => entry.stack)]);
+    const unreached = all.filter((stack) => !reached.has(stack.name)).map((stack) => ({ stack: stack.name, reason: reasonNotReached(stack.name, deployable, selected) }));
+    const review = renderReview(planned, { environment: options.environment, failOnDestroy: refuse, notPlanned: [...notPlanned, ...unreached] }).markdown;
+    writeFileSync(join(options.reviewDir, 'review.md'), review);
+    return { ok, steps, review };
+  };
+
+  for (const stack of selected) {
+    const cwd = options.workdir?.(stack) ?? join(options.outdir, 'stacks', stack.name);
+    const init = await run(cwd, ['init', '-input=false', '-no-color'], env);
+    if (!record(stack.name, 'init', { ok: init.code === 0, detail: firstLines(init.stderr || init.stdout) })) {
+      if (options.planOnly) {
+        notPlanned.push({ stack: stack.name, reason: `terraform init failed: ${firstLines(init.stderr || init.stdout, 1)}` });
+        continue;
+      }
+      return finish(false);
+    }
+    const plan = await run(cwd, ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`, ...planFlags], env);
+    if (!record(stack.name, 'plan', { ok: plan.code === 0, detail: firstLines(plan.stderr || plan.stdout) })) {
+      if (options.planOnly) {
+        notPlanned.push({ stack: stack.name, reason: `terraform plan failed: ${firstLines(plan.stderr || plan.stdout, 1)}` });
+        continue;
+      }
+      return finish(false);
+    }
+    const show = await run(cwd, ['show', '-json', '-no-color', PLAN_FILE], env);
+    if (!record(stack.name, 'show', { ok: show.code === 0, detail: firstLines(show.stderr) })) return finish(false);
+    writeFileSync(join(options.reviewDir, `${stack.name}.plan.json`), show.stdout);
+    const planJson = JSON.parse(show.stdout) as TerraformPlan;
+    planned.push({ stack: stack.name, plan: planJson });
+    if (options.planOnly) continue;
+
+    const check = renderReview([{ stack: stack.name, plan: planJson }], { environment: options.environment, failOnDestroy: refuse });
+    appendFileSync(join(options.reviewDir, 'checks.md'), check.markdown);
+    const checkDetail = check.refused ? `${check.destructive} deletion(s) or replacement(s) in protected ${options.environment}; rerun with the explicit allow-destroy override if intended` : undefined;
+    if (!record(stack.name, 'check', { ok: !check.refused, detail: checkDetail })) return finish(false);
+
+    const applied = await apply(cwd, PLAN_FILE, env);
+    if (!record(stack.name, 'apply', { ok: applied.code === 0, detail: firstLines(applied.stderr || applied.stdout) })) return finish(false);
+  }
+  return finish(true);
+}
+
+function reasonNotReached(stack: string, deployable: readonly string[], selected: ReadonlyArray<{ name: string }>): string {
+  if (!deployable.includes(stack)) return 'state bootstrap with local state: deployed by hand until migrated (docs/STATE_BOOTSTRAP.md)';
+  if (!selected.some((entry) => entry.name === stack)) return 'not selected for this run';
+  return 'not reached: an earlier stack failed';
+}

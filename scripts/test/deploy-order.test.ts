@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function synth(app: string, migrated = false): string {
+  const work = mkdtempSync(join(tmpdir(), 'deploy-order-'));
+  let config: string | undefined;
+  if (migrated) {
+    const parsed = parse(readFileSync(join(ROOT, 'environments', `${app}.yaml`), 'utf8')) as { state: Record<string, unknown> };
+    parsed.state.bootstrap = 'migrated';
+    config = join(work, `${app}.yaml`);
+    writeFileSync(config, stringify(parsed));
+  }
+  const outdir = join(work, 'cdktf.out');
+  const result = runAppProcess(join(ROOT, 'apps', app), { outdir, config });
+  expect(result.status, result.stderr).toBe(0);
+  return outdir;
+}
+
+const order = (outdir: string, ...flags: string[]) => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/deploy-order.ts'), outdir, ...flags], { encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout.trim().split('\n');
+};
+
+describe('deploy-order prints the stacks in deployment order', () => {
+  test('sandbox: the state bucket first, then each stack after its dependencies; --deployable leaves out a state stack that is still local', () => {
+    const outdir = synth('sandbox');
+    const stacks = ['sandbox-network', 'sandbox-cluster', 'sandbox-cni', 'sandbox-compute', 'sandbox-platform'];
+    expect(order(outdir)).toEqual(['sandbox-state', ...stacks]);
+    expect(order(outdir, '--deployable')).toEqual(stacks);
+    expect(order(synth('sandbox', true), '--deployable')).toEqual(['sandbox-state', ...stacks]);
+  });
+
+  test('multi-region: the global stack after every network and before any region joins the mesh', () => {
+    const stacks = order(synth('multi-region'));
+    expect(stacks[0]).toBe('multi-region-state');
+    expect(stacks).toHaveLength(17);
+    const at = (name: string) => stacks.indexOf(name);
+    for (const region of ['us-west-2', 'us-east-1', 'eu-west-1']) {
+      expect(at(`multi-region-${region}-network`)).toBeLessThan(at('multi-region-global'));
+      expect(at('multi-region-global')).toBeLessThan(at(`multi-region-${region}-cni`));
+      expect(at(`multi-region-${region}-cluster`)).toBeLessThan(at(`multi-region-${region}-cni`));
+      expect(at(`multi-region-${region}-cni`)).toBeLessThan(at(`multi-region-${region}-compute`));
+      expect(at(`multi-region-${region}-compute`)).toBeLessThan(at(`multi-region-${region}-platform`));
+    }
+  });
+});
