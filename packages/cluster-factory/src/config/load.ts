@@ -42,7 +42,7 @@ export function parseEnvironmentConfig(text: string, file: string): EnvironmentC
 
 /** Reads a YAML config file and validates it with a schema. */
 export function loadConfig<S extends z.ZodType>(path: string, schema: S): z.output<S> {
-  const display = displayPath(path);
+  const display = configDisplayPath(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -100,7 +100,8 @@ function nodeAt(root: unknown, path: readonly PropertyKey[], at: 'key' | 'value'
   return node;
 }
 
-function displayPath(path: string): string {
+/** How messages name a config file: relative to the working directory when inside it. */
+export function configDisplayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }
