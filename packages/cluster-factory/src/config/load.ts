@@ -19,6 +19,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Alias uses a config may expand (yaml's default): enough for anchors, too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 /** Environment variable that makes an app read another config file (a variant, a test fixture). */
 export const CONFIG_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_CONFIG';
 
@@ -65,7 +68,14 @@ export function parseConfig<S extends z.ZodType>(text: string, file: string, sch
       }),
     );
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias bomb ("billion laughs").
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(file, [`${file}: YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses; an environment file needs few or none)`]);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [`${file}: the file must be a YAML mapping of settings`]);
   }
