@@ -210,17 +210,16 @@ describe('plan-review offline', () => {
     expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir }).status).toBe(0);
     const temp = join(dir, 'tmp');
     mkdirSync(temp);
+    // An empty mirror: no stack can be planned, so this is quick; the folder is created all the same.
     const emptyMirror = join(dir, 'empty-mirror');
     mkdirSync(emptyMirror);
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'offline', outdir, '--environment', 'sandbox'], {
       cwd: join(import.meta.dirname, '..'),
-      env: { ...process.env, TMPDIR: temp, [PLUGIN_MIRROR_VARIABLE]: mirror ?? emptyMirror, TF_CLI_CONFIG_FILE: '/dev/null' },
+      env: { ...process.env, TMPDIR: temp, [PLUGIN_MIRROR_VARIABLE]: emptyMirror },
       encoding: 'utf8',
     });
-    // With the real mirror every AWS stack is planned; with an empty one none can be.
     expect(result.status, result.stderr).toBe(0);
-    if (!mirror) expect(result.stderr).toMatch(/NOT CHECKED: needs registry\.terraform\.io\/hashicorp\/aws/);
-    else expect(result.stdout).toContain('| sandbox-network |');
+    expect(result.stderr).toMatch(/sandbox-network +NOT CHECKED: needs registry\.terraform\.io\/hashicorp\/aws/);
     // tsx keeps its compile cache there; nothing else may remain.
     expect(readdirSync(temp).filter((entry) => !entry.startsWith('tsx-'))).toEqual([]);
   }, 300_000);
