@@ -1,5 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { PolicyAspect } from '../policy/aspect.js';
@@ -101,6 +101,7 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
   // cdktf.out is left behind.
   for (const signal of INTERRUPTS) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  if (cliOutdir) mkdirSync(dirname(cliOutdir), { recursive: true });
   const staging = cliOutdir ?? createStagingDirectory(outdir);
   const removeStaging = () => {
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
