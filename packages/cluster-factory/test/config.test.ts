@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseEnvironmentConfig, resolveConfigPath } from '../src/config/load.js';
+import { MAX_CONFIG_TAGS } from '../src/config/schema.js';
 
 const SANDBOX = readFileSync(fileURLToPath(new URL('./fixtures/environment.yaml', import.meta.url)), 'utf8');
 
@@ -71,5 +72,45 @@ describe('environment config', () => {
   test('CLUSTER_FACTORY_CONFIG overrides the app file', () => {
     expect(resolveConfigPath('environments/sandbox.yaml', {})).toBe('environments/sandbox.yaml');
     expect(resolveConfigPath('environments/sandbox.yaml', { CLUSTER_FACTORY_CONFIG: '/tmp/variant.yaml' })).toBe('/tmp/variant.yaml');
+  });
+
+  describe('tags', () => {
+    const withTags = (lines: string[]) => `${SANDBOX}${lines.map((line) => `  ${line}\n`).join('')}`;
+    const tagLine = SANDBOX.split('\n').indexOf('  CostCenter: platform-sandbox') + 1;
+
+    test(`${MAX_CONFIG_TAGS} tags are accepted, one more is refused once for the whole map`, () => {
+      const extra = (count: number) => Array.from({ length: count }, (_, index) => `Team${index}: t${index}`);
+      expect(Object.keys(parseEnvironmentConfig(withTags(extra(MAX_CONFIG_TAGS - 1)), 'ok.yaml').tags)).toHaveLength(MAX_CONFIG_TAGS);
+      expect(problems(withTags(extra(MAX_CONFIG_TAGS)))).toEqual([
+        `environments/bad.yaml:${tagLine}:3: tags: ${MAX_CONFIG_TAGS + 1} tags; at most 44 (AWS allows 50 per resource; cluster-factory adds Environment, Cluster, ManagedBy to every resource and up to 3 more to some)`,
+      ]);
+    });
+
+    test('reserved keys: one message each, naming the key', () => {
+      expect(problems(withTags(['Environment: prod', 'Cluster: other', 'managedby: me']))).toEqual([
+        `environments/bad.yaml:${tagLine + 1}:16: tags.Environment: is set by cluster-factory on every resource and cannot be overridden (reserved: Environment, Cluster, ManagedBy)`,
+        `environments/bad.yaml:${tagLine + 2}:12: tags.Cluster: is set by cluster-factory on every resource and cannot be overridden (reserved: Environment, Cluster, ManagedBy)`,
+      ]);
+    });
+
+    test.each([
+      ['aws: prefix in any case', '"AWS:createdBy": me', `tags["AWS:createdBy"]: keys starting with "aws:" are reserved for AWS`],
+      ['a 129-character key', `${'k'.repeat(129)}: v`, `tags["${'k'.repeat(39)}..." (129 characters)]: the key is 129 characters long (maximum: 128)`],
+      ['a 257-character value', `Notes: ${'v'.repeat(257)}`, 'tags.Notes: is 257 characters long (maximum: 256)'],
+    ])('%s', (_name, line, message) => {
+      const [problem] = problems(withTags([line]));
+      expect(problem).toMatch(new RegExp(`^environments/bad\\.yaml:${tagLine + 1}:\\d+: `));
+      expect(problem!.replace(/^[^ ]+ /, '')).toBe(message);
+    });
+  });
+
+  test('a 10,000-character value is cut in the message', () => {
+    const [problem] = problems(variant('region: us-west-2', `region: ${'x'.repeat(10_000)}`));
+    expect(problem).toBe(`environments/bad.yaml:6:9: region: "${'x'.repeat(39)}..." (10000 characters) must be an AWS region such as us-west-2`);
+  });
+
+  test('a YAML alias bomb is refused before it expands', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(10).fill(`*${'abcdefgh'[index]}`).join(', ')}]`)];
+    expect(problems(levels.join('\n'))).toEqual(['environments/bad.yaml: YAML aliases expand too much (more than 100 alias uses; an environment file needs few or none)']);
   });
 });

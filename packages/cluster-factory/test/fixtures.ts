@@ -6,7 +6,8 @@ import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import type { CiliumValuesInput } from '../src/cilium/values.js';
 
-export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('../../../environments/sandbox.yaml', import.meta.url)), 'utf8');
+/** A copy of environments/sandbox.yaml: tests do not depend on the production configs. */
+export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('./fixtures/sandbox.yaml', import.meta.url)), 'utf8');
 
 /** The sandbox config with overrides, validated like a real file. */
 export function sandboxConfig(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}): EnvironmentConfig {

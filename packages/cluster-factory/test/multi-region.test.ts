@@ -17,7 +17,7 @@ import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-r
 import { defineMultiRegion } from '../src/multi-region.js';
 import { resourcesOf } from '../testing/index.js';
 
-const YAML = readFileSync(fileURLToPath(new URL('../../../environments/multi-region.yaml', import.meta.url)), 'utf8');
+const YAML = readFileSync(fileURLToPath(new URL('./fixtures/multi-region.yaml', import.meta.url)), 'utf8');
 const base = parseConfig(YAML, 'environments/multi-region.yaml', multiRegionSchema);
 
 function config(overrides: Partial<Record<keyof MultiRegionConfig, unknown>> = {}): MultiRegionConfig {

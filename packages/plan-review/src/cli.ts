@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { basename, join, resolve } from 'node:path';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { checkStacks, formatReports, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { renderReview, type ReviewOptions, type StackPlan } from './render.js';
 import { diffSynthOutputs, formatSynthDiff, synthAtRef } from './synth-diff.js';
-import type { TerraformPlan } from './plan.js';
+import { parsePlan } from './plan.js';
 
 const USAGE = `Usage:
   plan-review render <plan.json>... --environment ENV [--fail-on-destroy] [--allow-destroy] [--out FILE]
@@ -48,18 +48,24 @@ async function main() {
     process.exit(values.help ? 0 : 1);
   }
   if (command === 'render') {
-    review(args.map((file) => ({ stack: basename(file).replace(/\.plan\.json$|\.json$/, ''), plan: JSON.parse(readFileSync(file, 'utf8')) as TerraformPlan })));
+    if (args.length === 0) throw new Error(`render needs at least one plan file\n${USAGE}`);
+    review(args.map((file) => ({ stack: basename(file).replace(/\.plan\.json$|\.json$/, ''), plan: parsePlan(readFileSync(file, 'utf8'), file) })));
   }
   if (command === 'offline') {
     const outdir = resolve(args[0] ?? '');
     const planJsonDir = mkdtempSync(join(tmpdir(), 'plan-review-'));
-    const reports = await checkStacks({ outdir, mirror: process.env[PLUGIN_MIRROR_VARIABLE] || undefined, planJsonDir, log: (line) => process.stderr.write(`${line}\n`) });
-    process.stderr.write(`${formatReports(reports)}\n`);
-    if (reports.some((report) => report.status === 'failed')) process.exit(1);
-    review(
-      reports.filter((report) => report.planJson).map((report) => ({ stack: report.stack, plan: JSON.parse(readFileSync(report.planJson!, 'utf8')) as TerraformPlan })),
-      { offline: true, notPlanned: reports.filter((report) => !report.planJson).map((report) => ({ stack: report.stack, reason: report.detail ?? report.status })) },
-    );
+    let stacks: StackPlan[];
+    let notPlanned: Array<{ stack: string; reason: string }>;
+    try {
+      const reports = await checkStacks({ outdir, mirror: process.env[PLUGIN_MIRROR_VARIABLE] || undefined, planJsonDir, log: (line) => process.stderr.write(`${line}\n`) });
+      process.stderr.write(`${formatReports(reports)}\n`);
+      if (reports.some((report) => report.status === 'failed')) throw new Error('some stacks failed to plan (see above)');
+      stacks = reports.filter((report) => report.planJson).map((report) => ({ stack: report.stack, plan: parsePlan(readFileSync(report.planJson!, 'utf8'), report.planJson!) }));
+      notPlanned = reports.filter((report) => !report.planJson).map((report) => ({ stack: report.stack, reason: report.detail ?? report.status }));
+    } finally {
+      rmSync(planJsonDir, { recursive: true, force: true });
+    }
+    review(stacks, { offline: true, notPlanned });
   }
   if (command === 'synth-diff') {
     if (args.length === 2) {

@@ -26,8 +26,13 @@ export interface Review {
   readonly refused: boolean;
 }
 
-const COUNTED: Action[] = ['create', 'update', 'replace', 'delete'];
+const COUNTED = ['create', 'update', 'replace', 'delete'] as const;
+type Counted = (typeof COUNTED)[number] | 'forget';
+/** Forget appears in the counts only when some stack forgets something (most plans never do). */
+const countedActions = (withForget: boolean): readonly Counted[] => (withForget ? [...COUNTED, 'forget'] : COUNTED);
 const code = (text: string) => `\`${text}\``;
+/** Addresses in a stable, human order; one collator for all comparisons (localeCompare builds one per call). */
+const byAddress = new Intl.Collator('en').compare;
 
 function describeChange(stack: string, change: NonNullable<TerraformPlan['resource_changes']>[number], action: Action): string {
   const parts = [`- ${stack}: **${action}** ${code(change.address)}`];
@@ -37,60 +42,82 @@ function describeChange(stack: string, change: NonNullable<TerraformPlan['resour
   return parts.join('');
 }
 
+/** Appends without spreading: a spread of 100k entries overflows the call stack. */
+function append(target: string[], entries: readonly string[]): void {
+  for (const entry of entries) target.push(entry);
+}
+
 /**
  * A Markdown review of Terraform plans: counts per stack, destructive changes first with
  * the reason Terraform gives, then every change grouped by stack and action, then output
  * changes. It prints attribute names, never values, so sensitive data cannot leak.
+ * Linear in the number of changes (apart from sorting addresses).
  */
 export function renderReview(stacks: readonly StackPlan[], options: ReviewOptions): Review {
   const failOnDestroy = options.failOnDestroy ?? false;
+  const withForget = stacks.some(({ plan }) => (plan.resource_changes ?? []).some((change) => change.mode !== 'data' && classify(change.change.actions) === 'forget'));
+  const actions = countedActions(withForget);
   const lines: string[] = [`## Plan review: ${options.environment}`, ''];
   if (options.offline) lines.push(OFFLINE_DISCLAIMER, '');
-  lines.push('| stack | create | update | replace | delete |', '|---|---:|---:|---:|---:|');
-  const totals: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  lines.push(`| stack | ${actions.join(' | ')} |`, `|---|${actions.map(() => '---:').join('|')}|`);
+  const totals = new Map<Counted, number>(actions.map((action) => [action, 0]));
   const destructive: string[] = [];
+  const forgotten: string[] = [];
   const sections: string[] = [];
 
   for (const { stack, plan } of stacks) {
     const changes = (plan.resource_changes ?? []).filter((change) => change.mode !== 'data');
-    const counts: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0 };
-    const byAction = new Map<Action, string[]>();
-    for (const change of [...changes].sort((a, b) => a.address.localeCompare(b.address))) {
+    const byAction = new Map<Counted, string[]>(actions.map((action) => [action, []]));
+    for (const change of [...changes].sort((a, b) => byAddress(a.address, b.address))) {
       const action = classify(change.change.actions);
-      if (!COUNTED.includes(action)) continue;
-      counts[action]! += 1;
+      const entries = byAction.get(action as Counted);
+      if (!entries) continue;
       if (action === 'replace' || action === 'delete') destructive.push(describeChange(stack, change, action));
+      if (action === 'forget') forgotten.push(`- ${stack}: **forget** ${code(change.address)}`);
       const detail = action === 'update' ? ` (changed: ${changedAttributes(change.change).join(', ')})` : '';
-      byAction.set(action, [...(byAction.get(action) ?? []), `- ${code(change.address)}${detail}`]);
+      entries.push(`- ${code(change.address)}${detail}`);
     }
-    for (const action of COUNTED) totals[action]! += counts[action]!;
-    lines.push(`| ${stack} | ${COUNTED.map((action) => counts[action]).join(' | ')} |`);
+    for (const action of actions) totals.set(action, totals.get(action)! + byAction.get(action)!.length);
+    lines.push(`| ${stack} | ${actions.map((action) => byAction.get(action)!.length).join(' | ')} |`);
 
     const section: string[] = [`### ${stack}`, ''];
-    if (byAction.size === 0) section.push('No changes.', '');
-    for (const action of COUNTED) {
-      const entries = byAction.get(action);
-      if (!entries) continue;
-      section.push(`<details><summary>${entries.length} to ${action}</summary>`, '', ...entries, '', '</details>', '');
+    if (actions.every((action) => byAction.get(action)!.length === 0)) section.push('No changes.', '');
+    for (const action of actions) {
+      const entries = byAction.get(action)!;
+      if (entries.length === 0) continue;
+      section.push(`<details><summary>${entries.length} to ${action}</summary>`, '');
+      append(section, entries);
+      section.push('', '</details>', '');
     }
     const outputs = Object.entries(plan.output_changes ?? {})
       .map(([name, change]) => [name, classify(change.actions)] as const)
       .filter(([, action]) => action !== 'no-op')
-      .sort(([a], [b]) => a.localeCompare(b));
-    if (outputs.length > 0) section.push('Output changes:', '', ...outputs.map(([name, action]) => `- ${action} ${code(name)}`), '');
+      .sort(([a], [b]) => byAddress(a, b));
+    if (outputs.length > 0) {
+      section.push('Output changes:', '');
+      append(section, outputs.map(([name, action]) => `- ${action} ${code(name)}`));
+      section.push('');
+    }
     sections.push(section.join('\n'));
   }
-  for (const { stack } of options.notPlanned ?? []) lines.push(`| ${stack} | not planned | | | |`);
-  lines.push(`| **total** | ${COUNTED.map((action) => totals[action]).join(' | ')} |`, '');
   const notPlanned = options.notPlanned ?? [];
+  for (const { stack } of notPlanned) lines.push(`| ${stack} | not planned |${actions.slice(1).map(() => ' |').join('')}`);
+  lines.push(`| **total** | ${actions.map((action) => totals.get(action)).join(' | ')} |`, '');
   if (notPlanned.length > 0) lines.push(`### Not planned (${notPlanned.length})`, '', ...notPlanned.map(({ stack, reason }) => `- ${stack}: ${reason}`), '');
 
   if (destructive.length > 0) {
-    lines.push(`### Destructive changes (${destructive.length})`, '', ...destructive, '');
+    lines.push(`### Destructive changes (${destructive.length})`, '');
+    append(lines, destructive);
+    lines.push('');
     if (failOnDestroy) lines.push(`**Refused:** ${options.environment} is protected (protect_stateful_resources): no deletion or replacement without an explicit override (\`--allow-destroy\`).`, '');
   } else {
     lines.push('No resource is deleted or replaced.', '');
   }
-  lines.push(...sections);
+  if (forgotten.length > 0) {
+    lines.push(`### Removed from state, not destroyed (${forgotten.length})`, '', 'Terraform stops managing these objects; they keep running (and costing) in AWS.', '');
+    append(lines, forgotten);
+    lines.push('');
+  }
+  append(lines, sections);
   return { markdown: `${lines.join('\n').trimEnd()}\n`, destructive: destructive.length, refused: failOnDestroy && destructive.length > 0 };
 }

@@ -1,16 +1,17 @@
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { runAppProcess } from '@cilium-eks/cluster-factory';
-import { classify } from '../src/plan.js';
+import { classify, type TerraformPlan } from '../src/plan.js';
 import { OFFLINE_DISCLAIMER, renderReview } from '../src/render.js';
 import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/changes.plan.json'), 'utf8'));
 const ROOT = join(import.meta.dirname, '../../..');
+const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
 describe('plan review', () => {
   test.each([
@@ -20,6 +21,7 @@ describe('plan review', () => {
     [['create', 'delete'], 'replace'],
     [['delete'], 'delete'],
     [['read'], 'read'],
+    [['forget'], 'forget'],
     [['no-op'], 'no-op'],
   ])('%j is %s', (actions, action) => {
     expect(classify(actions)).toBe(action);
@@ -121,6 +123,137 @@ Output changes:
   });
 });
 
+/** A plan with `count` changes: creates, updates, deletes and replacements in turn. */
+function generatedPlan(count: number): TerraformPlan {
+  const actions = [['create'], ['update'], ['delete'], ['delete', 'create']];
+  return {
+    resource_changes: Array.from({ length: count }, (_, index) => ({
+      address: `aws_subnet.s${String(index).padStart(6, '0')}`,
+      type: 'aws_subnet',
+      mode: 'managed',
+      change: { actions: actions[index % 4]!, before: { cidr_block: `10.0.${index % 256}.0/24` }, after: { cidr_block: `10.1.${index % 256}.0/24` } },
+    })),
+  };
+}
+
+describe('plan review at scale', () => {
+  const fastest = (count: number, runs: number) => {
+    const plan = generatedPlan(count);
+    let best = Infinity;
+    let markdown = '';
+    for (let run = 0; run < runs; run += 1) {
+      const start = performance.now();
+      markdown = renderReview([{ stack: 'big', plan }], { environment: 'staging' }).markdown;
+      best = Math.min(best, performance.now() - start);
+    }
+    return { ms: best, markdown };
+  };
+
+  test('rendering time grows linearly: 80,000 changes take well under 16x the time of 20,000 (quadratic), and the output is complete', () => {
+    fastest(5_000, 2); // warm-up
+    const small = fastest(20_000, 3);
+    const large = fastest(80_000, 2);
+    expect(large.ms, `20k: ${small.ms.toFixed(0)} ms, 80k: ${large.ms.toFixed(0)} ms`).toBeLessThan(Math.max(9 * small.ms, 400));
+    expect(large.ms).toBeLessThan(15_000);
+    const lines = large.markdown.split('\n');
+    expect(lines).toContain('| big | 20000 | 20000 | 20000 | 20000 |');
+    expect(lines).toContain('### Destructive changes (40000)');
+    expect(lines.filter((line) => /^- `aws_subnet\.s\d{6}`/.test(line))).toHaveLength(80_000);
+    expect(lines.filter((line) => line.startsWith('- big: **'))).toHaveLength(40_000);
+    expect(lines).toContain('- `aws_subnet.s000001` (changed: cidr_block)');
+  }, 120_000);
+});
+
+describe('forget', () => {
+  test('a removed block with destroy = false (real terraform 1.11 plan): forget is shown, counted and called out; nothing is destroyed', () => {
+    const plan = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/forget.plan.json'), 'utf8'));
+    expect(plan.resource_changes.map((change: { change: { actions: string[] } }) => change.change.actions)).toEqual([['no-op'], ['forget']]);
+    const review = renderReview([{ stack: 'sandbox-network', plan }], { environment: 'prod' });
+    expect(review.markdown).toBe(`## Plan review: prod
+
+| stack | create | update | replace | delete | forget |
+|---|---:|---:|---:|---:|---:|
+| sandbox-network | 0 | 0 | 0 | 0 | 1 |
+| **total** | 0 | 0 | 0 | 0 | 1 |
+
+No resource is deleted or replaced.
+
+### Removed from state, not destroyed (1)
+
+Terraform stops managing these objects; they keep running (and costing) in AWS.
+
+- sandbox-network: **forget** \`terraform_data.old\`
+
+### sandbox-network
+
+<details><summary>1 to forget</summary>
+
+- \`terraform_data.old\`
+
+</details>
+`);
+    expect(review).toMatchObject({ destructive: 0, refused: false });
+  });
+});
+
+describe('plan-review render refuses what is not a plan', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'render', ...args, '--environment', 'staging'], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8' });
+  const dir = mkdtempSync(join(tmpdir(), 'review-refuse-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+  const EXPECTED = 'expected the output of `terraform show -json <planfile>`';
+
+  test.each([
+    ['an empty object', () => file('empty.json', '{}'), 'no format_version'],
+    ['an empty list', () => file('list.json', '[]'), 'a list at the top level'],
+    ['null', () => file('null.json', 'null'), 'not an object at the top level'],
+    ['text', () => file('text.json', 'Plan: 1 to add'), 'invalid JSON: Unexpected token \'P\', "Plan: 1 to add" is not valid JSON'],
+    ['terraform show -json of a state (real)', () => fixture('state.show.json'), 'this is `terraform show -json` of a state'],
+    ['a state file (real)', () => fixture('terraform.tfstate.json'), 'this is a Terraform state file'],
+    ['a change without actions', () => file('no-actions.json', '{"format_version":"1.2","resource_changes":[{"address":"a.b","change":{}}]}'), 'resource_changes[0] has no address or no change.actions'],
+  ])('%s: exit 1, naming the file, nothing on stdout', (_name, make, reason) => {
+    const path = make();
+    const result = cli(path);
+    expect(result.stderr).toBe(`plan-review: ${path}: not a Terraform plan (${reason}); ${EXPECTED}\n`);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  test('one bad file among good ones refuses the whole review', () => {
+    const good = file('good.plan.json', readFileSync(fixture('forget.plan.json'), 'utf8'));
+    const bad = file('bad.plan.json', '{}');
+    const result = cli(good, bad);
+    expect(result.stderr).toBe(`plan-review: ${bad}: not a Terraform plan (no format_version); ${EXPECTED}\n`);
+    expect(result.status).toBe(1);
+  });
+});
+
+describe('plan-review offline', () => {
+  test('leaves no temporary plan folder behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'review-offline-'));
+    const outdir = join(dir, 'cdktf.out');
+    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir }).status).toBe(0);
+    const temp = join(dir, 'tmp');
+    mkdirSync(temp);
+    // An empty mirror: no stack can be planned, so this is quick; the folder is created all the same.
+    const emptyMirror = join(dir, 'empty-mirror');
+    mkdirSync(emptyMirror);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'offline', outdir, '--environment', 'sandbox'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, TMPDIR: temp, [PLUGIN_MIRROR_VARIABLE]: emptyMirror },
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/sandbox-network +NOT CHECKED: needs registry\.terraform\.io\/hashicorp\/aws/);
+    // tsx keeps its compile cache there; nothing else may remain.
+    expect(readdirSync(temp).filter((entry) => !entry.startsWith('tsx-'))).toEqual([]);
+  }, 300_000);
+});
+
 describe('synth diff', () => {
   test('metadata is ignored; a config change shows up in exactly the stacks it touches', () => {
     expect(withoutMetadata({ '//': { x: 1 }, a: [{ '//': 2, b: 1 }] })).toEqual({ a: [{ b: 1 }] });
@@ -142,7 +275,6 @@ describe('synth diff', () => {
   });
 });
 
-const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
 describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
   test('every AWS stack of a new sandbox is created; nothing destroyed', async () => {
@@ -158,6 +290,7 @@ describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
     expect(rows).toEqual(planned.map((report) => `| ${report.stack} | ${report.changes!.add} | 0 | 0 | 0 |`).concat(`| **total** | ${planned.reduce((sum, report) => sum + report.changes!.add, 0)} | 0 | 0 | 0 |`));
     expect(planned.map((report) => report.stack)).toEqual(['sandbox-network', 'sandbox-cluster', 'sandbox-compute', 'sandbox-state']);
     expect(review.markdown).toContain('No resource is deleted or replaced.');
-    expect(review.markdown).toContain('<details><summary>27 to create</summary>');
+    // Each stack's section lists exactly what terraform counted for it.
+    for (const report of planned) expect(review.markdown).toContain(`### ${report.stack}\n\n<details><summary>${report.changes!.add} to create</summary>`);
   });
 });

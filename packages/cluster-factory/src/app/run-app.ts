@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { PolicyAspect } from '../policy/aspect.js';
 import type { IConstruct } from 'constructs';
-import { ConfigError, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
+import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { createStagingDirectory, replaceDirectory } from '../lib/private/replace-directory.js';
 
 /** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
 export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
@@ -16,6 +18,12 @@ export interface RunAppOptions<C = EnvironmentConfig> {
   readonly load?: (path: string) => C;
   /** Where `cdktf.out` goes, unless CLUSTER_FACTORY_OUTDIR or the cdktf CLI's CDKTF_OUTDIR says otherwise. */
   readonly outdir: string;
+  /**
+   * The environment this app synthesizes: a config (a variant through CLUSTER_FACTORY_CONFIG)
+   * whose `name` is another one is refused.
+   * @default the base name of configPath (environments/sandbox.yaml: sandbox)
+   */
+  readonly environment?: string;
   readonly define: (app: App, config: C) => void;
 }
 
@@ -52,16 +60,33 @@ export function printAnnotations(root: IConstruct): void {
   }
 }
 
+/** A config of another environment would overwrite this app's output (and state keys) with it. */
+function checkEnvironmentName(file: string, config: unknown, environment: string): void {
+  const name = (config as { name?: unknown }).name;
+  if (name === environment) return;
+  const display = configDisplayPath(file);
+  const text = readFileSync(file, 'utf8');
+  const match = /^name:[ \t]*/m.exec(text);
+  const position = match ? `:${text.slice(0, match.index).split('\n').length}:${match[0].length + 1}` : '';
+  throw new ConfigError(display, [`${display}${position}: name: ${JSON.stringify(name)} is not this app's environment (this app synthesizes name: ${environment} only)`]);
+}
+
+/** Signals that end the process: the staging directory goes with it. */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
  * Entry point of every app: validate the config before anything is written, synthesize
- * into a fresh directory, then swap it in. A bad config or a failed synth leaves the
- * previous cdktf.out as it was.
+ * into a fresh staging directory, then swap it in atomically. A bad config, a failed synth
+ * or an interrupt leaves the previous cdktf.out as it was and no staging directory behind.
  */
 export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   let config: C;
   const load = options.load ?? (loadEnvironmentConfig as unknown as (path: string) => C);
+  const environment = options.environment ?? basename(options.configPath).replace(/\.ya?ml$/, '');
   try {
-    config = load(resolveConfigPath(options.configPath));
+    const file = resolveConfigPath(options.configPath);
+    config = load(file);
+    checkEnvironmentName(file, config, environment);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -71,26 +96,30 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   }
 
   // Under `cdktf synth` the CLI owns the output directory.
-  const cliOutdir = process.env.CDKTF_OUTDIR;
+  const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
   const outdir = process.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
-  const staging = cliOutdir ?? `${outdir}.staging-${process.pid}`;
-  mkdirSync(dirname(staging), { recursive: true });
+  // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
+  // cdktf.out is left behind.
+  for (const signal of INTERRUPTS) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  if (cliOutdir) mkdirSync(dirname(cliOutdir), { recursive: true });
+  const staging = cliOutdir ?? createStagingDirectory(outdir);
+  const removeStaging = () => {
+    if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
+  };
   const app = new App({ outdir: staging });
-  let policies: PolicyAspect;
   try {
     options.define(app, config);
-    policies = applyPolicies(app);
+    const policies = applyPolicies(app);
     app.synth();
+    printAnnotations(app);
+    writePolicyReport(staging, policies);
   } catch (error) {
-    if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
+    removeStaging();
     // Policy violations and construct errors: the message says what to fix; no stack trace.
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  printAnnotations(app);
-  writePolicyReport(staging, policies!);
-  if (!cliOutdir) {
-    if (existsSync(outdir)) rmSync(outdir, { recursive: true, force: true });
-    renameSync(staging, outdir);
-  }
+  if (!cliOutdir) replaceDirectory(staging, outdir);
+  // A few more milliseconds of event loop, so that a signal received meanwhile is honoured.
+  setTimeout(() => undefined, 20);
 }

@@ -19,6 +19,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Alias uses a config may expand (yaml's default): enough for anchors, too few for an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 /** Environment variable that makes an app read another config file (a variant, a test fixture). */
 export const CONFIG_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_CONFIG';
 
@@ -42,7 +45,7 @@ export function parseEnvironmentConfig(text: string, file: string): EnvironmentC
 
 /** Reads a YAML config file and validates it with a schema. */
 export function loadConfig<S extends z.ZodType>(path: string, schema: S): z.output<S> {
-  const display = displayPath(path);
+  const display = configDisplayPath(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -65,7 +68,14 @@ export function parseConfig<S extends z.ZodType>(text: string, file: string, sch
       }),
     );
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError for an alias bomb ("billion laughs").
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError(file, [`${file}: YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} alias uses; an environment file needs few or none)`]);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [`${file}: the file must be a YAML mapping of settings`]);
   }
@@ -100,7 +110,8 @@ function nodeAt(root: unknown, path: readonly PropertyKey[], at: 'key' | 'value'
   return node;
 }
 
-function displayPath(path: string): string {
+/** How messages name a config file: relative to the working directory when inside it. */
+export function configDisplayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
 }

@@ -2,9 +2,25 @@ import type { z } from 'zod';
 
 type Path = readonly PropertyKey[];
 
-/** `node_groups[0].instance_types[1]` */
+/** Longest value or key a message shows; longer ones are cut (a 10,000-character value is not echoed). */
+const MAX_SHOWN = 64;
+
+/** A value as messages show it: JSON, cut after MAX_SHOWN characters with its length. */
+export function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= MAX_SHOWN) return text;
+  const length = typeof value === 'string' ? `${value.length} characters` : `${text.length} characters as JSON`;
+  return `${text.slice(0, MAX_SHOWN - 24)}...${typeof value === 'string' ? '"' : ''} (${length})`;
+}
+
+/** `node_groups[0].instance_types[1]`; keys that are not plain words in brackets: `tags["aws:x"]`. */
 export function formatPath(path: Path): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    if (!/^[\w-]+$/.test(name) || name.length > MAX_SHOWN) return `${out}[${quoted(name)}]`;
+    return out ? `${out}.${name}` : name;
+  }, '');
 }
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -15,7 +31,7 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${quoted(value)}`;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -72,18 +88,30 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.
     case 'invalid_type':
       return at(issue.path, value === undefined ? 'is required' : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(value)}`);
     case 'invalid_value':
-      return at(issue.path, `${JSON.stringify(value)} is not allowed (allowed: ${issue.values.map(String).join(', ')})`);
+      return at(issue.path, `${quoted(value)} is not allowed (allowed: ${issue.values.map(String).join(', ')})`);
     case 'invalid_format':
-      return at(issue.path, `${JSON.stringify(value)} ${issue.message}`);
+      return at(issue.path, `${quoted(value)} ${issue.message}`);
+    case 'invalid_key': {
+      const inner = issue.issues[0];
+      const key = issue.path[issue.path.length - 1];
+      if (inner?.code === 'too_big' && typeof key === 'string') return at(issue.path, `the key is ${key.length} characters long (maximum: ${String(inner.maximum)})`);
+      if (inner?.code === 'too_small') return at(issue.path, 'the key must not be empty');
+      return at(issue.path, `invalid key: ${inner?.message ?? issue.message}`);
+    }
     case 'too_small':
     case 'too_big': {
+      if (issue.origin === 'string' && typeof value === 'string') {
+        if (issue.code === 'too_big') return at(issue.path, `is ${value.length} characters long (maximum: ${String(issue.maximum)})`);
+        if (!/^Too small/.test(issue.message)) return at(issue.path, issue.message);
+        return at(issue.path, Number(issue.minimum) === 1 ? 'must not be empty' : `is ${value.length} characters long (minimum: ${String(issue.minimum)})`);
+      }
       if (issue.origin !== 'number') return at(issue.path, issue.message);
       // A schema's own message explains the limit; zod's default only states it.
       if (!/^Too (small|big)/.test(issue.message)) return at(issue.path, `${String(value)} ${issue.message}`);
       return at(issue.path, issue.code === 'too_small' ? `${String(value)} is too small (minimum: ${String(issue.minimum)})` : `${String(value)} is too large (maximum: ${String(issue.maximum)})`);
     }
     case 'invalid_union':
-      return at(issue.path, `${JSON.stringify(value)} ${issue.message}`);
+      return at(issue.path, `${quoted(value)} ${issue.message}`);
     default:
       return at(issue.path, issue.message);
   }

@@ -3,6 +3,7 @@ import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../ve
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { decideNetworking } from '../networking/decision.js';
 import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
+import { quoted } from './messages.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -20,24 +21,48 @@ const cidr = (minPrefix: number, maxPrefix: number) =>
   z.string().superRefine((value, ctx) => {
     const parsed = parseIpv4Cidr(value);
     if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not an IPv4 CIDR block (expected a.b.c.d/n)` });
+      ctx.addIssue({ code: 'custom', message: `${quoted(value)} is not an IPv4 CIDR block (expected a.b.c.d/n)` });
     } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${value}" has prefix /${parsed.prefix} (allowed: /${minPrefix} to /${maxPrefix})`,
+        message: `${quoted(value)} has prefix /${parsed.prefix} (allowed: /${minPrefix} to /${maxPrefix})`,
       });
     } else if (parsed.network !== value) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${value}" has host bits set (did you mean "${parsed.network}"?)`,
+        message: `${quoted(value)} has host bits set (did you mean "${parsed.network}"?)`,
       });
     }
   });
 
+/** Tags cluster-factory sets on every resource (platform.ts baseTags); a config cannot override them. */
+export const RESERVED_TAG_KEYS = ['Environment', 'Cluster', 'ManagedBy'] as const;
+/** AWS's limit of tags per resource. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Most tags cluster-factory adds to one resource besides the reserved ones (private subnets: Name and two discovery tags). */
+const MOST_RESOURCE_TAGS = 3;
+/** How many tags a config may set, so that no resource exceeds AWS's limit. */
+export const MAX_CONFIG_TAGS = MAX_TAGS_PER_RESOURCE - RESERVED_TAG_KEYS.length - MOST_RESOURCE_TAGS;
+
 const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .default({})
-  .describe('Tags applied to every AWS resource through the provider default_tags.');
+  .superRefine((value, ctx) => {
+    const keys = Object.keys(value);
+    if (keys.length > MAX_CONFIG_TAGS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; cluster-factory adds ${RESERVED_TAG_KEYS.join(', ')} to every resource and up to ${MOST_RESOURCE_TAGS} more to some)`,
+      });
+    }
+    for (const key of keys) {
+      if (/^aws:/i.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'keys starting with "aws:" are reserved for AWS' });
+      if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is set by cluster-factory on every resource and cannot be overridden (reserved: ${RESERVED_TAG_KEYS.join(', ')})` });
+      }
+    }
+  })
+  .describe(`Tags applied to every AWS resource through the provider default_tags: at most ${MAX_CONFIG_TAGS}, no "aws:" prefix, not ${RESERVED_TAG_KEYS.join(', ')} (set by cluster-factory).`);
 
 const nodeGroup = z
   .strictObject({
@@ -264,12 +289,12 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   // Zones are checked against a well-formed region only (a bad region is reported once).
   env.availability_zones.forEach((zone, index) => {
     if (AWS_REGION.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(zone)) {
-      refuse(['availability_zones', index], `"${zone}" is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
+      refuse(['availability_zones', index], `${quoted(zone)} is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
     }
   });
   const seen = new Set<string>();
   env.availability_zones.forEach((zone, index) => {
-    if (seen.has(zone)) refuse(['availability_zones', index], `"${zone}" is listed twice`);
+    if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
     seen.add(zone);
   });
   env.node_groups.forEach((group, groupIndex) => {
@@ -277,7 +302,7 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
       if (INSTANCE_TYPE.test(type) && !isKnownInstanceType(type)) {
         refuse(
           ['node_groups', groupIndex, 'instance_types', typeIndex],
-          `"${type}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
+          `${quoted(type)} is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
         );
       }
     });
@@ -298,7 +323,7 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   }
   const names = new Set<string>();
   env.node_groups.forEach((group, index) => {
-    if (names.has(group.name)) refuse(['node_groups', index, 'name'], `"${group.name}" is used twice`);
+    if (names.has(group.name)) refuse(['node_groups', index, 'name'], `${quoted(group.name)} is used twice`);
     names.add(group.name);
   });
   if (env.enable_fargate && env.fargate_profiles.length === 0) {

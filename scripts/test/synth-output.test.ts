@@ -1,0 +1,81 @@
+import { describe, expect, test } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAppProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory';
+
+/** cdktf.out is replaced atomically: concurrent synths and interrupts never lose or mix it. */
+const SANDBOX = join(import.meta.dirname, '../../apps/sandbox');
+
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => statSync(join(dir, path)).isFile())
+      .sort()
+      .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
+  );
+}
+
+function reference(): Record<string, string> {
+  const outdir = join(mkdtempSync(join(tmpdir(), 'synth-reference-')), 'cdktf.out');
+  const result = runAppProcess(SANDBOX, { outdir });
+  expect(result.status, result.stderr).toBe(0);
+  return snapshot(outdir);
+}
+
+describe('synth output directory', () => {
+  test('6 concurrent synths of one app into one cdktf.out all succeed; the output is complete; no staging directory is left', async () => {
+    const expected = reference();
+    const root = mkdtempSync(join(tmpdir(), 'synth-race-'));
+    const outdir = join(root, 'cdktf.out');
+    const results = await Promise.all(Array.from({ length: 6 }, () => runAppProcessAsync(SANDBOX, { outdir })));
+    expect(results).toEqual(Array.from({ length: 6 }, () => ({ status: 0, stderr: expect.not.stringMatching(/ENOTEMPTY|Error/) })));
+    expect(snapshot(outdir)).toEqual(expected);
+    expect(readdirSync(root)).toEqual(['cdktf.out']);
+  }, 180_000);
+
+  test('a synth interrupted at any moment leaves a complete cdktf.out and no staging directory', async () => {
+    const expected = reference();
+    const root = mkdtempSync(join(tmpdir(), 'synth-interrupt-'));
+    const outdir = join(root, 'cdktf.out');
+    expect(runAppProcess(SANDBOX, { outdir }).status).toBe(0);
+    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+    delete env.CDKTF_OUTDIR;
+    delete env.CLUSTER_FACTORY_CONFIG;
+    for (const delay of [300, 700, 1000, 1300, 1600, 2000]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: SANDBOX, env, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGTERM'), delay);
+      const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      clearTimeout(timer);
+      // null: killed before the app installed its handlers (nothing written yet).
+      expect([0, 143, null], `exit status after SIGTERM at ${delay} ms`).toContain(status);
+      expect(snapshot(outdir), `after SIGTERM at ${delay} ms`).toEqual(expected);
+      expect(readdirSync(root), `after SIGTERM at ${delay} ms`).toEqual(['cdktf.out']);
+    }
+    // A signal as soon as the staging directory exists, i.e. while the app is writing.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: SANDBOX, env, stdio: 'ignore' });
+    const poll = setInterval(() => {
+      if (readdirSync(root).some((entry) => entry.startsWith('cdktf.out.staging-'))) child.kill('SIGTERM');
+    }, 2);
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    clearInterval(poll);
+    expect(status).toBe(143);
+    expect(snapshot(outdir)).toEqual(expected);
+    expect(readdirSync(root)).toEqual(['cdktf.out']);
+  }, 180_000);
+
+  test('under `cdktf synth` the CLI owns the output directory (CDKTF_OUTDIR): written in place, created when missing', () => {
+    const expected = reference();
+    const root = mkdtempSync(join(tmpdir(), 'cdktf-cli-'));
+    const outdir = join(root, 'missing-parent', 'cdktf.out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
+    delete env.CLUSTER_FACTORY_OUTDIR;
+    delete env.CLUSTER_FACTORY_CONFIG;
+    const result = spawnSync(join(SANDBOX, '../../node_modules/.bin/cdktf'), ['synth', '--output', outdir], { cwd: SANDBOX, env, encoding: 'utf8' });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const synthesized = snapshot(outdir);
+    for (const file of ['policy-report.json', 'stacks/sandbox-cluster/cdk.tf.json', 'stacks/sandbox-network/cdk.tf.json']) expect(synthesized[file], file).toBe(expected[file]);
+    expect(readdirSync(join(root, 'missing-parent'))).toEqual(['cdktf.out']);
+  }, 300_000);
+});
