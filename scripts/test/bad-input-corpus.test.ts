@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runAppProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,14 +20,7 @@ const cases = readdirSync(CORPUS).flatMap((app) =>
     .map((file) => ({ app, name: file.replace(/\.yaml$/, ''), file: join(CORPUS, app, file) })),
 );
 
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((path) => statSync(join(dir, path)).isFile())
-      .sort()
-      .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
-  );
-}
+const snapshot = directorySnapshot;
 
 
 describe('bad-input corpus', () => {

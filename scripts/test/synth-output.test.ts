@@ -1,21 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAppProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
 
 /** cdktf.out is replaced atomically: concurrent synths and interrupts never lose or mix it. */
 const SANDBOX = join(import.meta.dirname, '../../apps/sandbox');
 
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((path) => statSync(join(dir, path)).isFile())
-      .sort()
-      .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
-  );
-}
+const snapshot = directorySnapshot;
 
 function reference(): Record<string, string> {
   const outdir = join(mkdtempSync(join(tmpdir(), 'synth-reference-')), 'cdktf.out');

@@ -5,6 +5,8 @@
  *   import '@cilium-eks/cluster-factory/testing';
  *   expect(Testing.synth(stack)).toHaveResourceWithProperties(EksCluster, { version: '1.34' });
  */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import {
   getToHaveDataSourceWithProperties,
@@ -51,4 +53,14 @@ declare module 'vitest' {
 export function resourcesOf(synthesized: string, type: TerraformConstructor): Record<string, Record<string, unknown>> {
   const parsed = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
   return parsed.resource?.[type.tfResourceType] ?? {};
+}
+
+/** Every file below `dir` (relative path -> content), sorted: to compare outputs byte for byte. */
+export function directorySnapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => statSync(join(dir, path)).isFile())
+      .sort()
+      .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
+  );
 }
