@@ -8,7 +8,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { environmentSchema, loadConfig, multiRegionSchema, resolveConfigPath } from '@cilium-eks/cluster-factory';
-import { readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
+import { firstLines, readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
 import { renderReview, type TerraformPlan } from '@cilium-eks/plan-review';
 import { deployableStacks, inDeploymentOrder } from './deploy-order.js';
 
@@ -60,14 +60,6 @@ export interface PlanCheckApplyResult {
 
 /** The plan file terraform writes and apply reads, in each stack's working directory. */
 export const PLAN_FILE = 'plan.bin';
-
-function firstLines(text: string, count = 8): string {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .slice(0, count)
-    .join('\n');
-}
 
 /** Whether an environment's config protects it (`protect_stateful_resources`), validated with its own schema. */
 export function isProtected(configPath: string): boolean {

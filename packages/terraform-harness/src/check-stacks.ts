@@ -77,7 +77,8 @@ function remoteStateOverride(stack: SynthesizedStack, stateFiles: Map<string, st
   };
 }
 
-function firstLines(text: string, count = 12): string {
+/** The first non-blank lines of terraform's output: enough to say why a step failed. */
+export function firstLines(text: string, count = 12): string {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
