@@ -52,9 +52,9 @@ describe('nx affected', () => {
   });
 
   test.each([
-    // Imports: plan-review uses cluster-factory, scripts use terraform-harness.
-    ['packages/cluster-factory/src/app/app-process.ts', ['cluster-factory', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-    ['packages/terraform-harness/src/index.ts', ['multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
+    // Imports: plan-review and cost-estimate use cluster-factory, scripts and cost-estimate use terraform-harness.
+    ['packages/cluster-factory/src/app/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+    ['packages/terraform-harness/src/index.ts', ['cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
     // Files outside every project that the workspace tests read.
     ['.github/workflows/deploy.yml', ['scripts']],
     ['.github/workflows/pull-request.yml', ['scripts']],
@@ -65,7 +65,7 @@ describe('nx affected', () => {
     ['environments/sandbox.yaml', ['sandbox', 'scripts']],
     ['environments/multi-region.yaml', ['multi-region', 'scripts']],
     // ...but they compare the committed JSON Schemas.
-    ['environments/environment.schema.json', ['cluster-factory', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+    ['environments/environment.schema.json', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
   ])('%s -> %j', (file, projects) => {
     expect(affected([file])).toEqual(projects);
   });
