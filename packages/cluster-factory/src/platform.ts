@@ -178,7 +178,7 @@ export class EnvironmentPlatform {
               clusterName: this.clusterName,
               nodeRoleName: karpenterNodeRoleName(this.clusterName),
               interruptionQueueName: karpenter.queue.name,
-              maxPods: capacity && karpenterMaxPods(capacity, [config.karpenter.general, ...(config.karpenter.gpu ? [config.karpenter.gpu] : [])].map((pool) => ({ families: karpenterPoolFamilies(pool) }))),
+              maxPods: capacity && karpenterNodeMaxPods(config.karpenter, capacity),
               reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
               ciliumEni: capacity?.mode === 'eni',
               config: config.karpenter,
@@ -210,6 +210,12 @@ export class EnvironmentPlatform {
   }
 }
 
+/** The one kubelet maxPods of Karpenter nodes (an EC2NodeClass sets one), over every pool's admitted families. */
+export function karpenterNodeMaxPods(karpenter: EnvironmentConfig['karpenter'], capacity: CiliumPodCapacityOptions): number {
+  const pools = [karpenter.general, ...(karpenter.gpu ? [karpenter.gpu] : [])];
+  return karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool) })));
+}
+
 /** Thrown when pods at maximum scale cannot get addresses; synth stops before anything is written. */
 export class IpBudgetError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -234,11 +240,8 @@ export function checkIpBudget(config: EnvironmentConfig, capacity: CiliumPodCapa
   });
   if (config.karpenter.enabled) {
     const pools = [['general', config.karpenter.general, false], ['gpu', config.karpenter.gpu, true]] as const;
-    // Every Karpenter node gets the one maxPods of the EC2NodeClass (karpenterMaxPods).
-    const karpenterPods = karpenterMaxPods(
-      capacity,
-      pools.flatMap(([, pool]) => (pool ? [{ families: karpenterPoolFamilies(pool) }] : [])),
-    );
+    // Every Karpenter node gets the one maxPods of the EC2NodeClass.
+    const karpenterPods = karpenterNodeMaxPods(config.karpenter, capacity);
     for (const [name, pool, gpu] of pools) {
       if (!pool) continue;
       const requirements = karpenterNodePool(name, pool, { ciliumEnabled, ciliumEni: capacity.mode === 'eni', gpu }).spec!.template.spec.requirements;
