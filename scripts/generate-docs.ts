@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compatibilityPage, policiesPage, runAppProcess, stackDiagramPage } from '@cilium-eks/cluster-factory';
+import { runAppProcess } from '@cilium-eks/cluster-factory';
+import { compatibilityPage, policiesPage, stackDiagramPage } from './lib/docs-pages.js';
 import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
 import { commandBlockIds, withCommandBlocks } from './lib/commands.js';
 

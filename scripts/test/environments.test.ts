@@ -7,16 +7,13 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { loadEnvironmentConfig } from '@cilium-eks/cluster-factory';
+import { defineSingleRegion, loadEnvironmentConfig } from '@cilium-eks/cluster-factory';
 import { resourcesOf } from '@cilium-eks/cluster-factory/testing';
-import { defineProd } from '../../apps/prod/src/prod.js';
-import { defineSandbox } from '../../apps/sandbox/src/sandbox.js';
 
 const ENVIRONMENTS = join(import.meta.dirname, '../../environments');
 
 function synth(env: 'prod' | 'sandbox') {
-  const define = env === 'prod' ? defineProd : defineSandbox;
-  const platform = define(Testing.app(), loadEnvironmentConfig(join(ENVIRONMENTS, `${env}.yaml`)));
+  const { platform } = defineSingleRegion(Testing.app(), loadEnvironmentConfig(join(ENVIRONMENTS, `${env}.yaml`)));
   return { network: Testing.synth(platform.network), cluster: Testing.synth(platform.cluster), compute: Testing.synth(platform.compute) };
 }
 

@@ -1,46 +1,73 @@
+// The construct library: config, plan, constructs and stacks. Tooling (doc generators, process
+// runners) lives in scripts/ and ./testing, not here.
 export * from './versions.js';
+
+// Config: the environment file formats and their loading.
 export * from './config/schema.js';
+export * from './config/multi-region-schema.js';
 export * from './config/load.js';
+export * from './config/json-schema.js';
+
+// The plan: every decision made once, before any construct exists.
 export * from './networking/decision.js';
+export * from './plan/platform-plan.js';
+export * from './plan/multi-region-plan.js';
+export * from './capacity/max-pods.js';
+export * from './capacity/instance-eni-limits.js';
+export * from './capacity/instance-vcpus.js';
+export * from './capacity/ip-budget.js';
 export * from './lib/cidr.js';
 export * from './lib/subnet-plan.js';
+
+// Stacks and the platforms that compose them.
+export * from './platform.js';
 export * from './stacks/environment-stack.js';
+export * from './stacks/cluster-access.js';
+export * from './stacks/state-bucket-stack.js';
 export * from './stacks/network-stack.js';
 export * from './stacks/cluster-stack.js';
+export * from './stacks/cni-stack.js';
 export * from './stacks/compute-stack.js';
+export * from './stacks/platform-addons-stack.js';
+
+// AWS constructs.
 export * from './constructs/vpc.js';
 export * from './constructs/eks-control-plane.js';
 export * from './constructs/node-security-group.js';
 export * from './constructs/node-role.js';
 export * from './constructs/managed-node-group.js';
 export * from './constructs/fargate-profile.js';
-export * from './platform.js';
-export * from './app/run-app.js';
-export * from './addons/addon.js';
+export * from './constructs/pod-identity-role.js';
+
+// Cilium.
 export * from './cilium/eni.js';
-export * from './config/json-schema.js';
 export * from './cilium/values.js';
 export * from './cilium/chart-keys.js';
-export * from './constructs/cilium-operator-identity.js';
-export * from './stacks/cni-stack.js';
-export * from './stacks/platform-addons-stack.js';
+export * from './cilium/cilium-operator-identity.js';
+
+// Karpenter.
+export * from './karpenter/karpenter-capacity.js';
+export * from './karpenter/karpenter-infrastructure.js';
+export * from './karpenter/node-pools.js';
+export * from './karpenter/karpenter-addon.js';
+
+// Cluster Mesh.
+export * from './cluster-mesh/cluster-mesh-options.js';
+export * from './cluster-mesh/cluster-mesh-dns.js';
+export * from './cluster-mesh/mesh-global-stack.js';
+export * from './cluster-mesh/multi-region-platform.js';
+
+// Kubernetes add-ons.
+export * from './addons/addon.js';
 export * from './addons/network-policy-baseline.js';
 export * from './addons/argocd.js';
-export * from './stacks/state-bucket-stack.js';
-export * from './config/multi-region-schema.js';
-export * from './stacks/mesh-global-stack.js';
-export * from './addons/cluster-mesh-dns.js';
-export * from './multi-region.js';
-export * from './capacity/max-pods.js';
-export * from './capacity/instance-eni-limits.js';
-export * from './constructs/karpenter-infrastructure.js';
-export * from './addons/karpenter.js';
+
+// Policy pack.
 export * from './policy/rule.js';
 export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
-export * from './docs/generate.js';
+
+// App entry point.
+export * from './app/run-app.js';
 export * from './app/app-process.js';
-export * from './constructs/pod-identity-role.js';
-export * from './capacity/ip-budget.js';
-export * from './capacity/instance-vcpus.js';

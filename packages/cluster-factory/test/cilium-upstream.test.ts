@@ -11,8 +11,8 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, type CiliumValues } from '../src/cilium/values.js';
 import { CILIUM_CHART_RULES, ciliumValuesProblems } from '../src/cilium/chart-validation.js';
-import { ciliumOperatorPolicy } from '../src/constructs/cilium-operator-identity.js';
-import { meshCaImportCommands } from '../src/cilium/mesh-ca.js';
+import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
+import { meshCaImportCommands } from '../src/cluster-mesh/mesh-ca.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';
 
 const INPUT = CILIUM_VALUES_INPUT;

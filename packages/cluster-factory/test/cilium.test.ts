@@ -11,12 +11,13 @@ import { Testing } from 'cdktf';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
 import { REMOVED_CILIUM_KEYS, ciliumChartKeys, unknownCiliumKeys } from '../src/cilium/chart-keys.js';
-import { ciliumOperatorPolicy } from '../src/constructs/cilium-operator-identity.js';
+import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
 import { CILIUM_CHART, GATEWAY_API_VERSION } from '../src/versions.js';
 import { ConfigError } from '../src/config/load.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 import { EnvironmentPlatform } from '../src/platform.js';
+import { planPlatform } from '../src/plan/platform-plan.js';
 
 const INPUT = CILIUM_VALUES_INPUT;
 
@@ -251,7 +252,7 @@ describe('platform add-ons', () => {
 
   test('extra add-ons come after the ones they depend on', () => {
     const app = Testing.app();
-    const platform = new EnvironmentPlatform(app, sandboxConfig(), {
+    const platform = new EnvironmentPlatform(app, planPlatform(sandboxConfig()), {
       additionalAddons: () => [
         {
           name: 'karpenter-like',

@@ -4,6 +4,7 @@ import { Testing } from 'cdktf';
 import { parseEnvironmentConfig } from '../src/config/load.js';
 import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
+import { planPlatform } from '../src/plan/platform-plan.js';
 import type { CiliumValuesInput } from '../src/cilium/values.js';
 
 /** A copy of environments/sandbox.yaml: tests do not depend on the production configs. */
@@ -18,7 +19,7 @@ export function sandboxConfig(overrides: Partial<Record<keyof EnvironmentConfig,
 /** Every stack of an environment, synthesized (Testing.synth strings). */
 export function synthPlatform(config: EnvironmentConfig) {
   const app = Testing.app();
-  const platform = new EnvironmentPlatform(app, config);
+  const platform = new EnvironmentPlatform(app, planPlatform(config));
   return {
     platform,
     network: Testing.synth(platform.network),

@@ -3,16 +3,18 @@ import { Testing } from 'cdktf';
 import {
   addressesPerNode,
   admittedInstanceTypes,
-  karpenterPoolScenarios,
+  IpBudgetError,
   podIpBudget,
   subnetCapacity,
   type IpBudgetInput,
 } from '../src/capacity/ip-budget.js';
 import { instanceVcpus } from '../src/capacity/instance-vcpus.js';
 import { ciliumMaxPods } from '../src/capacity/max-pods.js';
-import { karpenterNodePool } from '../src/addons/karpenter.js';
+import { karpenterNodePool, type KarpenterPool } from '../src/karpenter/node-pools.js';
+import { karpenterPoolScenarios } from '../src/karpenter/karpenter-capacity.js';
+import { planPlatform } from '../src/plan/platform-plan.js';
 import { collectAnnotations } from '../src/app/run-app.js';
-import { EnvironmentPlatform, IpBudgetError } from '../src/platform.js';
+import { EnvironmentPlatform } from '../src/platform.js';
 import { sandboxConfig } from './fixtures.js';
 
 const HOST = 3; // Cilium agent, Envoy, Pod Identity agent
@@ -137,11 +139,20 @@ describe('pod IP budget', () => {
 });
 
 describe('Karpenter pools at their CPU limit', () => {
-  const pool = sandboxConfig().karpenter.general; // categories c, m, r
+  const pool: KarpenterPool = {
+    name: 'general',
+    capacityTypes: ['spot'],
+    instanceCategories: ['c', 'm', 'r'],
+    instanceFamilies: [],
+    cpuLimit: 32,
+    memoryLimitGib: 128,
+    consolidationPolicy: 'WhenEmptyOrUnderutilized',
+    consolidateAfter: '30s',
+  };
   // The pool as written for overlay mode (categories as given; in ENI mode the pool is narrowed, see below).
-  const requirementsOf = (name: string, config: typeof pool, options: { ciliumEni: boolean; gpu: boolean }) =>
-    karpenterNodePool(name, config, { ciliumEnabled: true, ...options }).spec!.template.spec.requirements;
-  const requirements = requirementsOf('general', pool, { ciliumEni: false, gpu: false });
+  const requirementsOf = (nodePool: KarpenterPool, options: { ciliumEni: boolean }) =>
+    karpenterNodePool(nodePool, { ciliumEnabled: true, ...options }).spec!.template.spec.requirements;
+  const requirements = requirementsOf(pool, { ciliumEni: false });
 
   test.each([
     ['m7a.medium', 1],
@@ -168,13 +179,13 @@ describe('Karpenter pools at their CPU limit', () => {
   });
 
   test('ENI mode: the narrowed pool admits no size below large, so its smallest nodes are 2 vCPUs', () => {
-    const admitted = admittedInstanceTypes(requirementsOf('general', pool, { ciliumEni: true, gpu: false }), 32);
+    const admitted = admittedInstanceTypes(requirementsOf(pool, { ciliumEni: true }), 32);
     expect(admitted.some((type) => /\.(nano|micro|small|medium)$/.test(type))).toBe(false);
     expect(instanceVcpus(admitted[0]!)).toBe(2);
   });
 
   test('a GPU pool admits only its families', () => {
-    const gpu = requirementsOf('gpu', { ...pool, instance_families: ['g5'] }, { ciliumEni: false, gpu: true });
+    const gpu = requirementsOf({ ...pool, name: 'gpu', instanceFamilies: ['g5'], gpu: true }, { ciliumEni: false });
     expect(admittedInstanceTypes(gpu, 64)).toEqual(['g5.xlarge', 'g5.2xlarge', 'g5.4xlarge', 'g5.8xlarge', 'g5.12xlarge', 'g5.16xlarge']);
   });
 });
@@ -191,16 +202,15 @@ describe('at synth', () => {
       ...(warnAtShare === undefined ? {} : { ip_budget: { warn_at_share: warnAtShare } }),
     });
 
-  test('within the budget: no warning, the budget is on the platform', () => {
-    const app = Testing.app();
-    const platform = new EnvironmentPlatform(app, variant(100));
-    expect(platform.ipBudget?.zones.map((zone) => zone.demand)).toEqual([512 + 25 * 128, 512 + 25 * 128]);
-    expect(collectAnnotations(app).filter((annotation) => annotation.message.startsWith('pod IP budget'))).toEqual([]);
+  test('within the budget: no warning, the budget is on the plan', () => {
+    const plan = planPlatform(variant(100));
+    expect(plan.ipBudget?.zones.map((zone) => zone.demand)).toEqual([512 + 25 * 128, 512 + 25 * 128]);
+    expect(plan.warnings).toEqual([]);
   });
 
   test('above ip_budget.warn_at_share: a warning on the network stack per zone', () => {
     const app = Testing.app();
-    new EnvironmentPlatform(app, variant(240, 0.5)); // 512 + 60 x 128 = 8192 of 16352 (50.1%)
+    new EnvironmentPlatform(app, planPlatform(variant(240, 0.5))); // 512 + 60 x 128 = 8192 of 16352 (50.1%)
     const warnings = collectAnnotations(app).filter((annotation) => annotation.message.includes('pod IP budget'));
     expect(warnings.map((warning) => [warning.level, warning.path])).toEqual([
       ['warn', 'sandbox-network'],
@@ -213,7 +223,7 @@ describe('at synth', () => {
 
   test('beyond the subnet: synth refuses, naming every zone', () => {
     // 512 + 200 x 128 = 26112 > 16352
-    const refuse = () => new EnvironmentPlatform(Testing.app(), variant(800));
+    const refuse = () => planPlatform(variant(800));
     expect(refuse).toThrow(IpBudgetError);
     expect(refuse).toThrow(
       ['us-west-2a', 'us-west-2b']

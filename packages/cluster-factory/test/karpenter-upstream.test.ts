@@ -6,8 +6,8 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/constructs/karpenter-infrastructure.js';
-import { karpenterControllerValues } from '../src/addons/karpenter.js';
+import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
+import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 

@@ -9,16 +9,14 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/constructs/karpenter-infrastructure.js';
-import { karpenterNodePool } from '../src/addons/karpenter.js';
+import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
+import { karpenterNodePool } from '../src/karpenter/node-pools.js';
+import { KARPENTER_EXCLUDED_SIZES, karpenterMayLaunch, karpenterMaxPods } from '../src/karpenter/karpenter-capacity.js';
 import {
   CILIUM_NODE_ADDRESSES,
-  KARPENTER_EXCLUDED_SIZES,
   ciliumMaxPods,
   ciliumHostNetworkPods,
   familiesInCategories,
-  karpenterMayLaunch,
-  karpenterMaxPods,
   maxPodsCap,
   vpcCniMaxPods,
 } from '../src/capacity/max-pods.js';
@@ -342,9 +340,8 @@ describe('Karpenter in the cluster', () => {
 
   test('a GPU pool: p/g families, nvidia.com/gpu taint, limits and consolidation from config', () => {
     const pool = karpenterNodePool(
-      'gpu',
-      { capacity_types: ['on-demand'], instance_categories: [], instance_families: ['g5'], cpu_limit: 64, memory_limit_gib: 256, consolidation_policy: 'WhenEmpty', consolidate_after: '10m' },
-      { ciliumEnabled: true, ciliumEni: true, gpu: true },
+      { name: 'gpu', capacityTypes: ['on-demand'], instanceCategories: [], instanceFamilies: ['g5'], cpuLimit: 64, memoryLimitGib: 256, consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m', gpu: true },
+      { ciliumEnabled: true, ciliumEni: true },
     );
     expect(kubernetesObjectProblems([pool])).toEqual([]);
     expect(pool.spec!.template.spec).toMatchObject({

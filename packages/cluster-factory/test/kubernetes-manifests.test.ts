@@ -24,7 +24,7 @@ const CLUSTER: ClusterInfo = {
   accountId: '111111111111',
   environment: 'test',
   networking: decideNetworking({ enableCilium: true, enableFargate: false, ciliumMode: 'eni', enableKubeProxyReplacement: true, enableHubble: true }),
-  roleArns: {},
+  identities: {},
 };
 const REPO = { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' };
 

@@ -14,7 +14,8 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { ConfigError, parseConfig } from '../src/config/load.js';
 import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-region-schema.js';
-import { defineMultiRegion } from '../src/multi-region.js';
+import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js';
+import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { resourcesOf } from '../testing/index.js';
 
 const YAML = readFileSync(fileURLToPath(new URL('./fixtures/multi-region.yaml', import.meta.url)), 'utf8');
@@ -93,7 +94,7 @@ describe('multi-region config', () => {
 
 describe('Cluster Mesh stacks', () => {
   const app = Testing.app();
-  const mesh = defineMultiRegion(app, base);
+  const mesh = defineMultiRegion(app, planMultiRegion(base));
   const global = Testing.synth(mesh.global!);
 
   test.each([0, 1, 2])('region %i: cluster id, peers, certificate names and routing in the Cilium values', (index) => {
@@ -135,7 +136,7 @@ describe('Cluster Mesh stacks', () => {
 
   test('disjoint VPC ranges: each cluster routes its own VPC, nothing widens to 0.0.0.0/0', () => {
     const cidrs = ['10.40.0.0/16', '172.31.0.0/16', '192.168.0.0/16'];
-    const disjoint = defineMultiRegion(Testing.app(), config({ regions: base.regions.map((entry, i) => ({ ...entry, vpc_cidr: cidrs[i] })) }));
+    const disjoint = defineMultiRegion(Testing.app(), planMultiRegion(config({ regions: base.regions.map((entry, i) => ({ ...entry, vpc_cidr: cidrs[i] })) })));
     const routing = disjoint.regions.map(({ platform }) => {
       const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { ipv4NativeRoutingCIDR: string; enableIPv4Masquerade: boolean };
       return [values.ipv4NativeRoutingCIDR, values.enableIPv4Masquerade];
@@ -144,7 +145,7 @@ describe('Cluster Mesh stacks', () => {
   });
 
   test('an unprotected mesh runs one clustermesh API server per cluster', () => {
-    const unprotected = defineMultiRegion(Testing.app(), config({ protect_stateful_resources: false }));
+    const unprotected = defineMultiRegion(Testing.app(), planMultiRegion(config({ protect_stateful_resources: false })));
     const values = parse((resourcesOf(Testing.synth(unprotected.regions[0]!.platform.cni!), Release).cilium!.values as string[])[0]!) as { clustermesh: { apiserver: { replicas: number } } };
     expect(values.clustermesh.apiserver.replicas).toBe(1);
   });

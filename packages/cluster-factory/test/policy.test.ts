@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Aspects, Testing, TerraformStack, type App } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Aspects, Testing, type App } from 'cdktf';
+import { EnvironmentStack } from '../src/stacks/environment-stack.js';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -15,21 +15,19 @@ import { suppressPolicy } from '../src/policy/suppress.js';
 import { iamPolicyJson } from '../src/lib/private/aws.js';
 import { StateBucketStack } from '../src/stacks/state-bucket-stack.js';
 import { EnvironmentPlatform } from '../src/platform.js';
+import { planPlatform } from '../src/plan/platform-plan.js';
 import { sandboxConfig } from './fixtures.js';
 
-class TestStack extends TerraformStack {
-  constructor(
-    scope: App,
-    readonly environment: string,
-  ) {
-    super(scope, `test-${environment}`);
-    new AwsProvider(this, 'aws', { region: 'us-east-1' });
+/** A stack of an environment named `test`, protected or not (the environment's name plays no part). */
+class TestStack extends EnvironmentStack {
+  constructor(scope: App, kind: string, protectedEnvironment = false) {
+    super(scope, kind, { environment: 'test', region: 'us-east-1', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-east-1', tags: {}, protected: protectedEnvironment });
   }
 }
 
-function findings(build: (stack: TestStack) => void, environment = 'sandbox') {
+function findings(build: (stack: TestStack) => void, protectedEnvironment = false) {
   const app = Testing.app();
-  const stack = new TestStack(app, environment);
+  const stack = new TestStack(app, 'x', protectedEnvironment);
   build(stack);
   const aspect = new PolicyAspect();
   Aspects.of(stack).add(aspect);
@@ -101,26 +99,34 @@ describe('policy rules', () => {
 
   test('the state bucket stack passes every rule', () => {
     const app = Testing.app();
-    const stack = new StateBucketStack(app, { environment: 'prod', bucket: 'b', region: 'us-east-1', accountId: '1', tags: {} });
+    const stack = new StateBucketStack(app, { settings: { environment: 'prod', region: 'us-east-1', accountId: '1', stateBucket: 'b', stateRegion: 'us-east-1', tags: {} } });
     const aspect = new PolicyAspect();
     Aspects.of(stack).add(aspect);
     app.synth();
     expect(aspect.report().findings).toEqual([]);
   });
 
-  test('prod: a public endpoint is an error even when restricted (CKV_AWS_39)', () => {
-    const result = findings((s) => cluster(s, { vpcConfig: { subnetIds: ['s'], endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } }), 'prod');
-    expect(result.findings.map((finding) => finding.ruleId)).toEqual(['EKS-003']);
+  test.each([
+    [false, []],
+    [true, ['EKS-003']],
+  ])('protected %s: a public endpoint, even restricted, is an error only in a protected environment (CKV_AWS_39)', (protectedEnvironment, ruleIds) => {
+    const result = findings((s) => cluster(s, { vpcConfig: { subnetIds: ['s'], endpointPublicAccess: true, publicAccessCidrs: ['203.0.113.0/24'] } }), protectedEnvironment);
+    expect(result.findings.map((finding) => finding.ruleId)).toEqual(ruleIds);
+    if (protectedEnvironment) {
+      expect(result.error).toContain(
+        '[EKS-003 / CKV_AWS_39] The public API endpoint is disabled in protected environments: a protected environment (protect_stateful_resources) exposes a public endpoint. Fix: set endpoint_access.public: false and reach the API through the VPC.',
+      );
+    }
   });
 
   test.each([
-    { environment: 'sandbox', approvedBy: undefined, status: 'suppressed' },
-    { environment: 'prod', approvedBy: undefined, status: 'violation' },
-    { environment: 'prod', approvedBy: 'SEC-1234', status: 'suppressed' },
-  ])('suppressing an error rule in $environment (approvedBy $approvedBy): $status', ({ environment, approvedBy, status }) => {
+    { protectedEnvironment: false, approvedBy: undefined, status: 'suppressed' },
+    { protectedEnvironment: true, approvedBy: undefined, status: 'violation' },
+    { protectedEnvironment: true, approvedBy: 'SEC-1234', status: 'suppressed' },
+  ])('suppressing an error rule, protected $protectedEnvironment (approvedBy $approvedBy): $status', ({ protectedEnvironment, approvedBy, status }) => {
     const result = findings((s) => {
       suppressPolicy(new KmsKey(s, 'key', {}), { ruleId: 'KMS-001', reason: 'imported key rotated by an external process', approvedBy });
-    }, environment);
+    }, protectedEnvironment);
     expect(result.findings).toEqual([expect.objectContaining({ ruleId: 'KMS-001', status, ...(status === 'suppressed' ? { reason: 'imported key rotated by an external process' } : {}) })]);
     expect(result.error !== undefined).toBe(status === 'violation');
   });
@@ -132,7 +138,7 @@ describe('policy rules', () => {
 
   test('every environment stack synthesizes with zero unsuppressed findings; the node egress suppression carries its reason', () => {
     const app = Testing.app();
-    const platform = new EnvironmentPlatform(app, sandboxConfig());
+    const platform = new EnvironmentPlatform(app, planPlatform(sandboxConfig()));
     const aspect = new PolicyAspect();
     for (const stack of [platform.network, platform.cluster, platform.compute]) Aspects.of(stack).add(aspect);
     app.synth();

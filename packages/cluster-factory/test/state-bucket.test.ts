@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { StateBucketStack, bootstrapStatePath, tlsOnlyBucketPolicy } from '../src/stacks/state-bucket-stack.js';
 
 describe('StateBucketStack', () => {
-  const stack = new StateBucketStack(Testing.app(), { environment: 'prod', bucket: 'acme-tfstate', region: 'us-east-1', accountId: '222222222222', tags: {} });
+  const stack = new StateBucketStack(Testing.app(), { settings: { environment: 'prod', region: 'us-east-1', accountId: '222222222222', stateBucket: 'acme-tfstate', stateRegion: 'us-east-1', tags: {} } });
   const synth = Testing.synth(stack);
 
   test('local state first, beside cdktf.out (a synth replaces cdktf.out, never bootstrap-state/)', () => {
@@ -23,7 +23,7 @@ describe('StateBucketStack', () => {
   });
 
   test('once migrated: its own key in the bucket it created, encrypted, S3-native locking', () => {
-    const migrated = new StateBucketStack(Testing.app(), { environment: 'prod', bucket: 'acme-tfstate', region: 'us-east-1', accountId: '222222222222', tags: {}, ownState: 'migrated' });
+    const migrated = new StateBucketStack(Testing.app(), { settings: { environment: 'prod', region: 'us-east-1', accountId: '222222222222', stateBucket: 'acme-tfstate', stateRegion: 'us-east-1', tags: {} }, ownState: 'migrated' });
     expect(JSON.parse(Testing.synth(migrated)).terraform.backend).toEqual({
       s3: { bucket: 'acme-tfstate', key: 'prod/us-east-1/state.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
     });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdktf';
-import { EnvironmentPlatform, defineStateBootstrap, parseEnvironmentConfig } from '@cilium-eks/cluster-factory';
+import { defineSingleRegion, parseEnvironmentConfig } from '@cilium-eks/cluster-factory';
 import { estimateCost } from '../src/estimate.js';
 import { renderMarkdown } from '../src/render.js';
 import { INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES } from '../src/prices.js';
@@ -48,8 +48,7 @@ function synthesizeFixture(region: string, systemType = 'm6i.large'): string {
   const outdir = mkdtempSync(join(tmpdir(), 'cost-fixture-'));
   const app = new App({ outdir });
   const config = parseEnvironmentConfig(FIXTURE(region, systemType), 'fixture.yaml');
-  new EnvironmentPlatform(app, config);
-  defineStateBootstrap(app, config);
+  defineSingleRegion(app, config);
   app.synth();
   return outdir;
 }

@@ -11,8 +11,16 @@ export interface ClusterInfo {
   readonly accountId: string;
   readonly environment: string;
   readonly networking: NetworkingDecision;
-  /** IAM role ARNs other add-ons or the GitOps bridge need, by purpose (e.g. `karpenter`). */
-  readonly roleArns: Readonly<Record<string, string>>;
+  /** The Pod Identity roles of the platform's controllers, for the GitOps bridge. */
+  readonly identities: ControllerIdentities;
+}
+
+/** IAM role ARNs of the controllers the platform installs (tokens from the stacks that own them). */
+export interface ControllerIdentities {
+  /** Cilium operator (ENI mode). */
+  readonly ciliumOperator?: string;
+  /** Karpenter controller. */
+  readonly karpenter?: string;
 }
 
 /**

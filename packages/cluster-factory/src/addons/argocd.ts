@@ -48,9 +48,9 @@ export function gitopsBridgeMetadata(cluster: ClusterInfo, repo: Required<ArgoCd
     addons_repo_revision: repo.revision,
     addons_repo_basepath: repo.path,
   };
-  for (const [purpose, arn] of Object.entries(cluster.roleArns).sort(([a], [b]) => a.localeCompare(b))) {
-    annotations[`${purpose}_iam_role_arn`] = arn;
-  }
+  const { ciliumOperator, karpenter } = cluster.identities;
+  if (ciliumOperator) annotations.cilium_operator_iam_role_arn = ciliumOperator;
+  if (karpenter) annotations.karpenter_iam_role_arn = karpenter;
   return { labels, annotations };
 }
 

@@ -245,12 +245,10 @@ export function admittedInstanceTypes(requirements: readonly InstanceRequirement
     .sort((a, b) => instanceVcpus(a) - instanceVcpus(b) || a.localeCompare(b));
 }
 
-/** A Karpenter pool at its CPU limit: as many nodes of its smallest admitted types as fit, and of its largest (every type of those sizes). */
-export function karpenterPoolScenarios(requirements: readonly InstanceRequirement[], cpuLimit: number, podsPerNode: (instanceType: string) => number): NodeScenario[] {
-  const admitted = admittedInstanceTypes(requirements, cpuLimit);
-  if (admitted.length === 0) return [];
-  const smallest = instanceVcpus(admitted[0]!);
-  const largest = instanceVcpus(admitted[admitted.length - 1]!);
-  const extremes = admitted.filter((type) => [smallest, largest].includes(instanceVcpus(type)));
-  return extremes.map((instanceType) => ({ instanceType, nodes: Math.floor(cpuLimit / instanceVcpus(instanceType)), podsPerNode: podsPerNode(instanceType) }));
+/** Thrown when pods at maximum scale cannot get addresses; synth stops before anything is written. */
+export class IpBudgetError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'IpBudgetError';
+  }
 }

@@ -76,39 +76,9 @@ export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOp
   return capped ? Math.min(pods, maxPodsCap(instanceType)) : pods;
 }
 
-/**
- * Instance sizes a Karpenter NodePool never launches in ENI mode. Their pod capacity is far
- * below that of every larger size (m7a.medium: 2 ENIs x 3 addresses; with prefix delegation
- * 2 x 3 x 16 = 96 < 110), and Karpenter nodes share one kubelet maxPods per EC2NodeClass:
- * admitting them would force that figure down for every node, so the pools exclude them.
- */
-export const KARPENTER_EXCLUDED_SIZES = ['nano', 'micro', 'small', 'medium'] as const;
-
-/** True when Karpenter may launch the type: a known type, generation > 4, not an excluded size. */
-export function karpenterMayLaunch(instanceType: string, pool: { families: readonly string[] }): boolean {
-  const [family = '', size = ''] = instanceType.split('.');
-  const generation = Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0);
-  return isKnownInstanceType(instanceType) && pool.families.includes(family) && generation > 4 && !(KARPENTER_EXCLUDED_SIZES as readonly string[]).includes(size);
-}
-
 /** The instance families of the table in the given categories (first letter: c, m, r, ...). */
 export function familiesInCategories(categories: readonly string[]): string[] {
   return SUPPORTED_INSTANCE_FAMILIES.filter((family) => categories.includes(family[0]!));
-}
-
-/**
- * The kubelet maxPods of Karpenter nodes: the smallest figure over every type the pools may
- * launch (karpenterMayLaunch). One figure, because an EC2NodeClass sets one. Karpenter's own
- * per-type figure (ENIs x (IPv4 per ENI - 1) + 2, pkg/providers/instancetype/types.go
- * ENILimitedPods) assumes the VPC CNI: it counts neither Cilium's two node addresses nor a
- * third host-network pod, so with Cilium ENI mode it is one pod too high on every type.
- * Overlay mode: 110 for every type.
- */
-export function karpenterMaxPods(options: CiliumPodCapacityOptions, pools: ReadonlyArray<{ families: readonly string[] }>): number {
-  if (options.mode === 'overlay') return OVERLAY_MAX_PODS;
-  const types = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
-  if (types.length === 0) throw new Error(`no instance type of the table fits the Karpenter pools (families ${pools.map((pool) => pool.families.join(', ')).join('; ')})`);
-  return Math.min(...types.map((type) => ciliumMaxPods(type, options)));
 }
 
 /**

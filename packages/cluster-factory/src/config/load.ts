@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import type { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema.js';
+import { multiRegionSchema, type MultiRegionConfig } from './multi-region-schema.js';
 import { describeIssue } from './messages.js';
 
 /**
@@ -36,6 +37,11 @@ export function resolveConfigPath(defaultPath: string, env: NodeJS.ProcessEnv = 
 /** Reads, parses and validates an environment file. Throws ConfigError naming file, line, field. */
 export function loadEnvironmentConfig(path: string): EnvironmentConfig {
   return loadConfig(path, environmentSchema);
+}
+
+/** Reads, parses and validates a multi-region environment file (shared settings plus regions). */
+export function loadMultiRegionConfig(path: string): MultiRegionConfig {
+  return loadConfig(path, multiRegionSchema);
 }
 
 /** Validates environment config text; `file` is the name used in messages. */

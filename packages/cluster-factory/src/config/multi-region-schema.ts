@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { environmentShape, refineEnvironment, type EnvironmentConfig } from './schema.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { decideNetworking } from '../networking/decision.js';
+import { networkingOf } from '../networking/decision.js';
 
 /**
  * A multi-region environment file: the settings every cluster shares, and per region its
@@ -95,13 +95,7 @@ export const multiRegionSchema = multiRegionShape.superRefine((config, ctx) => {
     }
   });
 
-  const networking = decideNetworking({
-    enableCilium: config.enable_cilium,
-    enableFargate: config.enable_fargate,
-    ciliumMode: config.cilium_mode,
-    enableKubeProxyReplacement: config.enable_kube_proxy_replacement,
-    enableHubble: config.enable_hubble,
-  });
+  const networking = networkingOf(config);
   if (config.cluster_mesh.enabled && !networking.ciliumEnabled) {
     refuse(['cluster_mesh', 'enabled'], 'needs Cilium (enable_cilium: true, enable_fargate: false)');
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { decideNetworking } from '../networking/decision.js';
+import { networkingOf } from '../networking/decision.js';
 import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
 import { quoted } from './messages.js';
 
@@ -268,13 +268,7 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
   if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
   if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
-  const { ciliumEnabled } = decideNetworking({
-    enableCilium: env.enable_cilium,
-    enableFargate: env.enable_fargate,
-    ciliumMode: env.cilium_mode,
-    enableKubeProxyReplacement: env.enable_kube_proxy_replacement,
-    enableHubble: env.enable_hubble,
-  });
+  const { ciliumEnabled } = networkingOf(env);
   if (env.platform.network_policy_baseline && !ciliumEnabled) {
     refuse(['platform', 'network_policy_baseline'], 'needs Cilium (enable_cilium: true, enable_fargate: false): Cilium policies do nothing with the AWS VPC CNI');
   }

@@ -41,6 +41,18 @@ export interface ManagedNodeGroupProps {
   readonly ciliumEni?: boolean;
 }
 
+/** The props' own invariants, as EKS would refuse them at apply. */
+function validateNodeGroup(props: ManagedNodeGroupProps): void {
+  const refuse = (problem: string) => {
+    throw new Error(`node group ${props.name}: ${problem}`);
+  };
+  if (props.instanceTypes.length === 0) refuse('instanceTypes must list at least one instance type');
+  if (props.minSize < 0 || props.minSize > props.maxSize) refuse(`minSize ${props.minSize} must be between 0 and maxSize ${props.maxSize}`);
+  if (props.maxSize < 1) refuse(`maxSize ${props.maxSize} must be at least 1`);
+  if (props.desiredSize < props.minSize || props.desiredSize > props.maxSize) refuse(`desiredSize ${props.desiredSize} must be within minSize..maxSize (${props.minSize}..${props.maxSize})`);
+  if (props.maxPods !== undefined && (!Number.isInteger(props.maxPods) || props.maxPods < 1)) refuse(`maxPods ${props.maxPods} must be a positive whole number`);
+}
+
 /**
  * An EKS managed node group on AL2023 through a launch template that requires IMDSv2
  * (hop limit 1: pods cannot reach the instance credentials) and encrypts the root volume.
@@ -50,6 +62,7 @@ export class ManagedNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
+    validateNodeGroup(props);
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: `${props.clusterName}-${props.name}`,
       updateDefaultVersion: true,

@@ -8,6 +8,8 @@
  * programs, so a cluster with Fargate profiles keeps the AWS VPC CNI for every pod.
  * This function is pure: the stacks, the docs matrix and the tests all ask it.
  */
+import type { EnvironmentConfig } from '../config/schema.js';
+
 export type CiliumMode = 'eni' | 'overlay';
 
 export interface NetworkingRequest {
@@ -58,4 +60,15 @@ export function decideNetworking(request: NetworkingRequest): NetworkingDecision
     hubble: false,
     warnings: request.enableCilium && request.enableFargate ? [FARGATE_DISABLES_CILIUM_WARNING] : [],
   };
+}
+
+/** The networking decision of a config (the one mapping of its switches). */
+export function networkingOf(config: Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium_mode' | 'enable_kube_proxy_replacement' | 'enable_hubble'>): NetworkingDecision {
+  return decideNetworking({
+    enableCilium: config.enable_cilium,
+    enableFargate: config.enable_fargate,
+    ciliumMode: config.cilium_mode,
+    enableKubeProxyReplacement: config.enable_kube_proxy_replacement,
+    enableHubble: config.enable_hubble,
+  });
 }

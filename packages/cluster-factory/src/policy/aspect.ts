@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import type { PolicyResource, PolicyRule } from './rule.js';
 import { POLICY_RULES } from './rules.js';
 import { suppressionFor } from './suppress.js';
+import { EnvironmentStack } from '../stacks/environment-stack.js';
 
 export interface PolicyFinding {
   readonly ruleId: string;
@@ -19,10 +20,9 @@ export interface PolicyFinding {
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
-/** The environment a stack belongs to (EnvironmentStack settings, or a stack's `environment`). */
-function environmentOf(stack: TerraformStack): string {
-  const candidate = stack as unknown as { settings?: { environment?: string }; environment?: string };
-  return candidate.settings?.environment ?? candidate.environment ?? 'unknown';
+/** Whether a stack belongs to a protected environment (EnvironmentStack settings). */
+function isProtected(stack: TerraformStack): boolean {
+  return stack instanceof EnvironmentStack && stack.settings.protected === true;
 }
 
 function describe(stack: TerraformStack, resource: TerraformResource): PolicyResource {
@@ -41,7 +41,7 @@ function describe(stack: TerraformStack, resource: TerraformResource): PolicyRes
  * Runs the rule pack over every stack, like cdk-nag: a violation of an error rule is an
  * error annotation (synth fails with the rule's message), of a warning rule a warning.
  * Suppressions sit next to the resource (suppressPolicy) and must give a reason; suppressing
- * an error rule in prod also needs `approvedBy`. Every finding is kept in `findings`.
+ * an error rule in a protected environment also needs `approvedBy`. Every finding is kept in `findings`.
  */
 export class PolicyAspect implements IAspect {
   readonly findings: PolicyFinding[] = [];
@@ -55,7 +55,7 @@ export class PolicyAspect implements IAspect {
     if (!(node instanceof TerraformStack)) return;
     const resources = node.node.findAll().filter((child): child is TerraformResource => child instanceof TerraformResource);
     const described = resources.map((resource) => ({ resource, view: describe(node, resource) }));
-    const context = { environment: environmentOf(node), stackResources: described.map((entry) => entry.view) };
+    const context = { protectedEnvironment: isProtected(node), stackResources: described.map((entry) => entry.view) };
     for (const { resource, view } of described) {
       for (const rule of this.rules.filter((candidate) => candidate.resourceTypes.includes(view.type))) {
         const problem = rule.check(view, context);
@@ -63,11 +63,11 @@ export class PolicyAspect implements IAspect {
         const message = `[${rule.id}${rule.checkov ? ` / ${rule.checkov}` : ''}] ${rule.title}: ${problem}. Fix: ${rule.fix}.`;
         const suppression = suppressionFor(resource, rule.id);
         const base = { ruleId: rule.id, severity: rule.severity, checkov: rule.checkov, stack: node.node.id, resource: view.address, message };
-        if (suppression && !(rule.severity === 'error' && context.environment === 'prod' && !suppression.approvedBy)) {
+        if (suppression && !(rule.severity === 'error' && context.protectedEnvironment && !suppression.approvedBy)) {
           this.findings.push({ ...base, status: 'suppressed', reason: suppression.reason, approvedBy: suppression.approvedBy });
           continue;
         }
-        const note = suppression ? ` (suppressed with "${suppression.reason}", but error rules in prod need approvedBy)` : '';
+        const note = suppression ? ` (suppressed with "${suppression.reason}", but error rules in protected environments need approvedBy)` : '';
         this.findings.push({ ...base, status: 'violation', message: `${message}${note}` });
         if (rule.severity === 'error') Annotations.of(resource).addError(`${message}${note}`);
         else Annotations.of(resource).addWarning(message);

@@ -12,8 +12,8 @@ export interface PolicyResource {
 }
 
 export interface PolicyContext {
-  /** Environment of the stack (`prod` gets stricter rules). */
-  readonly environment: string;
+  /** The stack belongs to a protected environment (StackSettings.protected): stricter rules. */
+  readonly protectedEnvironment: boolean;
   /** Every resource of the same stack (for rules that need a companion resource). */
   readonly stackResources: readonly PolicyResource[];
 }

@@ -54,10 +54,11 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: 'EKS-003',
     severity: 'error',
     checkov: 'CKV_AWS_39',
-    title: 'The public API endpoint is disabled in prod',
+    title: 'The public API endpoint is disabled in protected environments',
     fix: 'set endpoint_access.public: false and reach the API through the VPC',
     resourceTypes: ['aws_eks_cluster'],
-    check: ({ config }, { environment }) => (environment === 'prod' && first(config.vpc_config).endpoint_public_access === true ? 'prod exposes a public endpoint' : undefined),
+    check: ({ config }, { protectedEnvironment }) =>
+      protectedEnvironment && first(config.vpc_config).endpoint_public_access === true ? 'a protected environment (protect_stateful_resources) exposes a public endpoint' : undefined,
   },
   {
     id: 'EKS-004',

@@ -8,7 +8,7 @@ export interface PolicySuppression {
   readonly reason: string;
   /**
    * Who accepted the risk (a person or a ticket). Required to suppress an error-level rule in
-   * prod: without it the suppression is itself an error.
+   * a protected environment (StackSettings.protected): without it the suppression is itself an error.
    */
   readonly approvedBy?: string;
 }

@@ -1,23 +1,13 @@
 import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
-import { Annotations, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
-import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
+import { EnvironmentStack, type StackSettings } from './environment-stack.js';
+import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
-import { CiliumOperatorIdentity } from '../constructs/cilium-operator-identity.js';
+import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
 import type { NetworkingDecision } from '../networking/decision.js';
-
-/** Connection details of an EKS cluster, as tokens for other stacks. */
-export interface ClusterAccess {
-  readonly clusterName: string;
-  readonly region: string;
-  readonly endpoint: string;
-  /** Host name without scheme. */
-  readonly endpointHost: string;
-  /** Base64 PEM of the cluster CA. */
-  readonly certificateAuthorityData: string;
-}
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
@@ -51,7 +41,7 @@ export function controlPlaneAddonNames(networking: NetworkingDecision): string[]
  * The EKS control plane and what belongs to it: the node security group, and the
  * add-ons that run without nodes. With Cilium, EKS bootstraps no aws-node or kube-proxy.
  */
-export class ClusterStack extends AwsEnvironmentStack {
+export class ClusterStack extends EnvironmentStack {
   readonly controlPlane: EksControlPlane;
   readonly nodeSecurityGroup: NodeSecurityGroup;
   readonly networking: NetworkingDecision;
@@ -61,7 +51,6 @@ export class ClusterStack extends AwsEnvironmentStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
     this.networking = props.networking;
-    for (const warning of props.networking.warnings) Annotations.of(this).addWarning(warning);
 
     this.controlPlane = new EksControlPlane(this, 'control-plane', {
       clusterName: props.clusterName,

@@ -3,13 +3,13 @@ import { DataResource, type ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
-import type { ClusterAccess } from './cluster-stack.js';
-import { configureKubernetesProviders, kubectlScript } from '../lib/private/kubernetes-providers.js';
+import type { ClusterAccess } from './cluster-access.js';
+import { kubectlScript } from '../lib/private/kubernetes-providers.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ciliumValues, type CiliumValuesInput } from '../cilium/values.js';
 import { ciliumValuesProblems } from '../cilium/chart-validation.js';
 import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
-import { CILIUM_RELEASE, meshCaImportCommands } from '../cilium/mesh-ca.js';
+import { CILIUM_RELEASE, meshCaImportCommands } from '../cluster-mesh/mesh-ca.js';
 
 /** The encrypted gp3 StorageClass the SPIRE server's volume uses. */
 export const SPIRE_STORAGE_CLASS = 'gp3-encrypted';
@@ -40,8 +40,7 @@ export class CniStack extends EnvironmentStack {
   readonly cilium: Release;
 
   constructor(scope: Construct, props: CniStackProps) {
-    super(scope, 'cni', props.settings);
-    configureKubernetesProviders(this, props.cluster);
+    super(scope, 'cni', props.settings, { aws: 'none', kubernetes: props.cluster });
 
     const values = ciliumValues({ ...props.cilium, apiServerHost: props.cluster.endpointHost, spireStorageClass: SPIRE_STORAGE_CLASS });
     const problems = ciliumValuesProblems(values);

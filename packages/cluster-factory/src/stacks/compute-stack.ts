@@ -1,16 +1,16 @@
 import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
-import { Annotations, type TerraformStack } from 'cdktf';
-import { KarpenterInfrastructure } from '../constructs/karpenter-infrastructure.js';
+import { type TerraformStack } from 'cdktf';
+import { KarpenterInfrastructure } from '../karpenter/karpenter-infrastructure.js';
 import { EksAddon, type EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
+import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import { NodeRole } from '../constructs/node-role.js';
 import { ManagedNodeGroup, CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
 import { FargateProfile } from '../constructs/fargate-profile.js';
 import type { NetworkingDecision } from '../networking/decision.js';
-import type { FargateProfileConfig, NodeGroupConfig } from '../config/schema.js';
+import type { FargateProfilePlan, NodeGroupPlan } from '../plan/platform-plan.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 
 export interface ComputeStackProps {
@@ -20,8 +20,10 @@ export interface ComputeStackProps {
   readonly privateSubnetIds: string[];
   readonly clusterSecurityGroupId: string;
   readonly nodeSecurityGroupId: string;
-  readonly nodeGroups: readonly NodeGroupConfig[];
-  readonly fargateProfiles: readonly FargateProfileConfig[];
+  /** Managed node groups, each with its kubelet maxPods decided by the plan. */
+  readonly nodeGroups: readonly NodeGroupPlan[];
+  /** @default [] */
+  readonly fargateProfiles?: readonly FargateProfilePlan[];
   /**
    * The stack that installs the CNI. Nodes must not join before it exists, or they stay
    * NotReady ("cni plugin not initialized"); compute is deployed after it.
@@ -32,10 +34,6 @@ export interface ComputeStackProps {
    * server's need it. @default false
    */
   readonly ebsCsiDriver?: boolean;
-  /** kubelet maxPods per instance type (Cilium): each node group gets its smallest type's. */
-  readonly maxPodsFor?: (instanceType: string) => number;
-  /** Warn when a node group's instance type holds fewer pods than this. */
-  readonly minPodsPerNode?: number;
   /**
    * Create Karpenter's IAM roles, interruption queue and event rules for the cluster of this
    * literal name (tag keys in its IAM conditions need the name at synth time, not a token).
@@ -44,8 +42,21 @@ export interface ComputeStackProps {
   readonly karpenter?: { readonly clusterName: string; readonly createSpotServiceLinkedRole: boolean };
 }
 
+/** The props' own invariants: what the networking decision implies for capacity. */
+function validateCompute(stack: string, props: ComputeStackProps): void {
+  if (props.nodeGroups.length === 0) throw new Error(`${stack}: nodeGroups must list at least one node group (CoreDNS and the platform's controllers run on EC2 nodes)`);
+  const names = props.nodeGroups.map((group) => group.name);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new Error(`${stack}: the node group name "${twice}" is used twice`);
+  if (props.networking.ciliumEnabled && (props.fargateProfiles ?? []).length > 0) {
+    throw new Error(`${stack}: Fargate profiles cannot run with Cilium (no DaemonSets, no eBPF on Fargate); the networking decision turns Cilium off when Fargate is on`);
+  }
+  const unset = props.nodeGroups.find((group) => props.networking.ciliumEnabled && group.maxPods === undefined);
+  if (unset) throw new Error(`${stack}: node group ${unset.name} needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)`);
+}
+
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
-export class ComputeStack extends AwsEnvironmentStack {
+export class ComputeStack extends EnvironmentStack {
   readonly nodeRole: NodeRole;
   readonly nodeGroups: ManagedNodeGroup[];
   readonly fargateProfiles: FargateProfile[];
@@ -53,6 +64,7 @@ export class ComputeStack extends AwsEnvironmentStack {
 
   constructor(scope: Construct, props: ComputeStackProps) {
     super(scope, 'compute', props.settings);
+    validateCompute(this.node.id, props);
     if (props.cniStack) this.addDependency(props.cniStack);
     const region = props.settings.region;
 
@@ -61,34 +73,26 @@ export class ComputeStack extends AwsEnvironmentStack {
       region,
     });
     const taints = props.networking.ciliumEnabled ? [{ ...CILIUM_STARTUP_TAINT }] : undefined;
-    const maxPodsFor = props.maxPodsFor;
-    this.nodeGroups = props.nodeGroups.map((group, index) => {
-      const capacities = maxPodsFor ? group.instance_types.map((type) => ({ type, pods: maxPodsFor(type) })) : [];
-      for (const { type, pods } of capacities) {
-        if (props.minPodsPerNode !== undefined && pods < props.minPodsPerNode) {
-          Annotations.of(this).addWarning(
-            `node_groups[${index}] (${group.name}): ${type} holds at most ${pods} pods with the ${props.networking.cni === 'cilium' ? `Cilium ${props.networking.ciliumMode}` : 'AWS VPC CNI'} datapath, fewer than min_pods_per_node ${props.minPodsPerNode}; use a larger instance type or cilium.prefix_delegation`,
-          );
-        }
-      }
-      return new ManagedNodeGroup(this, `node-group-${group.name}`, {
+    this.nodeGroups = props.nodeGroups.map(
+      (group) =>
+        new ManagedNodeGroup(this, `node-group-${group.name}`, {
           clusterName: props.clusterName,
           name: group.name,
           nodeRoleArn: this.nodeRole.role.arn,
           subnetIds: props.privateSubnetIds,
           securityGroupIds: [props.clusterSecurityGroupId, props.nodeSecurityGroupId],
-          instanceTypes: group.instance_types,
-          capacityType: group.capacity_type,
-          minSize: group.min_size,
-          maxSize: group.max_size,
-          desiredSize: group.desired_size,
-          diskSizeGib: group.disk_size_gib,
+          instanceTypes: group.instanceTypes,
+          capacityType: group.capacityType,
+          minSize: group.minSize,
+          maxSize: group.maxSize,
+          desiredSize: group.desiredSize,
+          diskSizeGib: group.diskSizeGib,
           labels: group.labels,
           taints,
-          maxPods: capacities.length > 0 ? Math.min(...capacities.map((capacity) => capacity.pods)) : undefined,
+          maxPods: group.maxPods,
           ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
-        });
-    });
+        }),
+    );
     if (props.karpenter) {
       this.karpenter = new KarpenterInfrastructure(this, 'karpenter', {
         clusterName: props.karpenter.clusterName,
@@ -99,7 +103,8 @@ export class ComputeStack extends AwsEnvironmentStack {
     }
 
     this.fargateProfiles = [];
-    if (props.fargateProfiles.length > 0) {
+    const fargateProfiles = props.fargateProfiles ?? [];
+    if (fargateProfiles.length > 0) {
       const podExecutionRole = new IamRole(this, 'fargate-pod-execution-role', {
         name: `${props.clusterName}-fargate`,
         assumeRolePolicy: serviceTrustPolicy('eks-fargate-pods.amazonaws.com'),
@@ -108,7 +113,7 @@ export class ComputeStack extends AwsEnvironmentStack {
         role: podExecutionRole.name,
         policyArn: managedPolicyArn(region, 'AmazonEKSFargatePodExecutionRolePolicy'),
       });
-      for (const profile of props.fargateProfiles) {
+      for (const profile of fargateProfiles) {
         this.fargateProfiles.push(
           new FargateProfile(this, `fargate-${profile.name}`, {
             clusterName: props.clusterName,

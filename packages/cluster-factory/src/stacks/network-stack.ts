@@ -1,5 +1,5 @@
 import { type Construct } from 'constructs';
-import { AwsEnvironmentStack, type StackSettings } from './environment-stack.js';
+import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import { Vpc } from '../constructs/vpc.js';
 
 export interface NetworkStackProps {
@@ -11,7 +11,7 @@ export interface NetworkStackProps {
 }
 
 /** The VPC of one cluster. Longest-lived state: deployed first, changed rarely. */
-export class NetworkStack extends AwsEnvironmentStack {
+export class NetworkStack extends EnvironmentStack {
   readonly vpc: Vpc;
 
   constructor(scope: Construct, props: NetworkStackProps) {

@@ -1,9 +1,7 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformResource, dependable } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
-import type { ClusterAccess } from './cluster-stack.js';
-import { configureKubernetesProviders } from '../lib/private/kubernetes-providers.js';
+import type { ClusterAccess } from './cluster-access.js';
 import { orderAddons, type ClusterInfo, type PlatformAddon } from '../addons/addon.js';
 
 export interface PlatformAddonsStackProps {
@@ -21,14 +19,8 @@ export class PlatformAddonsStack extends EnvironmentStack {
   readonly installed: ReadonlyMap<string, Construct[]>;
 
   constructor(scope: Construct, props: PlatformAddonsStackProps) {
-    super(scope, 'platform', props.settings);
-    configureKubernetesProviders(this, props.cluster);
     // Add-ons may own AWS resources too (DNS records for what they expose).
-    new AwsProvider(this, 'aws', {
-      region: props.settings.region,
-      allowedAccountIds: [props.settings.accountId],
-      defaultTags: [{ tags: { ...props.settings.tags } }],
-    });
+    super(scope, 'platform', props.settings, { kubernetes: props.cluster });
     const installed = new Map<string, Construct[]>();
     for (const addon of orderAddons(props.addons)) {
       const constructs = addon.deploy(this, props.clusterInfo);

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput } from 'cdktf';
+import { EnvironmentStack, stackName, stateKey, type StackSettings } from './environment-stack.js';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -14,12 +14,8 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { partitionOf } from '../lib/private/aws.js';
 
 export interface StateBucketStackProps {
-  /** Prefix of the stack name (the environment). */
-  readonly environment: string;
-  readonly bucket: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly tags: Readonly<Record<string, string>>;
+  /** The account's settings: the bucket is `stateBucket`, created in `region` (= `stateRegion`). */
+  readonly settings: StackSettings;
   /** Days a replaced state version is kept. @default 90 */
   readonly noncurrentVersionDays?: number;
   /**
@@ -62,36 +58,35 @@ export function tlsOnlyBucketPolicy(bucket: string, region: string): string {
  * that state is pushed to `migratedStateKey` (docs/STATE_BOOTSTRAP.md), `ownState: 'migrated'`
  * makes the stack use it.
  */
-export class StateBucketStack extends TerraformStack {
+export class StateBucketStack extends EnvironmentStack {
   readonly bucket: S3Bucket;
   readonly kmsKey: KmsKey;
   /** Where this stack's own state lives after the migration. */
   readonly migratedStateKey: string;
-  readonly environment: string;
 
   constructor(scope: Construct, props: StateBucketStackProps) {
-    super(scope, `${props.environment}-${STATE_BOOTSTRAP_KIND}`);
-    this.environment = props.environment;
-    this.migratedStateKey = `${props.environment}/${props.region}/${STATE_BOOTSTRAP_KIND}.tfstate`;
-    if ((props.ownState ?? 'local') === 'local') {
-      // Terraform runs in cdktf.out/stacks/<stack>: three levels up is the directory holding cdktf.out.
-      new LocalBackend(this, { path: `../../../${BOOTSTRAP_STATE_DIR}/${this.node.id}.tfstate` });
-    } else {
-      new S3Backend(this, { bucket: props.bucket, key: this.migratedStateKey, region: props.region, encrypt: true });
-      // cdktf 0.21's S3BackendConfig has no use_lockfile (Terraform >= 1.10 S3 locking).
-      this.addOverride('terraform.backend.s3.use_lockfile', true);
+    const settings = props.settings;
+    if (settings.region !== settings.stateRegion) {
+      throw new Error(`state bucket ${settings.stateBucket}: the stack's region ${settings.region} must be the state region ${settings.stateRegion}`);
     }
-    new AwsProvider(this, 'aws', { region: props.region, allowedAccountIds: [props.accountId], defaultTags: [{ tags: { ...props.tags } }] });
+    const migratedStateKey = stateKey(settings, STATE_BOOTSTRAP_KIND);
+    super(scope, STATE_BOOTSTRAP_KIND, settings, {
+      // Terraform runs in cdktf.out/stacks/<stack>: three levels up is the directory holding cdktf.out.
+      backend: (props.ownState ?? 'local') === 'local' ? { localPath: `../../../${BOOTSTRAP_STATE_DIR}/${stackName(settings, STATE_BOOTSTRAP_KIND)}.tfstate` } : { s3: migratedStateKey },
+    });
+    this.migratedStateKey = migratedStateKey;
+    const bucketName = settings.stateBucket;
+    const region = settings.region;
 
     this.kmsKey = new KmsKey(this, 'key', {
-      description: `Terraform state in s3://${props.bucket}`,
+      description: `Terraform state in s3://${bucketName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       lifecycle: { preventDestroy: true },
     });
-    new KmsAlias(this, 'key-alias', { name: `alias/${props.bucket}`, targetKeyId: this.kmsKey.keyId });
+    new KmsAlias(this, 'key-alias', { name: `alias/${bucketName}`, targetKeyId: this.kmsKey.keyId });
 
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucket, forceDestroy: false, lifecycle: { preventDestroy: true } });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: bucketName, forceDestroy: false, lifecycle: { preventDestroy: true } });
     new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
@@ -105,7 +100,7 @@ export class StateBucketStack extends TerraformStack {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: this.kmsKey.arn }, bucketKeyEnabled: true }],
     });
-    new S3BucketPolicy(this, 'tls-only', { bucket: this.bucket.id, policy: tlsOnlyBucketPolicy(props.bucket, props.region) });
+    new S3BucketPolicy(this, 'tls-only', { bucket: this.bucket.id, policy: tlsOnlyBucketPolicy(bucketName, region) });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: this.bucket.id,
       rule: [

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { Fn } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import type { ClusterAccess } from '../../stacks/cluster-stack.js';
+import type { ClusterAccess } from '../../stacks/cluster-access.js';
 
 /**
  * helm and kubernetes providers for one EKS cluster. The token comes from `aws eks

@@ -1,4 +1,4 @@
-import { PodIdentityRole } from './pod-identity-role.js';
+import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { type IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { partitionOf } from '../lib/private/aws.js';

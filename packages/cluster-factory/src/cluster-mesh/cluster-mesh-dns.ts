@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import type { ClusterInfo, PlatformAddon } from './addon.js';
+import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 
 export interface ClusterMeshDnsProps {
   /** The private zone every mesh VPC resolves, e.g. `mesh.multi-region.internal`. */

@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
 import { DataResource, TerraformOutput } from 'cdktf';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Ec2TransitGateway } from '@cdktf/provider-aws/lib/ec2-transit-gateway';
 import { Ec2TransitGatewayVpcAttachment } from '@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment';
 import { Ec2TransitGatewayPeeringAttachment } from '@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment';
@@ -10,8 +9,8 @@ import { Route } from '@cdktf/provider-aws/lib/route';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { EnvironmentStack, type StackSettings } from './environment-stack.js';
-import type { NetworkStack } from './network-stack.js';
+import { EnvironmentStack, type StackSettings } from '../stacks/environment-stack.js';
+import type { NetworkStack } from '../stacks/network-stack.js';
 
 export interface MeshRegion {
   readonly region: string;
@@ -47,18 +46,11 @@ export class MeshGlobalStack extends EnvironmentStack {
   readonly transitGateways: Ec2TransitGateway[];
 
   constructor(scope: Construct, props: MeshGlobalStackProps) {
-    super(scope, 'global', { ...props.settings, region: 'global' });
+    // State under `<env>/global/`; one aliased provider per region.
+    super(scope, 'global', { ...props.settings, region: 'global' }, { aws: props.regions.map((entry) => entry.region) });
     const accountId = props.settings.accountId;
     const lifecycle = props.protectStatefulResources ? { preventDestroy: true } : undefined;
-    const providers = props.regions.map(
-      (entry) =>
-        new AwsProvider(this, `aws-${entry.region}`, {
-          alias: entry.region,
-          region: entry.region,
-          allowedAccountIds: [accountId],
-          defaultTags: [{ tags: { ...props.settings.tags } }],
-        }),
-    );
+    const providers = this.awsProviders;
     const home = providers.find((provider) => provider.region === props.settings.region) ?? providers[0]!;
 
     this.transitGateways = props.regions.map((entry, index) => {

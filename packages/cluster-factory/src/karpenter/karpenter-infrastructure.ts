@@ -1,4 +1,4 @@
-import { PodIdentityRole } from './pod-identity-role.js';
+import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';

@@ -1,0 +1,97 @@
+import type { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
+import { helmValues } from '../lib/private/helm.js';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
+import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
+import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
+import { ManifestChart } from '../kubernetes/manifest-chart.js';
+
+export interface KarpenterAddonProps extends KarpenterNodeClassProps {
+  /** Name of the SQS queue EventBridge feeds with interruption events (KarpenterInfrastructure). */
+  readonly interruptionQueueName: string;
+  /** ENIs Karpenter must not count for pods (Cilium's eni.nodeSpec.firstInterfaceIndex). */
+  readonly reservedEnis: number;
+  /** The NodePools, at least one, each with its own name. */
+  readonly pools: readonly KarpenterPool[];
+}
+
+/** The props' own invariants, checked before any resource is created. */
+function validate(props: KarpenterAddonProps): void {
+  if (Token.isUnresolved(props.clusterName)) throw new Error('karpenter add-on: clusterName must be the literal cluster name, not a token (it is written into plain YAML)');
+  if (props.pools.length === 0) throw new Error('karpenter add-on: pools must list at least one NodePool');
+  const names = props.pools.map((pool) => pool.name);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new Error(`karpenter add-on: the NodePool name "${twice}" is used twice`);
+}
+
+/** The Karpenter controller chart's values (every key exists in the chart: test/karpenter-upstream.test.ts). */
+export function karpenterControllerValues(props: Pick<KarpenterAddonProps, 'clusterName' | 'interruptionQueueName' | 'reservedEnis'>): object {
+  return {
+    serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT.name },
+    settings: { clusterName: props.clusterName, interruptionQueue: props.interruptionQueueName, reservedENIs: String(props.reservedEnis) },
+    replicas: 2,
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'eks.amazonaws.com/nodegroup', operator: 'Exists' },
+                { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Karpenter: its CRDs (karpenter-crd chart, so they upgrade), the controller (on the managed
+ * node group, never on nodes it manages) and the EC2NodeClass and NodePools, built as typed
+ * objects and shipped as plain YAML (ManifestChart) so they plan without a live API.
+ */
+export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
+  validate(props);
+  return {
+    name: 'karpenter',
+    deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
+      const crds = new Release(scope, 'karpenter-crd', {
+        name: 'karpenter-crd',
+        namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+        repository: KARPENTER_CRD_CHART.repository,
+        chart: KARPENTER_CRD_CHART.chart,
+        version: KARPENTER_CRD_CHART.version,
+      });
+      const controller = new Release(scope, 'karpenter', {
+        name: 'karpenter',
+        namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+        repository: KARPENTER_CHART.repository,
+        chart: KARPENTER_CHART.chart,
+        version: KARPENTER_CHART.version,
+        // The chart's crds/ directory would be installed once and never upgraded: karpenter-crd owns them.
+        skipCrds: true,
+        ...helmValues(karpenterControllerValues(props)),
+        wait: true,
+        dependsOn: [crds],
+      });
+      const datapath = { ciliumEnabled: cluster.networking.ciliumEnabled, ciliumEni: props.ciliumEni ?? false };
+      const objects = [karpenterNodeClass(props), ...props.pools.map((pool) => karpenterNodePool(pool, datapath))];
+      const chart = new ManifestChart(scope, 'karpenter-node-pools-chart', {
+        name: 'karpenter-node-pools',
+        description: 'The EC2NodeClass and NodePools of this cluster (cluster-factory src/karpenter/node-pools.ts).',
+        objects,
+      });
+      const nodePools = new Release(scope, 'karpenter-node-pools', {
+        name: 'karpenter-node-pools',
+        namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+        chart: chart.path,
+        dependsOn: [controller],
+      });
+      return [crds, controller, nodePools];
+    },
+  };
+}

@@ -1,0 +1,324 @@
+import { networkingOf, type NetworkingDecision } from '../networking/decision.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { StackSettings } from '../stacks/environment-stack.js';
+import type { CiliumValuesInput } from '../cilium/values.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
+import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
+import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
+import { planSubnets } from '../lib/subnet-plan.js';
+import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
+import { karpenterNodePool, karpenterPoolFamilies, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
+import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
+import type { ArgoCdAddonProps } from '../addons/argocd.js';
+import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
+
+/**
+ * Every decision about one environment's cluster, made once from its validated config: the
+ * stacks and constructs only build what the plan says. Pure: no construct is created, so
+ * it is tested without synthesizing.
+ */
+export interface PlatformPlan {
+  /** The config's `name`. */
+  readonly environment: string;
+  /** EKS (and Cilium) cluster name. */
+  readonly clusterName: string;
+  /** Region, account, state backend, tags and protection every stack of this cluster shares. */
+  readonly settings: StackSettings;
+  /** `cilium_enabled = enable_cilium && !enable_fargate`, and what follows from it. */
+  readonly networking: NetworkingDecision;
+  readonly network: NetworkPlan;
+  readonly controlPlane: ControlPlanePlan;
+  /** prevent_destroy on stateful resources; stricter policy rules (StackSettings.protected). */
+  readonly protectStatefulResources: boolean;
+  /** Present exactly when Cilium is the CNI. */
+  readonly cilium?: CiliumPlan;
+  readonly nodeGroups: readonly NodeGroupPlan[];
+  readonly fargateProfiles: readonly FargateProfilePlan[];
+  /** The EBS CSI driver (SPIRE's server volume). */
+  readonly ebsCsiDriver: boolean;
+  readonly karpenter?: KarpenterPlan;
+  readonly addons: AddonSelection;
+  /** Membership in a Cilium Cluster Mesh (multi-region). */
+  readonly clusterMesh?: ClusterMeshOptions;
+  /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
+  readonly ipBudget?: IpBudget;
+  /** Warnings synth prints, each attached to the stack it concerns. */
+  readonly warnings: readonly PlanWarning[];
+}
+
+export interface NetworkPlan {
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly natGateways: 'single' | 'one_per_zone';
+}
+
+export interface ControlPlanePlan {
+  readonly kubernetesVersion: string;
+  readonly endpointPublicAccess: boolean;
+  readonly publicAccessCidrs: readonly string[];
+  readonly adminPrincipalArns: readonly string[];
+  readonly logRetentionDays: number;
+  /** Open UDP 51871 between nodes (Cilium WireGuard). */
+  readonly wireguard: boolean;
+}
+
+export interface CiliumPlan {
+  /** Helm values input; the API server host and SPIRE's StorageClass come from the stacks. */
+  readonly values: Omit<CiliumValuesInput, 'apiServerHost' | 'spireStorageClass'>;
+  /** How Cilium allocates pods on this cluster's nodes (max pods, IP budget). */
+  readonly podCapacity: CiliumPodCapacityOptions;
+}
+
+export interface NodeGroupPlan {
+  readonly name: string;
+  readonly instanceTypes: readonly string[];
+  readonly capacityType: 'ON_DEMAND' | 'SPOT';
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredSize: number;
+  readonly diskSizeGib: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** kubelet maxPods: with Cilium, the smallest of its types' figures. @default nodeadm's own (VPC CNI) */
+  readonly maxPods?: number;
+}
+
+export interface FargateProfilePlan {
+  readonly name: string;
+  readonly selectors: ReadonlyArray<{ readonly namespace: string; readonly labels: Readonly<Record<string, string>> }>;
+}
+
+/** Karpenter, AWS side (compute stack) and Kubernetes side (platform stack). */
+export interface KarpenterPlan {
+  /** The EC2NodeClass every pool uses. */
+  readonly nodeClass: KarpenterNodeClassProps;
+  readonly pools: readonly KarpenterPool[];
+  /** ENIs Karpenter must not count for pods (Cilium's first interface index). */
+  readonly reservedEnis: number;
+  readonly createSpotServiceLinkedRole: boolean;
+}
+
+/** The Kubernetes add-ons the config switches on (Karpenter and the mesh DNS have their own plans). */
+export interface AddonSelection {
+  readonly networkPolicyBaseline: boolean;
+  readonly argocd?: ArgoCdAddonProps;
+}
+
+export interface PlanWarning {
+  readonly stack: 'network' | 'cluster' | 'compute';
+  readonly message: string;
+}
+
+export interface PlanOptions {
+  /** Membership in a Cilium Cluster Mesh. @default none */
+  readonly clusterMesh?: ClusterMeshOptions;
+  /** Prefix of stack names, unique across all apps. @default config.name */
+  readonly stackPrefix?: string;
+  /** EKS cluster name. @default config.name */
+  readonly clusterName?: string;
+}
+
+/** Tags every resource of an environment carries, before the config's own tags. */
+export function baseTags(config: Pick<EnvironmentConfig, 'name' | 'tags'>, clusterName: string): Record<string, string> {
+  return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
+}
+
+function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPool[] {
+  const pools = [['general', karpenter.general, false], ['gpu', karpenter.gpu, true]] as const;
+  return pools.flatMap(([name, pool, gpu]) =>
+    pool
+      ? [
+          {
+            name,
+            capacityTypes: pool.capacity_types,
+            instanceCategories: pool.instance_categories,
+            instanceFamilies: pool.instance_families,
+            cpuLimit: pool.cpu_limit,
+            memoryLimitGib: pool.memory_limit_gib,
+            consolidationPolicy: pool.consolidation_policy,
+            consolidateAfter: pool.consolidate_after,
+            gpu,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The plan of one environment's cluster. Throws IpBudgetError when pods at maximum scale
+ * cannot get addresses (nothing is synthesized then).
+ */
+export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {}): PlatformPlan {
+  const clusterName = options.clusterName ?? config.name;
+  const networking = networkingOf(config);
+  const warnings: PlanWarning[] = networking.warnings.map((message) => ({ stack: 'cluster', message }));
+  const settings: StackSettings = {
+    environment: config.name,
+    stackPrefix: options.stackPrefix ?? config.name,
+    region: config.region,
+    accountId: config.aws_account_id,
+    stateBucket: config.state.bucket,
+    stateRegion: config.state.region,
+    tags: baseTags(config, clusterName),
+    protected: config.protect_stateful_resources,
+  };
+  const c = config.cilium;
+  const cilium: CiliumPlan | undefined =
+    networking.cni === 'cilium'
+      ? {
+          values: {
+            clusterName,
+            mode: networking.ciliumMode,
+            kubeProxyReplacement: networking.kubeProxyReplacement,
+            vpcCidr: config.vpc_cidr,
+            podCidr: c.pod_cidr,
+            prefixDelegation: c.prefix_delegation,
+            hubble: networking.hubble,
+            hubbleRelay: c.hubble_relay,
+            hubbleUi: c.hubble_ui,
+            l7Proxy: c.l7_proxy,
+            gatewayApi: c.gateway_api,
+            bgpControlPlane: c.bgp_control_plane,
+            wireguard: c.wireguard,
+            mutualAuth: c.mutual_auth,
+            clusterMesh: options.clusterMesh?.membership,
+          },
+          podCapacity: {
+            mode: networking.ciliumMode,
+            prefixDelegation: c.prefix_delegation,
+            hostNetworkPods: ciliumHostNetworkPods({ l7Proxy: c.l7_proxy, kubeProxyReplacement: networking.kubeProxyReplacement }),
+          },
+        }
+      : undefined;
+  const capacity = cilium?.podCapacity;
+
+  const datapathLabel = networking.cni === 'cilium' ? `Cilium ${networking.ciliumMode}` : 'AWS VPC CNI';
+  const nodeGroups = config.node_groups.map((group, index): NodeGroupPlan => {
+    const pods = capacity ? group.instance_types.map((type) => ({ type, pods: ciliumMaxPods(type, capacity) })) : [];
+    for (const { type, pods: count } of pods) {
+      if (count < config.min_pods_per_node) {
+        warnings.push({
+          stack: 'compute',
+          message: `node_groups[${index}] (${group.name}): ${type} holds at most ${count} pods with the ${datapathLabel} datapath, fewer than min_pods_per_node ${config.min_pods_per_node}; use a larger instance type or cilium.prefix_delegation`,
+        });
+      }
+    }
+    return {
+      name: group.name,
+      instanceTypes: group.instance_types,
+      capacityType: group.capacity_type,
+      minSize: group.min_size,
+      maxSize: group.max_size,
+      desiredSize: group.desired_size,
+      diskSizeGib: group.disk_size_gib,
+      labels: group.labels,
+      maxPods: pods.length > 0 ? Math.min(...pods.map((entry) => entry.pods)) : undefined,
+    };
+  });
+
+  let karpenter: KarpenterPlan | undefined;
+  if (config.karpenter.enabled) {
+    const pools = karpenterPools(config.karpenter);
+    karpenter = {
+      nodeClass: {
+        clusterName,
+        nodeRoleName: karpenterNodeRoleName(clusterName),
+        amiAlias: config.karpenter.ami_alias,
+        // One kubelet maxPods per EC2NodeClass, over every pool's admitted families.
+        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool) }))),
+        ciliumEni: capacity?.mode === 'eni',
+      },
+      pools,
+      reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
+      createSpotServiceLinkedRole: config.karpenter.create_spot_service_linked_role,
+    };
+  }
+
+  const plan: PlatformPlan = {
+    environment: config.name,
+    clusterName,
+    settings,
+    networking,
+    network: { vpcCidr: config.vpc_cidr, availabilityZones: config.availability_zones, natGateways: config.nat_gateways },
+    controlPlane: {
+      kubernetesVersion: config.kubernetes_version,
+      endpointPublicAccess: config.endpoint_access.public,
+      publicAccessCidrs: config.endpoint_access.public_cidrs,
+      adminPrincipalArns: config.admin_principals,
+      logRetentionDays: config.log_retention_days,
+      wireguard: c.wireguard,
+    },
+    protectStatefulResources: config.protect_stateful_resources,
+    cilium,
+    nodeGroups,
+    fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
+    ebsCsiDriver: networking.ciliumEnabled && c.mutual_auth,
+    karpenter,
+    addons: {
+      networkPolicyBaseline: config.platform.network_policy_baseline,
+      argocd: config.platform.argocd?.enabled
+        ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path }
+        : undefined,
+    },
+    clusterMesh: options.clusterMesh,
+    warnings,
+  };
+  if (!cilium) return plan;
+  const ipBudget = checkIpBudget(plan, cilium, config.ip_budget.warn_at_share);
+  return { ...plan, ipBudget, warnings: [...warnings, ...ipBudget.warnings.map((message) => ({ stack: 'network' as const, message }))] };
+}
+
+/**
+ * The pod IP budget: node groups at max_size, Karpenter pools at their CPU limit, pods per node
+ * from the project's max-pods. Throws IpBudgetError when it cannot fit.
+ */
+function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: number): IpBudget {
+  const capacity = cilium.podCapacity;
+  const sources: NodeSource[] = plan.nodeGroups.map((group, index) => ({
+    label: `node_groups[${index}] (${group.name})`,
+    // kubelet maxPods of a group is its smallest type's figure.
+    scenarios: group.instanceTypes.map((instanceType) => ({ instanceType, nodes: group.maxSize, podsPerNode: group.maxPods! })),
+  }));
+  const karpenter = plan.karpenter;
+  if (karpenter) {
+    const datapath = { ciliumEnabled: true, ciliumEni: capacity.mode === 'eni' };
+    for (const pool of karpenter.pools) {
+      const requirements = karpenterNodePool(pool, datapath).spec!.template.spec.requirements;
+      // Every Karpenter node gets the one maxPods of the EC2NodeClass.
+      sources.push({ label: `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
+    }
+  }
+  const budget = podIpBudget({
+    mode: capacity.mode,
+    prefixDelegation: capacity.prefixDelegation,
+    hostNetworkPods: capacity.hostNetworkPods,
+    subnets: planSubnets(plan.network.vpcCidr, plan.network.availabilityZones).map((subnet) => ({ zone: subnet.zone, cidr: subnet.privateCidr })),
+    podCidr: capacity.mode === 'overlay' ? cilium.values.podCidr : undefined,
+    sources,
+    warnAtShare,
+  });
+  if (budget.errors.length > 0) throw new IpBudgetError(budget.errors.map((error) => `${plan.clusterName}: ${error}`));
+  return budget;
+}
+
+/** The stack that creates an account's state bucket. */
+export interface StateBootstrapPlan {
+  /** In the state region, tagged without a cluster. */
+  readonly settings: StackSettings;
+  /** Where the stack keeps its own state (docs/STATE_BOOTSTRAP.md). */
+  readonly ownState: 'local' | 'migrated';
+}
+
+export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBootstrapPlan {
+  return {
+    settings: {
+      environment: config.name,
+      stackPrefix: config.name,
+      region: config.state.region,
+      accountId: config.aws_account_id,
+      stateBucket: config.state.bucket,
+      stateRegion: config.state.region,
+      tags: { Environment: config.name, ManagedBy: 'cdktf', ...config.tags },
+    },
+    ownState: config.state.bootstrap,
+  };
+}

@@ -1,0 +1,148 @@
+import { describe, expect, test } from 'vitest';
+import { Fn, Testing, TerraformStack } from 'cdktf';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { ManagedNodeGroup, type ManagedNodeGroupProps } from '../src/constructs/managed-node-group.js';
+import { ComputeStack, type ComputeStackProps } from '../src/stacks/compute-stack.js';
+import { EnvironmentStack, type StackSettings } from '../src/stacks/environment-stack.js';
+import { StateBucketStack } from '../src/stacks/state-bucket-stack.js';
+import { karpenterAddon, type KarpenterAddonProps } from '../src/karpenter/karpenter-addon.js';
+import type { KarpenterPool } from '../src/karpenter/node-pools.js';
+import { decideNetworking } from '../src/networking/decision.js';
+import type { NodeGroupPlan } from '../src/plan/platform-plan.js';
+import { resourcesOf } from '../testing/index.js';
+
+/** Small fixtures of this file's own: no environment file involved. */
+const SETTINGS: StackSettings = { environment: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'unit-state', stateRegion: 'us-west-2', tags: { Team: 'unit' } };
+const CILIUM = decideNetworking({ enableCilium: true, enableFargate: false, ciliumMode: 'eni', enableKubeProxyReplacement: true, enableHubble: true });
+const VPC_CNI = decideNetworking({ enableCilium: false, enableFargate: true, ciliumMode: 'eni', enableKubeProxyReplacement: true, enableHubble: true });
+
+describe('ManagedNodeGroup', () => {
+  const props: ManagedNodeGroupProps = {
+    clusterName: 'unit',
+    name: 'system',
+    nodeRoleArn: 'arn:aws:iam::111111111111:role/unit-node',
+    subnetIds: ['subnet-a'],
+    securityGroupIds: ['sg-a'],
+    instanceTypes: ['m6i.large'],
+    minSize: 1,
+    maxSize: 3,
+    desiredSize: 2,
+    maxPods: 28,
+  };
+  const synth = (overrides: Partial<ManagedNodeGroupProps> = {}) => {
+    const stack = new TerraformStack(Testing.app(), 'unit');
+    new ManagedNodeGroup(stack, 'group', { ...props, ...overrides });
+    return Testing.synth(stack);
+  };
+
+  test('AL2023, scaling from props, desired size left to autoscalers; IMDSv2 with hop limit 1 and an encrypted gp3 root volume', () => {
+    const stack = synth();
+    expect(Object.values(resourcesOf(stack, EksNodeGroup))[0]).toMatchObject({
+      ami_type: 'AL2023_x86_64_STANDARD',
+      capacity_type: 'ON_DEMAND',
+      instance_types: ['m6i.large'],
+      scaling_config: { min_size: 1, max_size: 3, desired_size: 2 },
+      lifecycle: { ignore_changes: ['scaling_config[0].desired_size'] },
+    });
+    expect(Object.values(resourcesOf(stack, LaunchTemplate))[0]).toMatchObject({
+      name: 'unit-system',
+      metadata_options: { http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 },
+      block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 50, volume_type: 'gp3', encrypted: 'true', delete_on_termination: 'true' } }],
+    });
+  });
+
+  test.each([
+    [{ instanceTypes: [] }, 'node group system: instanceTypes must list at least one instance type'],
+    [{ minSize: 4 }, 'node group system: minSize 4 must be between 0 and maxSize 3'],
+    [{ minSize: 0, maxSize: 0, desiredSize: 0 }, 'node group system: maxSize 0 must be at least 1'],
+    [{ desiredSize: 5 }, 'node group system: desiredSize 5 must be within minSize..maxSize (1..3)'],
+    [{ maxPods: 0 }, 'node group system: maxPods 0 must be a positive whole number'],
+  ])('refuses %j: %s', (overrides, message) => {
+    expect(() => synth(overrides as Partial<ManagedNodeGroupProps>)).toThrow(new Error(message));
+  });
+});
+
+describe('ComputeStack invariants', () => {
+  const group: NodeGroupPlan = { name: 'system', instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGib: 50, labels: {}, maxPods: 28 };
+  const props: ComputeStackProps = {
+    settings: SETTINGS,
+    clusterName: 'unit',
+    networking: CILIUM,
+    privateSubnetIds: ['subnet-a'],
+    clusterSecurityGroupId: 'sg-cluster',
+    nodeSecurityGroupId: 'sg-node',
+    nodeGroups: [group],
+  };
+
+  test.each([
+    [{ nodeGroups: [] }, "unit-compute: nodeGroups must list at least one node group (CoreDNS and the platform's controllers run on EC2 nodes)"],
+    [{ nodeGroups: [group, group] }, 'unit-compute: the node group name "system" is used twice'],
+    [
+      { fargateProfiles: [{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }] },
+      'unit-compute: Fargate profiles cannot run with Cilium (no DaemonSets, no eBPF on Fargate); the networking decision turns Cilium off when Fargate is on',
+    ],
+    [{ nodeGroups: [{ ...group, maxPods: undefined }] }, 'unit-compute: node group system needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)'],
+  ])('refuses %j', (overrides, message) => {
+    expect(() => new ComputeStack(Testing.app(), { ...props, ...(overrides as Partial<ComputeStackProps>) })).toThrow(new Error(message));
+  });
+
+  test('the VPC CNI path: no maxPods needed, Fargate allowed, no Cilium startup taint', () => {
+    const stack = new ComputeStack(Testing.app(), {
+      ...props,
+      networking: VPC_CNI,
+      nodeGroups: [{ ...group, maxPods: undefined }],
+      fargateProfiles: [{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }],
+    });
+    expect(Object.values(resourcesOf(Testing.synth(stack), EksNodeGroup))[0]).not.toHaveProperty('taint');
+  });
+});
+
+describe('EnvironmentStack: backend and providers assembled once', () => {
+  const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)) as { terraform: { backend: object }; provider?: Record<string, unknown[]> };
+
+  test('default: S3 state under <env>/<region>/<kind>, encrypted with S3-native locking; one AWS provider pinned to the account with default tags', () => {
+    const json = synth(new EnvironmentStack(Testing.app(), 'network', SETTINGS));
+    expect(json.terraform.backend).toEqual({ s3: { bucket: 'unit-state', key: 'unit/us-west-2/network.tfstate', region: 'us-west-2', encrypt: true, use_lockfile: true } });
+    expect(json.provider).toEqual({ aws: [{ region: 'us-west-2', allowed_account_ids: ['111111111111'], default_tags: [{ tags: { Team: 'unit' } }] }] });
+  });
+
+  test('one aliased provider per region; none at all; a local backend', () => {
+    const regions = synth(new EnvironmentStack(Testing.app(), 'global', SETTINGS, { aws: ['us-west-2', 'eu-west-1'] }));
+    expect((regions.provider!.aws as Array<{ alias: string; region: string }>).map((provider) => [provider.alias, provider.region])).toEqual([
+      ['us-west-2', 'us-west-2'],
+      ['eu-west-1', 'eu-west-1'],
+    ]);
+    const bare = synth(new EnvironmentStack(Testing.app(), 'cni', SETTINGS, { aws: 'none', backend: { localPath: 'state.tfstate' } }));
+    expect(bare.provider).toBeUndefined();
+    expect(bare.terraform.backend).toEqual({ local: { path: 'state.tfstate' } });
+  });
+
+  test('the state bucket stack must live in the state region', () => {
+    expect(() => new StateBucketStack(Testing.app(), { settings: { ...SETTINGS, region: 'eu-west-1' } })).toThrow(
+      new Error('state bucket unit-state: the stack\'s region eu-west-1 must be the state region us-west-2'),
+    );
+  });
+});
+
+describe('karpenterAddon invariants', () => {
+  const pool: KarpenterPool = {
+    name: 'general',
+    capacityTypes: ['spot'],
+    instanceCategories: ['m'],
+    instanceFamilies: [],
+    cpuLimit: 16,
+    memoryLimitGib: 64,
+    consolidationPolicy: 'WhenEmpty',
+    consolidateAfter: '1m',
+  };
+  const props: KarpenterAddonProps = { clusterName: 'unit', nodeRoleName: 'unit-karpenter-node', amiAlias: 'al2023@latest', interruptionQueueName: 'unit-karpenter', reservedEnis: 0, pools: [pool] };
+
+  test.each([
+    [{ pools: [] }, 'karpenter add-on: pools must list at least one NodePool'],
+    [{ pools: [pool, pool] }, 'karpenter add-on: the NodePool name "general" is used twice'],
+    [{ clusterName: Fn.lower('unit') }, 'karpenter add-on: clusterName must be the literal cluster name, not a token (it is written into plain YAML)'],
+  ])('refuses %j', (overrides, message) => {
+    expect(() => karpenterAddon({ ...props, ...overrides })).toThrow(new Error(message));
+  });
+});
