@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLUGIN_MIRROR_VARIABLE, readSynthesizedStacks, writeCliConfig } from '@cilium-eks/terraform-harness';
 import { COMMAND_BLOCKS, commandBlockIds } from '../lib/commands.js';
-import { handWrittenPages, synthesizeApps } from '../generate-docs.js';
+import { handWrittenPages } from '../generate-docs.js';
+import { sharedOutputs } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CDKTF = join(ROOT, 'node_modules/.bin/cdktf');
@@ -47,8 +48,15 @@ describe('documented commands', () => {
   test(
     'the real cdktf CLI accepts every documented command and gets as far as terraform, where credentials are needed',
     async () => {
-      const outdirs = synthesizeApps();
       const work = mkdtempSync(join(tmpdir(), 'commands-'));
+      // terraform init writes into the stack directories: each app's output is this test's own copy.
+      const outdirs = new Map(
+        [...sharedOutputs()].map(([app, shared]) => {
+          const outdir = join(work, app, 'cdktf.out');
+          cpSync(shared, outdir, { recursive: true });
+          return [app, outdir];
+        }),
+      );
       const cliConfig = join(work, 'terraform.rc');
       writeCliConfig(cliConfig, { mirror: process.env[PLUGIN_MIRROR_VARIABLE] || undefined, pluginCacheDir: mkdtempSync(join(work, 'plugins-')) });
       // Placeholder credentials that no AWS endpoint accepts: nothing can be created.

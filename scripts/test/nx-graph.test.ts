@@ -53,7 +53,8 @@ describe('nx affected', () => {
 
   test.each([
     // Imports: plan-review and cost-estimate use cluster-factory, scripts and cost-estimate use terraform-harness.
-    ['packages/cluster-factory/src/app/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+    ['packages/cluster-factory/src/app/run-app.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+    ['packages/cluster-factory/testing/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
     ['packages/terraform-harness/src/index.ts', ['cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
     // Files outside every project that the workspace tests read.
     ['.github/workflows/deploy.yml', ['scripts']],

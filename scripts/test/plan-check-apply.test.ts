@@ -2,8 +2,8 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, terraform, type StackReport } from '@cilium-eks/terraform-harness';
+import { APPS } from '../lib/apps.js';
 import { PLAN_FILE, appConfigPath, isProtected, planCheckApply, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -19,10 +19,8 @@ describe.skipIf(!mirror && !process.env.CI)('plan, check, apply against the offl
   const extraFiles: string[] = [];
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plan-check-apply-'));
-    outdir = join(dir, 'cdktf.out');
-    const synth = runAppProcess(join(ROOT, 'apps/sandbox'), { outdir });
-    expect(synth.status, synth.stderr).toBe(0);
+    // The sandbox output (shared, read-only): the harness works on copies of its stacks.
+    outdir = APPS.sandbox!.shared();
     // The harness prepares each AWS stack for an offline run: local backend, placeholder credentials and remote state.
     reports = await checkStacks({ outdir, mirror, keepWorkdirs: true });
     expect(reports.filter((report) => report.workdir).map((report) => report.stack)).toEqual([...AWS_STACKS, 'sandbox-state']);
@@ -138,8 +136,8 @@ describe.skipIf(!mirror && !process.env.CI)('plan, check, apply against the offl
 
 describe('plan-only review (pull requests) and protection from config', () => {
   test('every stack is planned without a lock or listed as not planned with the reason; nothing is checked or applied', async () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'plan-only-')), 'cdktf.out');
-    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir }).status).toBe(0);
+    // Recorded terraform writes nothing: the shared sandbox output serves.
+    const outdir = APPS.sandbox!.shared();
     const calls: string[] = [];
     const result = await planCheckApply({
       outdir,

@@ -1,22 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAppProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory';
-import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { directorySnapshot, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
+import { APPS } from '../lib/apps.js';
 
 /** cdktf.out is replaced atomically: concurrent synths and interrupts never lose or mix it. */
-const SANDBOX = join(import.meta.dirname, '../../apps/sandbox');
+const SANDBOX = APPS.sandbox!.dir;
 
 const snapshot = directorySnapshot;
 
-function reference(): Record<string, string> {
-  const outdir = join(mkdtempSync(join(tmpdir(), 'synth-reference-')), 'cdktf.out');
-  const result = runAppProcess(SANDBOX, { outdir });
-  expect(result.status, result.stderr).toBe(0);
-  return snapshot(outdir);
-}
+/** The sandbox output synthesized in this process (shared): every process below must write exactly this. */
+const reference = (): Record<string, string> => snapshot(APPS.sandbox!.shared());
 
 describe('synth output directory', () => {
   test('6 concurrent synths of one app into one cdktf.out all succeed; the output is complete; no staging directory is left', async () => {
@@ -33,7 +29,7 @@ describe('synth output directory', () => {
     const expected = reference();
     const root = mkdtempSync(join(tmpdir(), 'synth-interrupt-'));
     const outdir = join(root, 'cdktf.out');
-    expect(runAppProcess(SANDBOX, { outdir }).status).toBe(0);
+    cpSync(APPS.sandbox!.shared(), outdir, { recursive: true });
     const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
     delete env.CDKTF_OUTDIR;
     delete env.CLUSTER_FACTORY_CONFIG;

@@ -40,7 +40,6 @@ export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
 export * from './docs/generate.js';
-export * from './app/app-process.js';
 export * from './constructs/pod-identity-role.js';
 export * from './capacity/ip-budget.js';
 export * from './capacity/instance-vcpus.js';
