@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,18 +54,4 @@ describe('synth output directory', () => {
     expect(snapshot(outdir)).toEqual(expected);
     expect(readdirSync(root)).toEqual(['cdktf.out']);
   }, 180_000);
-
-  test('under `cdktf synth` the CLI owns the output directory (CDKTF_OUTDIR): written in place, created when missing', () => {
-    const expected = reference();
-    const root = mkdtempSync(join(tmpdir(), 'cdktf-cli-'));
-    const outdir = join(root, 'missing-parent', 'cdktf.out');
-    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
-    delete env.CLUSTER_FACTORY_OUTDIR;
-    delete env.CLUSTER_FACTORY_CONFIG;
-    const result = spawnSync(join(SANDBOX, '../../node_modules/.bin/cdktf'), ['synth', '--output', outdir], { cwd: SANDBOX, env, encoding: 'utf8' });
-    expect(result.status, result.stdout + result.stderr).toBe(0);
-    const synthesized = snapshot(outdir);
-    for (const file of ['policy-report.json', 'stacks/sandbox-cluster/cdk.tf.json', 'stacks/sandbox-network/cdk.tf.json']) expect(synthesized[file], file).toBe(expected[file]);
-    expect(readdirSync(join(root, 'missing-parent'))).toEqual(['cdktf.out']);
-  }, 300_000);
 });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
+import { PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { classify, type TerraformPlan } from '../src/plan.js';
 import { OFFLINE_DISCLAIMER, renderReview } from '../src/render.js';
@@ -11,11 +11,11 @@ import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/changes.plan.json'), 'utf8'));
 const ROOT = join(import.meta.dirname, '../../..');
-const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
 /**
  * The sandbox app through its real entry point, side by side: its own config (read-only for the
- * tests below) and a variant with another log retention (for the synth diff).
+ * tests below) and a variant with another log retention (for the synth diff). Reviews of real
+ * terraform plans: review.e2e.test.ts.
  */
 const synthesized = mkdtempSync(join(tmpdir(), 'review-sandbox-'));
 const SANDBOX_OUT = join(synthesized, 'base');
@@ -280,24 +280,5 @@ describe('synth diff', () => {
       changed: ['sandbox-cluster'],
       unchanged: ['sandbox-cni', 'sandbox-compute', 'sandbox-network', 'sandbox-platform', 'sandbox-state'],
     });
-  });
-});
-
-
-describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
-  test('every AWS stack of a new sandbox is created; nothing destroyed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'review-real-'));
-    const reports = await checkStacks({ outdir: SANDBOX_OUT, mirror, planJsonDir: join(dir, 'plans') });
-    const planned = reports.filter((report) => report.planJson);
-    const review = renderReview(
-      planned.map((report) => ({ stack: report.stack, plan: JSON.parse(readFileSync(report.planJson!, 'utf8')) })),
-      { environment: 'sandbox' },
-    );
-    const rows = review.markdown.split('\n').filter((line) => line.startsWith('| sandbox-') || line.startsWith('| **total**'));
-    expect(rows).toEqual(planned.map((report) => `| ${report.stack} | ${report.changes!.add} | 0 | 0 | 0 |`).concat(`| **total** | ${planned.reduce((sum, report) => sum + report.changes!.add, 0)} | 0 | 0 | 0 |`));
-    expect(planned.map((report) => report.stack)).toEqual(['sandbox-network', 'sandbox-cluster', 'sandbox-compute', 'sandbox-state']);
-    expect(review.markdown).toContain('No resource is deleted or replaced.');
-    // Each stack's section lists exactly what terraform counted for it.
-    for (const report of planned) expect(review.markdown).toContain(`### ${report.stack}\n\n<details><summary>${report.changes!.add} to create</summary>`);
   });
 });
