@@ -1,18 +1,28 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+/** Tests that run real external tools (terraform, the cdktf and Nx CLIs): the `e2e` target, `vitest run --mode e2e`. */
+const E2E_TESTS = 'test/**/*.e2e.test.ts';
+
 /**
- * The vitest config every project uses. Besides the console report, each project writes a
- * JSON report that scripts/test-summary.ts adds up into one "N passed, N failed" line.
+ * The vitest config every project uses. `vitest run` runs test/**\/*.test.ts except the e2e
+ * files; `vitest run --mode e2e` runs only those. Besides the console report, each run writes
+ * a JSON report (`<project>.json`, `<project>-e2e.json`) that scripts/test-summary.ts adds up
+ * into one "N passed, N failed" line.
  */
-export function projectTestConfig(projectName: string, options: { setupFiles?: string[] } = {}) {
-  return defineConfig({
-    test: {
-      include: ['test/**/*.test.ts'],
-      setupFiles: options.setupFiles ?? ['@cilium-eks/cluster-factory/testing'],
-      testTimeout: 120_000,
-      reporters: ['default', 'json'],
-      outputFile: { json: resolve(import.meta.dirname, 'node_modules/.cache/test-results', `${projectName}.json`) },
-    },
+export function projectTestConfig(projectName: string, options: { setupFiles?: string[]; isolate?: boolean } = {}) {
+  return defineConfig(({ mode }) => {
+    const e2e = mode === 'e2e';
+    return {
+      test: {
+        include: e2e ? [E2E_TESTS] : ['test/**/*.test.ts'],
+        exclude: e2e ? [] : [E2E_TESTS],
+        setupFiles: options.setupFiles ?? ['@cilium-eks/cluster-factory/testing'],
+        testTimeout: 120_000,
+        isolate: options.isolate ?? true,
+        reporters: ['default', 'json'],
+        outputFile: { json: resolve(import.meta.dirname, 'node_modules/.cache/test-results', `${projectName}${e2e ? '-e2e' : ''}.json`) },
+      },
+    };
   });
 }

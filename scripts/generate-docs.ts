@@ -1,40 +1,41 @@
 /**
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
- * rules, one stack diagram per app (synthesized through each app's entry point), the cost
+ * rules, one stack diagram per app (synthesized in this process exactly as its main.ts does), the cost
  * block of each docs/environments/<app>.md (estimated from that synthesized app) and the cdktf
  * command blocks of hand-written pages (scripts/lib/commands.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
 import { compatibilityPage, policiesPage, stackDiagramPage } from './lib/docs-pages.js';
 import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
+import { APPS } from './lib/apps.js';
 import { commandBlockIds, withCommandBlocks } from './lib/commands.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Synthesizes every app into a temporary directory; returns app name -> cdktf.out. */
+/** Synthesizes every app into a temporary directory (in this process, as its main.ts would); returns app name -> cdktf.out. */
 export function synthesizeApps(): Map<string, string> {
   const work = mkdtempSync(join(tmpdir(), 'docs-'));
-  const apps = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROOT, 'apps', app, 'main.ts'))).sort();
   return new Map(
-    apps.map((app) => {
-      const outdir = join(work, app);
-      const result = runAppProcess(join(ROOT, 'apps', app), { outdir });
-      if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
-      return [app, outdir];
-    }),
+    Object.keys(APPS)
+      .sort()
+      .map((app) => {
+        const outdir = join(work, app);
+        const result = APPS[app]!.synth({ outdir });
+        if (result.status !== 0) throw new Error(`${app} failed to synthesize:\n${result.stderr}`);
+        return [app, outdir];
+      }),
   );
 }
 
-/** Every generated page: path relative to the repository -> content. */
-export function generatedDocs(): Map<string, string> {
+/** Every generated page: path relative to the repository -> content, from each app's synthesized output. */
+export function generatedDocs(outdirs: ReadonlyMap<string, string> = synthesizeApps()): Map<string, string> {
   const pages = new Map<string, string>([
     ['docs/COMPATIBILITY.md', compatibilityPage()],
     ['docs/POLICIES.md', policiesPage()],
   ]);
-  for (const [app, outdir] of synthesizeApps()) {
+  for (const [app, outdir] of outdirs) {
     pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
     const environmentPage = `docs/environments/${app}.md`;
     pages.set(environmentPage, withCostSection(readFileSync(join(ROOT, environmentPage), 'utf8'), renderMarkdown(estimateCost(outdir, app)), environmentPage));

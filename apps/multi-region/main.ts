@@ -1,10 +1,4 @@
-import { join, resolve } from 'node:path';
-import { defineMultiRegionEnvironment, loadMultiRegionConfig, runApp } from '@cilium-eks/cluster-factory';
+import { runApp } from '@cilium-eks/cluster-factory';
+import { multiRegionApp } from './src/multi-region.js';
 
-const appDir = import.meta.dirname;
-runApp({
-  configPath: resolve(appDir, '../../environments/multi-region.yaml'),
-  outdir: join(appDir, 'cdktf.out'),
-  load: loadMultiRegionConfig,
-  define: defineMultiRegionEnvironment,
-});
+runApp(multiRegionApp);

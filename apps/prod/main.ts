@@ -1,9 +1,4 @@
-import { join, resolve } from 'node:path';
-import { defineSingleRegion, runApp } from '@cilium-eks/cluster-factory';
+import { runApp } from '@cilium-eks/cluster-factory';
+import { prodApp } from './src/prod.js';
 
-const appDir = import.meta.dirname;
-runApp({
-  configPath: resolve(appDir, '../../environments/prod.yaml'),
-  outdir: join(appDir, 'cdktf.out'),
-  define: defineSingleRegion,
-});
+runApp(prodApp);

@@ -4,21 +4,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
+import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
+/** The app's output (shared, read-only), or with `state.bootstrap: migrated` one of this test's own. */
 function synth(app: string, migrated = false): string {
+  if (!migrated) return APPS[app]!.shared();
   const work = mkdtempSync(join(tmpdir(), 'deploy-order-'));
-  let config: string | undefined;
-  if (migrated) {
-    const parsed = parse(readFileSync(join(ROOT, 'environments', `${app}.yaml`), 'utf8')) as { state: Record<string, unknown> };
-    parsed.state.bootstrap = 'migrated';
-    config = join(work, `${app}.yaml`);
-    writeFileSync(config, stringify(parsed));
-  }
+  const parsed = parse(readFileSync(join(ROOT, 'environments', `${app}.yaml`), 'utf8')) as { state: Record<string, unknown> };
+  parsed.state.bootstrap = 'migrated';
+  const config = join(work, `${app}.yaml`);
+  writeFileSync(config, stringify(parsed));
   const outdir = join(work, 'cdktf.out');
-  const result = runAppProcess(join(ROOT, 'apps', app), { outdir, config });
+  const result = APPS[app]!.synth({ outdir, config });
   expect(result.status, result.stderr).toBe(0);
   return outdir;
 }

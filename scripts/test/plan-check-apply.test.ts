@@ -1,145 +1,18 @@
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
-import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, terraform, type StackReport } from '@cilium-eks/terraform-harness';
-import { PLAN_FILE, appConfigPath, isProtected, planCheckApply, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
+import { APPS } from '../lib/apps.js';
+import { appConfigPath, isProtected, planCheckApply } from '../lib/plan-check-apply.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
-const AWS_STACKS = ['sandbox-network', 'sandbox-cluster', 'sandbox-compute'];
-const STEPS = ['init', 'plan', 'show', 'check', 'apply'];
 
-// Offline (no mirror) there is nothing to install providers from; in CI they come from the registry.
-describe.skipIf(!mirror && !process.env.CI)('plan, check, apply against the offline harness (sandbox)', () => {
-  let outdir: string;
-  let reports: StackReport[];
-  const workdirOf = (stack: string) => reports.find((report) => report.stack === stack)!.workdir!;
-  const extraFiles: string[] = [];
-
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'plan-check-apply-'));
-    outdir = join(dir, 'cdktf.out');
-    const synth = runAppProcess(join(ROOT, 'apps/sandbox'), { outdir });
-    expect(synth.status, synth.stderr).toBe(0);
-    // The harness prepares each AWS stack for an offline run: local backend, placeholder credentials and remote state.
-    reports = await checkStacks({ outdir, mirror, keepWorkdirs: true });
-    expect(reports.filter((report) => report.workdir).map((report) => report.stack)).toEqual([...AWS_STACKS, 'sandbox-state']);
-  }, 300_000);
-
-  afterEach(() => {
-    for (const file of extraFiles.splice(0)) rmSync(file, { force: true });
-  });
-
-  /** Real terraform for init, plan and show; apply is recorded (it cannot reach AWS offline). */
-  function run(overrides: Partial<PlanCheckApplyOptions> = {}) {
-    const applied: Array<{ cwd: string; plan: string }> = [];
-    const reviewDir = mkdtempSync(join(tmpdir(), 'plan-check-apply-review-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf('sandbox-network')) };
-    delete env.TF_PLUGIN_CACHE_DIR;
-    const result = planCheckApply({
-      outdir,
-      environment: 'sandbox',
-      protected: false,
-      reviewDir,
-      stacks: AWS_STACKS,
-      workdir: (stack) => workdirOf(stack.name),
-      env,
-      planFlags: ['-refresh=false', '-lock=false'],
-      apply: async (cwd, planFile, applyEnv) => {
-        // What is applied is the very file that was checked.
-        const show = await terraform(cwd, ['show', '-json', planFile], applyEnv);
-        applied.push({ cwd, plan: show.stdout });
-        return { code: 0, stdout: '', stderr: '' };
-      },
-      ...overrides,
-    });
-    return result.then((value) => ({ ...value, applied, reviewDir }));
-  }
-
-  const sequence = (steps: ReadonlyArray<{ stack: string; step: string; ok: boolean }>) => steps.map(({ stack, step, ok }) => `${stack} ${step}${ok ? '' : ' FAILED'}`);
-
-  test('every stack in dependency order: init, plan to a file, show, check, apply that file', async () => {
-    const result = await run();
-    expect(result.ok).toBe(true);
-    expect(sequence(result.steps)).toEqual(AWS_STACKS.flatMap((stack) => STEPS.map((step) => `${stack} ${step}`)));
-    expect(result.applied.map((entry) => entry.cwd)).toEqual(AWS_STACKS.map(workdirOf));
-    for (const [index, stack] of AWS_STACKS.entries()) {
-      expect(JSON.parse(result.applied[index]!.plan)).toEqual(JSON.parse(readFileSync(join(result.reviewDir, `${stack}.plan.json`), 'utf8')));
-      expect(existsSync(join(workdirOf(stack), PLAN_FILE))).toBe(true);
-    }
-    expect(result.review).toContain('| sandbox-network | ');
-    expect(result.review).toContain('- sandbox-cni: not selected for this run');
-    expect(result.review).toContain('- sandbox-state: state bootstrap with local state: deployed by hand until migrated (docs/STATE_BOOTSTRAP.md)');
-  }, 300_000);
-
-  test('a plan that fails stops the deploy: nothing after it is planned or applied', async () => {
-    const broken = join(workdirOf('sandbox-cluster'), 'broken.tf.json');
-    writeFileSync(broken, JSON.stringify({ resource: { terraform_data: { broken: { input: '${var.missing}' } } } }));
-    extraFiles.push(broken);
-    const result = await run();
-    expect(result.ok).toBe(false);
-    expect(sequence(result.steps)).toEqual([...STEPS.map((step) => `sandbox-network ${step}`), 'sandbox-cluster init', 'sandbox-cluster plan FAILED']);
-    expect(result.steps.at(-1)!.detail).toContain('Reference to undeclared input variable');
-    expect(result.applied.map((entry) => entry.cwd)).toEqual([workdirOf('sandbox-network')]);
-    expect(result.review).toContain('- sandbox-compute: not reached: an earlier stack failed');
-  }, 300_000);
-
-  describe('a plan that deletes a resource', () => {
-    const withOrphan = () => {
-      // State holding a queue the configuration no longer has: the plan deletes it.
-      const state = join(workdirOf('sandbox-network'), 'terraform.tfstate');
-      writeFileSync(
-        state,
-        JSON.stringify({
-          version: 4,
-          terraform_version: '1.11.4',
-          serial: 1,
-          lineage: 'plan-check-apply-test',
-          outputs: {},
-          resources: [
-            {
-              mode: 'managed',
-              type: 'aws_sqs_queue',
-              name: 'retired',
-              provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-              instances: [{ schema_version: 0, attributes: { id: 'https://sqs.us-west-2.amazonaws.com/111111111111/retired', name: 'retired' } }],
-            },
-          ],
-        }),
-      );
-      extraFiles.push(state);
-    };
-
-    test('is refused in a protected environment, before anything is applied', async () => {
-      withOrphan();
-      const result = await run({ protected: true });
-      expect(result.ok).toBe(false);
-      expect(sequence(result.steps)).toEqual(['sandbox-network init', 'sandbox-network plan', 'sandbox-network show', 'sandbox-network check FAILED']);
-      expect(result.steps.at(-1)!.detail).toBe('1 deletion(s) or replacement(s) in protected sandbox; rerun with the explicit allow-destroy override if intended');
-      expect(result.applied).toEqual([]);
-      expect(readFileSync(join(result.reviewDir, 'checks.md'), 'utf8')).toContain('- sandbox-network: **delete** `aws_sqs_queue.retired`');
-    }, 300_000);
-
-    test.each([
-      { protected: true, allowDestroy: true },
-      { protected: false, allowDestroy: false },
-    ])('goes ahead with protected=$protected, allowDestroy=$allowDestroy', async (mode) => {
-      withOrphan();
-      const result = await run({ ...mode, stacks: ['sandbox-network'] });
-      expect(result.ok).toBe(true);
-      expect(sequence(result.steps)).toEqual(STEPS.map((step) => `sandbox-network ${step}`));
-      expect(result.applied).toHaveLength(1);
-      expect(result.review).toContain('- sandbox-network: **delete** `aws_sqs_queue.retired`');
-    }, 300_000);
-  });
-});
+// Against the real terraform (init, plan, show; apply recorded): plan-check-apply.e2e.test.ts.
 
 describe('plan-only review (pull requests) and protection from config', () => {
   test('every stack is planned without a lock or listed as not planned with the reason; nothing is checked or applied', async () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'plan-only-')), 'cdktf.out');
-    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir }).status).toBe(0);
+    // Recorded terraform writes nothing: the shared sandbox output serves.
+    const outdir = APPS.sandbox!.shared();
     const calls: string[] = [];
     const result = await planCheckApply({
       outdir,

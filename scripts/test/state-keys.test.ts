@@ -1,15 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
-import { synthesizeApps } from '../generate-docs.js';
+import { APPS as APP_ENTRIES, sharedOutputs } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const APPS = readdirSync(join(ROOT, 'apps')).filter((name) => existsSync(join(ROOT, 'apps', name, 'main.ts')));
+const APPS = Object.keys(APP_ENTRIES);
 
-const synthesized = synthesizeApps();
+const synthesized = sharedOutputs();
 
 interface StackJson {
   terraform: { backend: { s3?: { bucket: string; key: string }; local?: { path: string } } };
@@ -35,7 +34,7 @@ function synthesizeMigrated(): Map<string, string> {
       const file = join(work, `${app}.yaml`);
       writeFileSync(file, stringify(config));
       const outdir = join(work, app, 'cdktf.out');
-      const result = runAppProcess(join(ROOT, 'apps', app), { outdir, config: file });
+      const result = APP_ENTRIES[app]!.synth({ outdir, config: file });
       if (result.status !== 0) throw new Error(`${app} failed to synthesize with state.bootstrap: migrated:\n${result.stderr}`);
       return [app, outdir];
     }),

@@ -71,7 +71,7 @@ describe('GitHub workflows', () => {
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
     const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? '')).join('\n');
     const affected = /nx affected -t ([\w ]+?) --base/.exec(runs)?.[1]?.split(' ');
-    expect(affected).toEqual(['lint', 'typecheck', 'test', 'synth', 'validate']);
+    expect(affected).toEqual(['lint', 'typecheck', 'test', 'e2e', 'synth', 'validate']);
     const targets = projects();
     for (const target of affected!) expect(Object.values(targets).some((list) => list.includes(target)), target).toBe(true);
     for (const app of ['sandbox', 'prod', 'multi-region']) expect(targets[app]).toEqual(expect.arrayContaining(['synth', 'validate', 'plan-review']));

@@ -1,19 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
+import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { multiRegionApp } from '../src/multi-region.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-const synth = (outdir: string, config?: string) => runAppProcess(APP_DIR, { outdir, config });
+/** What main.ts runs, in this process (its messages and output, without a process start). */
+const synth = (outdir: string, config?: string) => runAppInThisProcess(APP_DIR, multiRegionApp, { outdir, config });
 
 describe('multi-region app', () => {
-  test('one set of stacks per region, the global mesh stack between network and cni', () => {
+  test('through the real entry point: one set of stacks per region, the global mesh stack between network and cni', async () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'mr-')), 'cdktf.out');
-    const result = synth(outdir);
+    const result = await runAppProcessAsync(APP_DIR, { outdir });
     expect(result.status, result.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
     const regions = ['us-west-2', 'us-east-1', 'eu-west-1'];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
+import { runAppProcess } from '@cilium-eks/cluster-factory/testing';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -70,4 +70,3 @@ export * from './policy/aspect.js';
 
 // App entry point.
 export * from './app/run-app.js';
-export * from './app/app-process.js';

@@ -64,3 +64,5 @@ export function directorySnapshot(dir: string): Record<string, string> {
       .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
   );
 }
+
+export * from './app-process.js';

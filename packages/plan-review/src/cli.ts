@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { checkStacks, formatReports, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { renderReview, type ReviewOptions, type StackPlan } from './render.js';
-import { diffSynthOutputs, formatSynthDiff, synthAtRef } from './synth-diff.js';
 import { parsePlan } from './plan.js';
 
 const USAGE = `Usage:
@@ -68,6 +67,8 @@ async function main() {
     review(stacks, { offline: true, notPlanned });
   }
   if (command === 'synth-diff') {
+    // Loaded here only: it brings the app runner, which render and offline do not need at start-up.
+    const { diffSynthOutputs, formatSynthDiff, synthAtRef } = await import('./synth-diff.js');
     if (args.length === 2) {
       process.stdout.write(`${formatSynthDiff(diffSynthOutputs(resolve(args[0]!), resolve(args[1]!)))}\n`);
       return;

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
+// The app at the ref, not this checkout's: it runs in a process of its own.
+import { runAppProcess } from '@cilium-eks/cluster-factory/testing/app-process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

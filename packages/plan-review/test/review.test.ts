@@ -1,17 +1,34 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
-import { runAppProcess } from '@cilium-eks/cluster-factory';
+import { PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
+import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { classify, type TerraformPlan } from '../src/plan.js';
 import { OFFLINE_DISCLAIMER, renderReview } from '../src/render.js';
 import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/changes.plan.json'), 'utf8'));
 const ROOT = join(import.meta.dirname, '../../..');
-const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
+
+/**
+ * The sandbox app through its real entry point, side by side: its own config (read-only for the
+ * tests below) and a variant with another log retention (for the synth diff). Reviews of real
+ * terraform plans: review.e2e.test.ts.
+ */
+const synthesized = mkdtempSync(join(tmpdir(), 'review-sandbox-'));
+const SANDBOX_OUT = join(synthesized, 'base');
+const VARIANT_OUT = join(synthesized, 'head');
+beforeAll(async () => {
+  const variant = join(synthesized, 'variant.yaml');
+  writeFileSync(variant, readFileSync(join(ROOT, 'environments/sandbox.yaml'), 'utf8').replace('log_retention_days: 7', 'log_retention_days: 14'));
+  const results = await Promise.all([
+    runAppProcessAsync(join(ROOT, 'apps/sandbox'), { outdir: SANDBOX_OUT }),
+    runAppProcessAsync(join(ROOT, 'apps/sandbox'), { outdir: VARIANT_OUT, config: variant }),
+  ]);
+  for (const result of results) expect(result.status, result.stderr).toBe(0);
+}, 300_000);
 
 describe('plan review', () => {
   test.each([
@@ -235,8 +252,7 @@ describe('plan-review render refuses what is not a plan', () => {
 describe('plan-review offline', () => {
   test('leaves no temporary plan folder behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-offline-'));
-    const outdir = join(dir, 'cdktf.out');
-    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir }).status).toBe(0);
+    const outdir = SANDBOX_OUT;
     const temp = join(dir, 'tmp');
     mkdirSync(temp);
     // An empty mirror: no stack can be planned, so this is quick; the folder is created all the same.
@@ -257,40 +273,12 @@ describe('plan-review offline', () => {
 describe('synth diff', () => {
   test('metadata is ignored; a config change shows up in exactly the stacks it touches', () => {
     expect(withoutMetadata({ '//': { x: 1 }, a: [{ '//': 2, b: 1 }] })).toEqual({ a: [{ b: 1 }] });
-    const dir = mkdtempSync(join(tmpdir(), 'synth-diff-'));
-    const synth = (outdir: string, config?: string) => {
-      const result = runAppProcess(join(ROOT, 'apps/sandbox'), { outdir, config });
-      expect(result.status, result.stderr).toBe(0);
-    };
-    synth(join(dir, 'base'));
-    const variant = join(dir, 'variant.yaml');
-    writeFileSync(variant, readFileSync(join(ROOT, 'environments/sandbox.yaml'), 'utf8').replace('log_retention_days: 7', 'log_retention_days: 14'));
-    synth(join(dir, 'head'), variant);
-    expect(diffSynthOutputs(join(dir, 'base'), join(dir, 'head'))).toEqual({
+    expect(readFileSync(join(synthesized, 'variant.yaml'), 'utf8')).toMatch(/^log_retention_days: 14$/m);
+    expect(diffSynthOutputs(SANDBOX_OUT, VARIANT_OUT)).toEqual({
       added: [],
       removed: [],
       changed: ['sandbox-cluster'],
       unchanged: ['sandbox-cni', 'sandbox-compute', 'sandbox-network', 'sandbox-platform', 'sandbox-state'],
     });
-  });
-});
-
-
-describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
-  test('every AWS stack of a new sandbox is created; nothing destroyed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'review-real-'));
-    expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir: join(dir, 'cdktf.out') }).status).toBe(0);
-    const reports = await checkStacks({ outdir: join(dir, 'cdktf.out'), mirror, planJsonDir: join(dir, 'plans') });
-    const planned = reports.filter((report) => report.planJson);
-    const review = renderReview(
-      planned.map((report) => ({ stack: report.stack, plan: JSON.parse(readFileSync(report.planJson!, 'utf8')) })),
-      { environment: 'sandbox' },
-    );
-    const rows = review.markdown.split('\n').filter((line) => line.startsWith('| sandbox-') || line.startsWith('| **total**'));
-    expect(rows).toEqual(planned.map((report) => `| ${report.stack} | ${report.changes!.add} | 0 | 0 | 0 |`).concat(`| **total** | ${planned.reduce((sum, report) => sum + report.changes!.add, 0)} | 0 | 0 | 0 |`));
-    expect(planned.map((report) => report.stack)).toEqual(['sandbox-network', 'sandbox-cluster', 'sandbox-compute', 'sandbox-state']);
-    expect(review.markdown).toContain('No resource is deleted or replaced.');
-    // Each stack's section lists exactly what terraform counted for it.
-    for (const report of planned) expect(review.markdown).toContain(`### ${report.stack}\n\n<details><summary>${report.changes!.add} to create</summary>`);
   });
 });

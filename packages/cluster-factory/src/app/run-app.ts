@@ -53,11 +53,16 @@ export function writePolicyReport(outdir: string, aspect: PolicyAspect): void {
   writeFileSync(join(outdir, 'policy-report.json'), `${JSON.stringify(aspect.report(), null, 2)}\n`);
 }
 
+/** Warnings and errors of the construct tree, one line each, as `cdktf synth` prints them. */
+export function formatAnnotations(root: IConstruct): string {
+  return collectAnnotations(root)
+    .map((annotation) => `[${annotation.level}] ${annotation.path}: ${annotation.message}\n`)
+    .join('');
+}
+
 /** Prints warnings and errors of the construct tree to stderr, as `cdktf synth` would. */
 export function printAnnotations(root: IConstruct): void {
-  for (const annotation of collectAnnotations(root)) {
-    process.stderr.write(`[${annotation.level}] ${annotation.path}: ${annotation.message}\n`);
-  }
+  process.stderr.write(formatAnnotations(root));
 }
 
 /** A config of another environment would overwrite this app's output (and state keys) with it. */
@@ -74,33 +79,43 @@ function checkEnvironmentName(file: string, config: unknown, environment: string
 /** Signals that end the process: the staging directory goes with it. */
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** What an app run reads and where it prints: the process's own for runApp, explicit ones in tests. */
+export interface AppRunContext {
+  /** CLUSTER_FACTORY_CONFIG, CLUSTER_FACTORY_OUTDIR and CDKTF_OUTDIR are read from here, nothing else. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Receives what the run prints: warnings, or the message of the error that ended it. */
+  readonly stderr: (text: string) => void;
+}
+
+/** How an app run ended and what it printed (the exit status and stderr of its process). */
+export interface AppRunResult {
+  /** 0: cdktf.out written; 1: refused, nothing written. */
+  readonly status: 0 | 1;
+  readonly stderr: string;
+}
+
 /**
- * Entry point of every app: validate the config before anything is written, synthesize
- * into a fresh staging directory, then swap it in atomically. A bad config, a failed synth
- * or an interrupt leaves the previous cdktf.out as it was and no staging directory behind.
+ * The config an app reads (CLUSTER_FACTORY_CONFIG, else its own file), validated and checked
+ * to be this app's environment. Throws ConfigError with the message to print.
  */
-export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
-  let config: C;
+export function loadAppConfig<C = EnvironmentConfig>(options: RunAppOptions<C>, env: NodeJS.ProcessEnv): C {
   const load = options.load ?? (loadEnvironmentConfig as unknown as (path: string) => C);
   const environment = options.environment ?? basename(options.configPath).replace(/\.ya?ml$/, '');
-  try {
-    const file = resolveConfigPath(options.configPath);
-    config = load(file);
-    checkEnvironmentName(file, config, environment);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const file = resolveConfigPath(options.configPath, env);
+  const config = load(file);
+  checkEnvironmentName(file, config, environment);
+  return config;
+}
 
+/**
+ * Synthesizes a validated config into a fresh staging directory, then swaps it in atomically
+ * (or writes in place into the cdktf CLI's CDKTF_OUTDIR). A failed synth prints its message,
+ * leaves the previous cdktf.out as it was and no staging directory behind, and returns 1.
+ */
+export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, config: C, context: AppRunContext): 0 | 1 {
   // Under `cdktf synth` the CLI owns the output directory.
-  const cliOutdir = process.env.CDKTF_OUTDIR || undefined;
-  const outdir = process.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
-  // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
-  // cdktf.out is left behind.
-  for (const signal of INTERRUPTS) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  const cliOutdir = context.env.CDKTF_OUTDIR || undefined;
+  const outdir = context.env[OUTDIR_OVERRIDE_VARIABLE] || options.outdir;
   if (cliOutdir) mkdirSync(dirname(cliOutdir), { recursive: true });
   const staging = cliOutdir ?? createStagingDirectory(outdir);
   const removeStaging = () => {
@@ -111,15 +126,59 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
     options.define(app, config);
     const policies = applyPolicies(app);
     app.synth();
-    printAnnotations(app);
+    context.stderr(formatAnnotations(app));
     writePolicyReport(staging, policies);
   } catch (error) {
     removeStaging();
     // Policy violations and construct errors: the message says what to fix; no stack trace.
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
+    context.stderr(`${(error as Error).message}\n`);
+    return 1;
   }
   if (!cliOutdir) replaceDirectory(staging, outdir);
+  return 0;
+}
+
+/**
+ * An app's whole run without touching the process: what its entry point would print and
+ * exit with, given the variables it would read. Unexpected errors (not a bad config, not a
+ * failed synth) are thrown, as they end the entry point with a stack trace.
+ */
+export function runAppInProcess<C = EnvironmentConfig>(options: RunAppOptions<C>, env: NodeJS.ProcessEnv): AppRunResult {
+  let stderr = '';
+  const context: AppRunContext = { env, stderr: (text) => (stderr += text) };
+  let config: C;
+  try {
+    config = loadAppConfig(options, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return { status: 1, stderr: `${error.message}\n` };
+    throw error;
+  }
+  const status = synthesizeApp(options, config, context);
+  return { status, stderr };
+}
+
+/**
+ * Entry point of every app: validate the config before anything is written, synthesize
+ * into a fresh staging directory, then swap it in atomically. A bad config, a failed synth
+ * or an interrupt leaves the previous cdktf.out as it was and no staging directory behind.
+ * Exits 1 with the message on stderr when refused.
+ */
+export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
+  let config: C;
+  try {
+    config = loadAppConfig(options, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
+  // cdktf.out is left behind.
+  for (const signal of INTERRUPTS) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  const status = synthesizeApp(options, config, { env: process.env, stderr: (text) => process.stderr.write(text) });
+  if (status !== 0) process.exit(status);
   // A few more milliseconds of event loop, so that a signal received meanwhile is honoured.
   setTimeout(() => undefined, 20);
 }

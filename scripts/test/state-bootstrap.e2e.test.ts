@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify, parse } from 'yaml';
-import { bootstrapStatePath, runAppProcess } from '@cilium-eks/cluster-factory';
+import { bootstrapStatePath } from '@cilium-eks/cluster-factory';
 import { PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from '@cilium-eks/terraform-harness';
+import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
@@ -35,7 +36,7 @@ describe.skipIf(!mirror && !process.env.CI)('state bootstrap, a synth, then migr
   delete env.TF_PLUGIN_CACHE_DIR;
 
   const synth = (config?: string) => {
-    const result = runAppProcess(join(ROOT, 'apps/sandbox'), { outdir, config });
+    const result = APPS.sandbox!.synth({ outdir, config });
     expect(result.status, result.stderr).toBe(0);
   };
   const tf = async (...args: string[]) => {
