@@ -176,7 +176,8 @@ export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
   }
   // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
   // cdktf.out is left behind.
-  for (const signal of INTERRUPTS) process.once(signal, () => process.exit(128 + constants.signals[signal]));
+  // `on`, not `once`: with no listener left, a second signal would kill the process the default way, staging directory and all.
+  for (const signal of INTERRUPTS) process.on(signal, () => process.exit(128 + constants.signals[signal]));
   const status = synthesizeApp(options, config, { env: process.env, stderr: (text) => process.stderr.write(text) });
   if (status !== 0) process.exit(status);
   // A few more milliseconds of event loop, so that a signal received meanwhile is honoured.
