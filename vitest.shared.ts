@@ -18,7 +18,8 @@ export function projectTestConfig(projectName: string, options: { setupFiles?: s
         include: e2e ? [E2E_TESTS] : ['test/**/*.test.ts'],
         exclude: e2e ? [] : [E2E_TESTS],
         setupFiles: options.setupFiles ?? ['@cilium-eks/cluster-factory/testing'],
-        testTimeout: 120_000,
+        // Real terraform and CLI runs share 2 cores with the other projects' tests in CI.
+        testTimeout: e2e ? 300_000 : 120_000,
         isolate: options.isolate ?? true,
         reporters: ['default', 'json'],
         outputFile: { json: resolve(import.meta.dirname, 'node_modules/.cache/test-results', `${projectName}${e2e ? '-e2e' : ''}.json`) },
