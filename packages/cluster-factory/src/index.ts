@@ -10,6 +10,7 @@ export * from './config/json-schema.js';
 
 // The plan: every decision made once, before any construct exists.
 export * from './networking/decision.js';
+export * from './networking/platform-rules.js';
 export * from './plan/platform-plan.js';
 export * from './plan/multi-region-plan.js';
 export * from './capacity/max-pods.js';

@@ -11,6 +11,10 @@ import type { KarpenterPool } from '../src/karpenter/node-pools.js';
 import { decideNetworking } from '../src/networking/decision.js';
 import type { NodeGroupPlan } from '../src/plan/platform-plan.js';
 import { resourcesOf } from '../testing/index.js';
+import { EksControlPlane } from '../src/constructs/eks-control-plane.js';
+import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
+import { networkPolicyBaselineAddon } from '../src/addons/network-policy-baseline.js';
+import { PUBLIC_ENDPOINT_NEEDS_CIDRS } from '../src/networking/platform-rules.js';
 
 /** Small fixtures of this file's own: no environment file involved. */
 const SETTINGS: StackSettings = { environment: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'unit-state', stateRegion: 'us-west-2', tags: { Team: 'unit' } };
@@ -144,5 +148,46 @@ describe('karpenterAddon invariants', () => {
     [{ clusterName: Fn.lower('unit') }, 'karpenter add-on: clusterName must be the literal cluster name, not a token (it is written into plain YAML)'],
   ])('refuses %j', (overrides, message) => {
     expect(() => karpenterAddon({ ...props, ...overrides })).toThrow(new Error(message));
+  });
+});
+
+describe('rules the schema and the constructs share (networking/platform-rules.ts)', () => {
+  test('EksControlPlane refuses a public endpoint without CIDRs, with the schema\'s reason', () => {
+    const stack = new TerraformStack(Testing.app(), 'unit');
+    expect(
+      () =>
+        new EksControlPlane(stack, 'control-plane', {
+          clusterName: 'unit',
+          kubernetesVersion: '1.34',
+          region: 'us-west-2',
+          subnetIds: ['subnet-a'],
+          endpointPublicAccess: true,
+          bootstrapSelfManagedAddons: false,
+        }),
+    ).toThrow(new Error(`unit: a public endpoint needs publicAccessCidrs (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`));
+  });
+
+  test('the policy baseline add-on refuses a cluster without Cilium', () => {
+    const cluster = { clusterName: 'unit', region: 'us-west-2', accountId: '111111111111', environment: 'unit', networking: VPC_CNI, identities: {} };
+    expect(() => networkPolicyBaselineAddon().deploy(new TerraformStack(Testing.app(), 'unit'), cluster)).toThrow(
+      new Error('network-policy-baseline add-on: needs Cilium as the CNI (Cilium policies do nothing with the AWS VPC CNI)'),
+    );
+  });
+});
+
+describe('KarpenterInfrastructure', () => {
+  test('its node role is a NodeRole; moved blocks carry a deployed role and attachments to the new addresses', () => {
+    const stack = new TerraformStack(Testing.app(), 'unit');
+    new KarpenterInfrastructure(stack, 'karpenter', { clusterName: 'unit', region: 'us-west-2', accountId: '111111111111' });
+    const json = JSON.parse(Testing.synth(stack)) as { moved: Array<{ from: string; to: string }>; resource: Record<string, Record<string, { name?: string }>> };
+    expect(json.moved.map((move) => move.from)).toEqual([
+      'aws_iam_role.karpenter_node-role_64254103',
+      'aws_iam_role_policy_attachment.karpenter_node-AmazonEKSWorkerNodePolicy_1345DA06',
+      'aws_iam_role_policy_attachment.karpenter_node-AmazonEC2ContainerRegistryPullOnly_3B9C60F1',
+      'aws_iam_role_policy_attachment.karpenter_node-AmazonSSMManagedInstanceCore_4C20F78B',
+    ]);
+    const movedTo = json.moved.map((move) => move.to.split('.') as [string, string]);
+    for (const [type, id] of movedTo) expect(json.resource[type], `${type}.${id}`).toHaveProperty([id]);
+    expect(json.resource.aws_iam_role![movedTo[0]![1]]!.name).toBe('unit-karpenter-node');
   });
 });

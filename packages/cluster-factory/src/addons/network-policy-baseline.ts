@@ -6,6 +6,7 @@ import { CiliumClusterwideNetworkPolicy } from '@kubernetes-models/cilium/cilium
 import type { ClusterInfo, PlatformAddon } from './addon.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
+import { CILIUM_POLICIES_NEED_CILIUM } from '../networking/platform-rules.js';
 
 /** Where the L7 example lives, and the label that opts a pod into restricted egress. */
 export const POLICY_EXAMPLES_NAMESPACE = 'policy-examples';
@@ -77,7 +78,7 @@ export function networkPolicyBaselineAddon(): PlatformAddon {
     dependsOn: [],
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
       if (!cluster.networking.ciliumEnabled) {
-        throw new Error('platform.network_policy_baseline needs Cilium: CiliumNetworkPolicy has no effect with the AWS VPC CNI');
+        throw new Error(`network-policy-baseline add-on: needs Cilium as the CNI (${CILIUM_POLICIES_NEED_CILIUM})`);
       }
       const chart = new ManifestChart(scope, 'network-policy-baseline-chart', {
         name: 'network-policy-baseline',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { networkingOf } from '../networking/decision.js';
+import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
 import { quoted } from './messages.js';
 
@@ -108,11 +109,11 @@ const endpointAccess = z
     public_cidrs: z.array(cidr(0, 32)).default([]).describe('CIDRs allowed to reach the public endpoint.'),
   })
   .superRefine((access, ctx) => {
-    if (access.public && access.public_cidrs.length === 0) {
+    if (publicEndpointWithoutCidrs(access.public, access.public_cidrs)) {
       ctx.addIssue({
         code: 'custom',
         path: ['public_cidrs'],
-        message: 'must list at least one CIDR when public is true (the API server is never open to the whole internet by default)',
+        message: `must list at least one CIDR when public is true (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`,
       });
     }
     if (!access.public && access.public_cidrs.length > 0) {
@@ -188,8 +189,6 @@ const karpenter = z
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
 
-/** The service CIDR EKS is given (kubernetes_network_config). */
-export const SERVICE_IPV4_CIDR = '172.20.0.0/16';
 
 /** Every key of an environment file, before cross-field rules. */
 export const environmentShape = z.strictObject({
@@ -270,7 +269,7 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
   const { ciliumEnabled } = networkingOf(env);
   if (env.platform.network_policy_baseline && !ciliumEnabled) {
-    refuse(['platform', 'network_policy_baseline'], 'needs Cilium (enable_cilium: true, enable_fargate: false): Cilium policies do nothing with the AWS VPC CNI');
+    refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
   }
   if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
   if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {

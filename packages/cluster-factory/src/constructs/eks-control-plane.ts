@@ -10,6 +10,7 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Fn } from 'cdktf';
 import { managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
+import { PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
@@ -35,7 +36,7 @@ export interface EksControlPlaneProps {
    * is the CNI: Cilium replaces aws-node (and kube-proxy with kube-proxy replacement).
    */
   readonly bootstrapSelfManagedAddons: boolean;
-  /** @default '172.20.0.0/16' */
+  /** @default SERVICE_IPV4_CIDR ('172.20.0.0/16') */
   readonly serviceIpv4Cidr?: string;
   /**
    * prevent_destroy on the cluster, its KMS key and its log group: a plan that would destroy them fails.
@@ -56,10 +57,10 @@ export class EksControlPlane extends Construct {
   constructor(scope: Construct, id: string, props: EksControlPlaneProps) {
     super(scope, id);
     const publicAccess = props.endpointPublicAccess ?? false;
-    if (publicAccess && (props.publicAccessCidrs ?? []).length === 0) {
-      throw new Error(`${props.clusterName}: a public endpoint needs publicAccessCidrs; it is never opened to 0.0.0.0/0 by default`);
+    if (publicEndpointWithoutCidrs(publicAccess, props.publicAccessCidrs ?? [])) {
+      throw new Error(`${props.clusterName}: a public endpoint needs publicAccessCidrs (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`);
     }
-    this.serviceIpv4Cidr = props.serviceIpv4Cidr ?? '172.20.0.0/16';
+    this.serviceIpv4Cidr = props.serviceIpv4Cidr ?? SERVICE_IPV4_CIDR;
 
     const role = new IamRole(this, 'role', {
       name: `${props.clusterName}-cluster`,

@@ -14,13 +14,13 @@ export interface NodeRoleProps {
  */
 export class NodeRole extends Construct {
   readonly role: IamRole;
+  /** The managed-policy attachments, by policy name. */
+  readonly attachments: ReadonlyMap<string, IamRolePolicyAttachment>;
 
   constructor(scope: Construct, id: string, props: NodeRoleProps) {
     super(scope, id);
     this.role = new IamRole(this, 'role', { name: props.name, assumeRolePolicy: serviceTrustPolicy(ec2ServicePrincipal(props.region)) });
     const policies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
-    for (const policy of policies) {
-      new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: managedPolicyArn(props.region, policy) });
-    }
+    this.attachments = new Map(policies.map((policy) => [policy, new IamRolePolicyAttachment(this, policy, { role: this.role.name, policyArn: managedPolicyArn(props.region, policy) })]));
   }
 }

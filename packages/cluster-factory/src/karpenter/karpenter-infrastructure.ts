@@ -2,14 +2,14 @@ import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
-import { ec2ServicePrincipal, managedPolicyArn, partitionOf, iamPolicyJson, serviceTrustPolicy } from '../lib/private/aws.js';
+import { ec2ServicePrincipal, partitionOf, iamPolicyJson } from '../lib/private/aws.js';
+import { NodeRole } from '../constructs/node-role.js';
 
 export interface KarpenterInfrastructureProps {
   /** The literal cluster name: it is part of tag keys in IAM conditions. */
@@ -24,6 +24,13 @@ export interface KarpenterInfrastructureProps {
    */
   readonly createSpotServiceLinkedRole?: boolean;
 }
+
+/** Terraform ids of the node role's policy attachments before it became a NodeRole. */
+const PREVIOUS_NODE_POLICY_IDS = {
+  AmazonEKSWorkerNodePolicy: 'karpenter_node-AmazonEKSWorkerNodePolicy_1345DA06',
+  AmazonEC2ContainerRegistryPullOnly: 'karpenter_node-AmazonEC2ContainerRegistryPullOnly_3B9C60F1',
+  AmazonSSMManagedInstanceCore: 'karpenter_node-AmazonSSMManagedInstanceCore_4C20F78B',
+} as const;
 
 /** The Karpenter node role's name: literal, so the EC2NodeClass can name it in plain YAML. */
 export function karpenterNodeRoleName(clusterName: string): string {
@@ -196,10 +203,12 @@ export class KarpenterInfrastructure extends Construct {
   constructor(scope: Construct, id: string, props: KarpenterInfrastructureProps) {
     super(scope, id);
     if (Token.isUnresolved(props.clusterName)) throw new Error('KarpenterInfrastructure needs the literal cluster name, not a token');
-    this.nodeRole = new IamRole(this, 'node-role', { name: karpenterNodeRoleName(props.clusterName), assumeRolePolicy: serviceTrustPolicy(ec2ServicePrincipal(props.region)) });
-    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']) {
-      new IamRolePolicyAttachment(this, `node-${policy}`, { role: this.nodeRole.name, policyArn: managedPolicyArn(props.region, policy) });
-    }
+    // The same role as the managed node groups', under its own literal name (the EC2NodeClass names it).
+    const nodeRole = new NodeRole(this, 'node-role', { name: karpenterNodeRoleName(props.clusterName), region: props.region });
+    this.nodeRole = nodeRole.role;
+    // Addresses before the role became a NodeRole: a deployed cluster keeps its role (moved blocks).
+    nodeRole.role.moveFromId('aws_iam_role.karpenter_node-role_64254103');
+    for (const [policy, id] of Object.entries(PREVIOUS_NODE_POLICY_IDS)) nodeRole.attachments.get(policy)!.moveFromId(`aws_iam_role_policy_attachment.${id}`);
     new EksAccessEntry(this, 'node-access', { clusterName: props.clusterName, principalArn: this.nodeRole.arn, type: 'EC2_LINUX' });
 
     this.queue = new SqsQueue(this, 'interruption-queue', { name: `${props.clusterName}-karpenter`, messageRetentionSeconds: 300, sqsManagedSseEnabled: true });
