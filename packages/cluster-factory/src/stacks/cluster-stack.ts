@@ -11,15 +11,24 @@ import type { NetworkingDecision } from '../networking/decision.js';
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
+  /** EKS cluster name (a literal: IAM conditions and tags use it). */
   readonly clusterName: string;
+  /** EKS Kubernetes version, e.g. `1.34`. */
   readonly kubernetesVersion: string;
+  /** Decides the control-plane add-ons, self-managed bootstrap and node ports. */
   readonly networking: NetworkingDecision;
+  /** The VPC of the network stack (a remote-state token). */
   readonly vpcId: string;
+  /** Private subnets for the control-plane ENIs. */
   readonly privateSubnetIds: string[];
-  readonly endpointPublicAccess: boolean;
-  readonly publicAccessCidrs: readonly string[];
-  readonly adminPrincipalArns: readonly string[];
-  readonly logRetentionDays: number;
+  /** Public API endpoint, restricted to publicAccessCidrs. @default false */
+  readonly endpointPublicAccess?: boolean;
+  /** CIDRs allowed to the public endpoint; required when it is on. @default [] */
+  readonly publicAccessCidrs?: readonly string[];
+  /** IAM principals given cluster admin through access entries. @default [] */
+  readonly adminPrincipalArns?: readonly string[];
+  /** Retention of the control-plane log group. @default 30 */
+  readonly logRetentionDays?: number;
   /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
   readonly wireguard?: boolean;
   /** prevent_destroy on the cluster, its KMS key and its log group. @default false */

@@ -4,9 +4,12 @@ import { Vpc } from '../constructs/vpc.js';
 
 export interface NetworkStackProps {
   readonly settings: StackSettings;
+  /** The cluster whose discovery tags (load balancers, Karpenter) the subnets carry. */
   readonly clusterName: string;
+  /** /16 to /20; a public and a private subnet per zone are carved from it (lib/subnet-plan.ts). */
   readonly vpcCidr: string;
   readonly availabilityZones: readonly string[];
+  /** One NAT gateway for the VPC, or one per zone (no cross-zone dependency). */
   readonly natGateways: 'single' | 'one_per_zone';
 }
 
