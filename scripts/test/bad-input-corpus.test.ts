@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { directorySnapshot, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { directorySnapshot, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { APPS } from '../lib/apps.js';
 
 /** cdktf.out is replaced atomically: concurrent synths and interrupts never lose or mix it. */
