@@ -1,17 +1,66 @@
 import { describe, expect, test } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { APPS } from '../lib/apps.js';
 
+/**
+ * cdktf.out is replaced atomically: concurrent synths and interrupts never lose or mix it.
+ * e2e (`vitest run --mode e2e`): real processes of the app's entry point (six at once, others
+ * killed at chosen moments) and the real cdktf CLI; each process start costs seconds of CPU.
+ */
 const SANDBOX = APPS.sandbox!.dir;
 
-/** The real cdktf CLI runs the app (cdktf.json), so this is an e2e test (`vitest run --mode e2e`). */
+const snapshot = directorySnapshot;
+
+/** The sandbox output synthesized in this process (shared): every process below must write exactly this. */
+const reference = (): Record<string, string> => snapshot(APPS.sandbox!.shared());
+
 describe('synth output directory', () => {
+  test('6 concurrent synths of one app into one cdktf.out all succeed; the output is complete; no staging directory is left', async () => {
+    const expected = reference();
+    const root = mkdtempSync(join(tmpdir(), 'synth-race-'));
+    const outdir = join(root, 'cdktf.out');
+    const results = await Promise.all(Array.from({ length: 6 }, () => runAppProcessAsync(SANDBOX, { outdir })));
+    expect(results).toEqual(Array.from({ length: 6 }, () => ({ status: 0, stderr: expect.not.stringMatching(/ENOTEMPTY|Error/) })));
+    expect(snapshot(outdir)).toEqual(expected);
+    expect(readdirSync(root)).toEqual(['cdktf.out']);
+  }, 180_000);
+
+  test('a synth interrupted at any moment leaves a complete cdktf.out and no staging directory', async () => {
+    const expected = reference();
+    const root = mkdtempSync(join(tmpdir(), 'synth-interrupt-'));
+    const outdir = join(root, 'cdktf.out');
+    cpSync(APPS.sandbox!.shared(), outdir, { recursive: true });
+    const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_FACTORY_OUTDIR: outdir };
+    delete env.CDKTF_OUTDIR;
+    delete env.CLUSTER_FACTORY_CONFIG;
+    for (const delay of [300, 700, 1000, 1300, 1600, 2000]) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: SANDBOX, env, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGTERM'), delay);
+      const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      clearTimeout(timer);
+      // null: killed before the app installed its handlers (nothing written yet).
+      expect([0, 143, null], `exit status after SIGTERM at ${delay} ms`).toContain(status);
+      expect(snapshot(outdir), `after SIGTERM at ${delay} ms`).toEqual(expected);
+      expect(readdirSync(root), `after SIGTERM at ${delay} ms`).toEqual(['cdktf.out']);
+    }
+    // A signal as soon as the staging directory exists, i.e. while the app is writing.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: SANDBOX, env, stdio: 'ignore' });
+    const poll = setInterval(() => {
+      if (readdirSync(root).some((entry) => entry.startsWith('cdktf.out.staging-'))) child.kill('SIGTERM');
+    }, 2);
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    clearInterval(poll);
+    expect(status).toBe(143);
+    expect(snapshot(outdir)).toEqual(expected);
+    expect(readdirSync(root)).toEqual(['cdktf.out']);
+  }, 180_000);
   test('under `cdktf synth` the CLI owns the output directory (CDKTF_OUTDIR): written in place, created when missing', () => {
-    const expected = directorySnapshot(APPS.sandbox!.shared());
+    const expected = reference();
     const root = mkdtempSync(join(tmpdir(), 'cdktf-cli-'));
     const outdir = join(root, 'missing-parent', 'cdktf.out');
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
@@ -19,7 +68,7 @@ describe('synth output directory', () => {
     delete env.CLUSTER_FACTORY_CONFIG;
     const result = spawnSync(join(SANDBOX, '../../node_modules/.bin/cdktf'), ['synth', '--output', outdir], { cwd: SANDBOX, env, encoding: 'utf8' });
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    const synthesized = directorySnapshot(outdir);
+    const synthesized = snapshot(outdir);
     for (const file of ['policy-report.json', 'stacks/sandbox-cluster/cdk.tf.json', 'stacks/sandbox-network/cdk.tf.json']) expect(synthesized[file], file).toBe(expected[file]);
     expect(readdirSync(join(root, 'missing-parent'))).toEqual(['cdktf.out']);
   }, 300_000);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
+import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { runAppProcess } from '@cilium-eks/cluster-factory/testing';
+import { runAppProcess } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

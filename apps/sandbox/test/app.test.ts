@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { directorySnapshot, runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

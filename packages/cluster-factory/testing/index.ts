@@ -4,6 +4,9 @@
  *
  *   import '@cilium-eks/cluster-factory/testing';
  *   expect(Testing.synth(stack)).toHaveResourceWithProperties(EksCluster, { version: '1.34' });
+ *
+ * Running apps (as a process or in this one) is in '@cilium-eks/cluster-factory/testing/app-process',
+ * kept apart so that this setup file stays light.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,5 +67,3 @@ export function directorySnapshot(dir: string): Record<string, string> {
       .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
   );
 }
-
-export * from './app-process.js';
