@@ -1,7 +1,7 @@
 import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
