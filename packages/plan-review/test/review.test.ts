@@ -168,8 +168,9 @@ describe('plan review at scale', () => {
 
   test('rendering time grows linearly: 80,000 changes take well under 16x the time of 20,000 (quadratic), and the output is complete', () => {
     fastest(5_000, 2); // warm-up
-    const small = fastest(20_000, 3);
-    const large = fastest(80_000, 2);
+    // The fastest of several runs: on a shared machine a single run of either size can be slowed down by others' work.
+    const small = fastest(20_000, 5);
+    const large = fastest(80_000, 4);
     expect(large.ms, `20k: ${small.ms.toFixed(0)} ms, 80k: ${large.ms.toFixed(0)} ms`).toBeLessThan(Math.max(9 * small.ms, 400));
     expect(large.ms).toBeLessThan(15_000);
     const lines = large.markdown.split('\n');
