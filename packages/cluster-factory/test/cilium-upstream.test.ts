@@ -34,7 +34,7 @@ describe('Cilium values validate against the pinned chart (schema, keys, rules)'
   const base = () => ciliumValues({ ...INPUT, ...EVERYTHING });
   test.each<[string, (values: CiliumValues) => void, string]>([
     ['a removed kubeProxyReplacement string', (v) => Object.assign(v, { kubeProxyReplacement: 'strict' }), 'kubeProxyReplacement must be true or false (kube-proxy-replacement-boolean)'],
-    ['a string where the schema wants a boolean', (v) => Object.assign(v.hubble, { enabled: 'yes' }), 'hubble.enabled: must be boolean (values.schema.json)'],
+    ['a string where the schema wants a boolean', (v) => Object.assign(v.hubble, { enabled: 'yes' }), 'hubble.enabled: Instance type "string" is invalid. Expected "boolean". (values.schema.json)'],
     ['the removed tunnel key', (v) => Object.assign(v, { tunnel: 'geneve' }), 'tunnel: not a key of chart 1.19.6'],
     ['a misspelled key', (v) => Object.assign(v.clustermesh ?? v, { useAPIServr: true }), 'useAPIServr: not a key of chart 1.19.6'],
   ])('refuses %s', (_name, mutate, problem) => {

@@ -265,7 +265,7 @@ describe('Karpenter in the cluster', () => {
     const nodeClass = structuredClone(sandbox.objects[0]!);
     nodeClass.spec.kubelet = { maxPod: 28 };
     nodeClass.spec.metadataOptions.httpPutResponseHopLimit = 'one';
-    expect(crdSchemaProblems(nodeClass)).toEqual(['spec.metadataOptions.httpPutResponseHopLimit: must be integer', 'spec.kubelet.maxPod: unknown field']);
+    expect(crdSchemaProblems(nodeClass)).toEqual(['spec.metadataOptions.httpPutResponseHopLimit: Instance type "string" is invalid. Expected "integer".', 'spec.kubelet.maxPod: unknown field']);
   });
 
   test('the general NodePool in ENI mode: known families only, no size below large, the Cilium startup taint', () => {

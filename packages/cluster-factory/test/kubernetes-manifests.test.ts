@@ -74,7 +74,21 @@ describe('CRD schema check with unknown fields', () => {
     const appset = platformApplicationSet(CLUSTER, REPO).toJSON() as { spec: Record<string, unknown> };
     appset.spec.goTemplateOption = ['missingkey=error'];
     appset.spec.goTemplate = 'yes';
-    expect(crdSchemaProblems(appset as unknown as ApplicationSet)).toEqual(['spec.goTemplate: must be boolean', 'spec.goTemplateOption: unknown field']);
+    expect(crdSchemaProblems(appset as unknown as ApplicationSet)).toEqual(['spec.goTemplate: Instance type "string" is invalid. Expected "boolean".', 'spec.goTemplateOption: unknown field']);
+  });
+
+  test('problems inside array items name the item: a missing required field and a wrong type, each once', () => {
+    const appset = platformApplicationSet(CLUSTER, REPO).toJSON() as { spec: { generators: Record<string, unknown>[]; template: { spec: Record<string, unknown> } } };
+    appset.spec.generators[0] = { git: { repoURL: 'https://git.example.com/platform.git' } };
+    appset.spec.template.spec.project = 7;
+    expect(crdSchemaProblems(appset as unknown as ApplicationSet)).toEqual([
+      'spec.generators[0].git: Instance does not have required property "revision".',
+      'spec.template.spec.project: Instance type "number" is invalid. Expected "string".',
+    ]);
+  });
+
+  test('a problem of the object itself is at (root)', () => {
+    expect(crdSchemaProblems({ apiVersion: 'karpenter.sh/v1', kind: 'NodePool' })).toEqual(['(root): Instance does not have required property "spec".']);
   });
 
   test('unknownFields honours additionalProperties and x-kubernetes-preserve-unknown-fields', () => {

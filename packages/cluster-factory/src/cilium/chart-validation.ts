@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { JsonSchemaChecker } from '../lib/private/json-schema.js';
 import { CILIUM_CHART } from '../versions.js';
 import { unknownCiliumKeys } from './chart-keys.js';
 import { valueKeyPaths, type CiliumValues } from './values.js';
@@ -57,7 +57,7 @@ export const CILIUM_CHART_RULES: readonly CiliumChartRule[] = [
   },
 ];
 
-let schemaValidator: ReturnType<Ajv['compile']> | undefined;
+let valuesSchema: JsonSchemaChecker | undefined;
 
 /**
  * Problems of Cilium values against the pinned chart: its values.schema.json (types, enums;
@@ -65,14 +65,12 @@ let schemaValidator: ReturnType<Ajv['compile']> | undefined;
  * keys, so a misspelled or removed key would be silently ignored), and its validation rules.
  */
 export function ciliumValuesProblems(values: CiliumValues): string[] {
-  if (!schemaValidator) {
+  if (!valuesSchema) {
     const schema = JSON.parse(readFileSync(new URL(`../../reference/cilium-${CILIUM_CHART.version}/values.schema.json`, import.meta.url), 'utf8')) as object;
-    schemaValidator = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    // The chart's schema declares draft-07.
+    valuesSchema = new JsonSchemaChecker(schema, '7');
   }
-  const problems: string[] = [];
-  if (!schemaValidator(values)) {
-    for (const error of schemaValidator.errors ?? []) problems.push(`${error.instancePath.slice(1).replace(/\//g, '.')}: ${error.message} (values.schema.json)`);
-  }
+  const problems = valuesSchema.problems(values).map((problem) => `${problem} (values.schema.json)`);
   for (const key of unknownCiliumKeys(valueKeyPaths(values))) problems.push(`${key}: not a key of chart ${CILIUM_CHART.version}`);
   for (const rule of CILIUM_CHART_RULES) {
     const problem = rule.check(values);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { JsonSchemaChecker } from '../lib/private/json-schema.js';
 
 /**
  * Upstream CRD schemas (the `openAPIV3Schema` of one served version), committed under
@@ -34,19 +34,19 @@ export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
   'karpenter.k8s.aws/v1/EC2NodeClass': 'karpenter-1.11.1/ec2nodeclasses.karpenter.k8s.aws.v1.json',
 };
 
-const compiled = new Map<string, { file: CrdSchemaFile; validate: ValidateFunction }>();
+const loaded = new Map<string, { file: CrdSchemaFile; checker: JsonSchemaChecker }>();
 
-function schemaFor(apiVersion: string, kind: string): { file: CrdSchemaFile; validate: ValidateFunction } | undefined {
+function schemaFor(apiVersion: string, kind: string): { file: CrdSchemaFile; checker: JsonSchemaChecker } | undefined {
   const name = CRD_SCHEMA_FILES[`${apiVersion}/${kind}`];
   if (!name) return undefined;
-  let entry = compiled.get(name);
+  let entry = loaded.get(name);
   if (!entry) {
     const file = JSON.parse(readFileSync(new URL(name, REFERENCE_CRDS), 'utf8')) as CrdSchemaFile;
-    // strict: false: Kubernetes extensions (x-kubernetes-*) are not JSON Schema keywords.
-    // Formats are the API server's own (int-or-string, cidr...); types and enums are what matter here.
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    entry = { file, validate: ajv.compile(file.openAPIV3Schema) };
-    compiled.set(name, entry);
+    // OpenAPI 3.0 schemas follow draft 4 (boolean exclusiveMinimum). Kubernetes extensions
+    // (x-kubernetes-*) are not JSON Schema keywords and are ignored, as are formats the
+    // validator does not know (int-or-string, int64...): types, enums and required fields matter here.
+    entry = { file, checker: new JsonSchemaChecker(file.openAPIV3Schema, '4') };
+    loaded.set(name, entry);
   }
   return entry;
 }
@@ -79,10 +79,7 @@ export function unknownFields(value: unknown, node: JsonSchemaNode | undefined, 
 export function crdSchemaProblems(object: { apiVersion: string; kind: string }): string[] | undefined {
   const schema = schemaFor(object.apiVersion, object.kind);
   if (!schema) return undefined;
-  const problems = schema.validate(object)
-    ? []
-    : (schema.validate.errors ?? []).map((error) => `${error.instancePath.slice(1).replace(/\//g, '.') || '(root)'}: ${error.message}`);
-  return [...problems, ...unknownFields(object, schema.file.openAPIV3Schema)];
+  return [...schema.checker.problems(object), ...unknownFields(object, schema.file.openAPIV3Schema)];
 }
 
 /** Where a committed schema came from (for messages and docs). */
