@@ -44,7 +44,7 @@ export class EnvironmentPlatform {
       ...plan.controlPlane,
       vpcId: this.network.vpc.vpcId,
       privateSubnetIds: this.network.vpc.privateSubnetIds,
-      protectStatefulResources: plan.protectStatefulResources,
+      protectStatefulResources: settings.protected,
       meshPeerCidrs: plan.clusterMesh?.peerVpcCidrs,
     });
     if (plan.cilium) {

@@ -37,7 +37,6 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
       tags: { Environment: 'plan-test', Cluster: 'plan-test', ManagedBy: 'cdktf' },
       protected: false,
     });
-    expect(result.protectStatefulResources).toBe(false);
     expect(result.warnings).toEqual([]);
     expect(result.karpenter).toBeUndefined();
     expect(result.addons).toEqual({ networkPolicyBaseline: false, argocd: undefined });
@@ -128,7 +127,6 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
 
   test('protection follows protect_stateful_resources, whatever the environment is called', () => {
     const result = plan('protect_stateful_resources: true');
-    expect(result.protectStatefulResources).toBe(true);
     expect(result.settings.protected).toBe(true);
   });
 
@@ -214,7 +212,6 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
       },
       zoneName: 'mesh.mesh.internal',
       caSecretName: 'mesh/cilium-cluster-mesh-ca',
-      protectStatefulResources: protect,
     });
   });
 

@@ -23,6 +23,7 @@ export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan): Mult
   if (!plan.mesh) return { state, regions };
   const global = new MeshGlobalStack(scope, {
     ...plan.mesh,
+    protectStatefulResources: plan.mesh.settings.protected,
     regions: regions.map(({ region, platform }) => ({ region, clusterName: platform.plan.clusterName, vpcCidr: platform.network.vpc.cidr, network: platform.network })),
   });
   // The CA and the peering must exist before any cluster joins the mesh.

@@ -47,9 +47,16 @@ export function karpenterPoolFamilies(pool: Pick<KarpenterPool, 'instanceFamilie
   return pool.instanceFamilies.length > 0 ? [...pool.instanceFamilies] : familiesInCategories(pool.instanceCategories);
 }
 
-/** One NodePool: requirements from its pool; with Cilium, nodes start tainted until its agent runs. */
-export function karpenterNodePool(pool: KarpenterPool, datapath: KarpenterDatapath): NodePool & KubernetesObject {
-  const requirements: Array<{ key: string; operator: 'In' | 'NotIn' | 'Gt'; values: string[] }> = [
+/** A NodePool requirement, as this project writes them. */
+export interface NodePoolRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Gt';
+  readonly values: string[];
+}
+
+/** The instance requirements of a pool's NodePool (also what the IP budget admits). */
+export function karpenterPoolRequirements(pool: KarpenterPool, datapath: Pick<KarpenterDatapath, 'ciliumEni'>): NodePoolRequirement[] {
+  const requirements: NodePoolRequirement[] = [
     { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...pool.capacityTypes] },
     { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
     { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
@@ -60,6 +67,11 @@ export function karpenterNodePool(pool: KarpenterPool, datapath: KarpenterDatapa
   requirements.push({ key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] });
   // One maxPods per EC2NodeClass: the smallest sizes would pull it down for every node (karpenter-capacity.ts).
   if (datapath.ciliumEni) requirements.push({ key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: [...KARPENTER_EXCLUDED_SIZES] });
+  return requirements;
+}
+
+/** One NodePool: requirements from its pool; with Cilium, nodes start tainted until its agent runs. */
+export function karpenterNodePool(pool: KarpenterPool, datapath: KarpenterDatapath): NodePool & KubernetesObject {
   const nodePool = new NodePool({
     metadata: { name: pool.name },
     spec: {
@@ -67,7 +79,7 @@ export function karpenterNodePool(pool: KarpenterPool, datapath: KarpenterDatapa
         metadata: { labels: { 'platform/node-pool': pool.name } },
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: KARPENTER_NODE_CLASS },
-          requirements,
+          requirements: karpenterPoolRequirements(pool, datapath),
           // Without the startup taint, pods land before Cilium is ready, fail, and Karpenter keeps launching nodes.
           ...(datapath.ciliumEnabled ? { startupTaints: [{ key: CILIUM_STARTUP_TAINT.key, value: CILIUM_STARTUP_TAINT.value, effect: 'NoExecute' as const }] } : {}),
           ...(pool.gpu ? { taints: [{ ...GPU_TAINT }] } : {}),

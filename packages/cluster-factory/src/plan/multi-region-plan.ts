@@ -13,13 +13,12 @@ export interface MultiRegionPlan {
 }
 
 export interface MeshPlan {
-  /** Settings of the global stack (its state key uses `global` as region). */
+  /** Settings of the global stack (its state key uses `global` as region; `protected`: prevent_destroy on the CA and zone). */
   readonly settings: StackSettings;
   /** The private zone that names every clustermesh API server. */
   readonly zoneName: string;
   /** Secrets Manager name of the shared CA. */
   readonly caSecretName: string;
-  readonly protectStatefulResources: boolean;
 }
 
 /** The private zone that names every clustermesh API server of an environment. */
@@ -70,7 +69,6 @@ export function planMultiRegion(config: MultiRegionConfig): MultiRegionPlan {
           settings: { ...regions[0]!.plan.settings, stackPrefix: config.name, region: config.state.region, tags: baseTags(config, config.name) },
           zoneName,
           caSecretName: caSecret.secretId,
-          protectStatefulResources: config.protect_stateful_resources,
         }
       : undefined,
   };

@@ -7,7 +7,7 @@ import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } f
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
 import { planSubnets } from '../lib/subnet-plan.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
-import { karpenterNodePool, karpenterPoolFamilies, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
+import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
@@ -22,14 +22,15 @@ export interface PlatformPlan {
   readonly environment: string;
   /** EKS (and Cilium) cluster name. */
   readonly clusterName: string;
-  /** Region, account, state backend, tags and protection every stack of this cluster shares. */
+  /**
+   * Region, account, state backend, tags and protection every stack of this cluster shares
+   * (`protected`: prevent_destroy on stateful resources, stricter policy rules).
+   */
   readonly settings: StackSettings;
   /** `cilium_enabled = enable_cilium && !enable_fargate`, and what follows from it. */
   readonly networking: NetworkingDecision;
   readonly network: NetworkPlan;
   readonly controlPlane: ControlPlanePlan;
-  /** prevent_destroy on stateful resources; stricter policy rules (StackSettings.protected). */
-  readonly protectStatefulResources: boolean;
   /** Present exactly when Cilium is the CNI. */
   readonly cilium?: CiliumPlan;
   readonly nodeGroups: readonly NodeGroupPlan[];
@@ -247,7 +248,6 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       logRetentionDays: config.log_retention_days,
       wireguard: c.wireguard,
     },
-    protectStatefulResources: config.protect_stateful_resources,
     cilium,
     nodeGroups,
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
@@ -280,9 +280,9 @@ function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: numb
   }));
   const karpenter = plan.karpenter;
   if (karpenter) {
-    const datapath = { ciliumEnabled: true, ciliumEni: capacity.mode === 'eni' };
+    const datapath = { ciliumEni: capacity.mode === 'eni' };
     for (const pool of karpenter.pools) {
-      const requirements = karpenterNodePool(pool, datapath).spec!.template.spec.requirements;
+      const requirements = karpenterPoolRequirements(pool, datapath);
       // Every Karpenter node gets the one maxPods of the EC2NodeClass.
       sources.push({ label: `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
     }
