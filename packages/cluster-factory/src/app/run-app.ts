@@ -138,6 +138,17 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   return 0;
 }
 
+/** The app's config, or undefined once the reason it is refused (a ConfigError) is printed. */
+function configOrRefusal<C>(options: RunAppOptions<C>, context: AppRunContext): C | undefined {
+  try {
+    return loadAppConfig(options, context.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    context.stderr(`${error.message}\n`);
+    return undefined;
+  }
+}
+
 /**
  * An app's whole run without touching the process: what its entry point would print and
  * exit with, given the variables it would read. Unexpected errors (not a bad config, not a
@@ -146,14 +157,8 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
 export function runAppInProcess<C = EnvironmentConfig>(options: RunAppOptions<C>, env: NodeJS.ProcessEnv): AppRunResult {
   let stderr = '';
   const context: AppRunContext = { env, stderr: (text) => (stderr += text) };
-  let config: C;
-  try {
-    config = loadAppConfig(options, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return { status: 1, stderr: `${error.message}\n` };
-    throw error;
-  }
-  const status = synthesizeApp(options, config, context);
+  const config = configOrRefusal(options, context);
+  const status = config === undefined ? 1 : synthesizeApp(options, config, context);
   return { status, stderr };
 }
 
@@ -164,21 +169,14 @@ export function runAppInProcess<C = EnvironmentConfig>(options: RunAppOptions<C>
  * Exits 1 with the message on stderr when refused.
  */
 export function runApp<C = EnvironmentConfig>(options: RunAppOptions<C>): void {
-  let config: C;
-  try {
-    config = loadAppConfig(options, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const context: AppRunContext = { env: process.env, stderr: (text) => process.stderr.write(text) };
+  const config = configOrRefusal(options, context);
+  if (config === undefined) process.exit(1);
   // Synth and swap are synchronous: a signal is honoured once they are done, never between the renames, so neither a staging directory nor a half-swapped
   // cdktf.out is left behind.
   // `on`, not `once`: with no listener left, a second signal would kill the process the default way, staging directory and all.
   for (const signal of INTERRUPTS) process.on(signal, () => process.exit(128 + constants.signals[signal]));
-  const status = synthesizeApp(options, config, { env: process.env, stderr: (text) => process.stderr.write(text) });
+  const status = synthesizeApp(options, config, context);
   if (status !== 0) process.exit(status);
   // A few more milliseconds of event loop, so that a signal received meanwhile is honoured.
   setTimeout(() => undefined, 20);

@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import { helmValues } from '../lib/private/helm.js';
+import { firstRepeated } from '../lib/private/names.js';
 import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
 import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
 import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
@@ -21,8 +22,7 @@ export interface KarpenterAddonProps extends KarpenterNodeClassProps {
 function validate(props: KarpenterAddonProps): void {
   if (Token.isUnresolved(props.clusterName)) throw new Error('karpenter add-on: clusterName must be the literal cluster name, not a token (it is written into plain YAML)');
   if (props.pools.length === 0) throw new Error('karpenter add-on: pools must list at least one NodePool');
-  const names = props.pools.map((pool) => pool.name);
-  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  const twice = firstRepeated(props.pools.map((pool) => pool.name));
   if (twice !== undefined) throw new Error(`karpenter add-on: the NodePool name "${twice}" is used twice`);
 }
 

@@ -12,6 +12,7 @@ import { FargateProfile } from '../constructs/fargate-profile.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { FargateProfilePlan, NodeGroupPlan } from '../plan/platform-plan.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+import { firstRepeated } from '../lib/private/names.js';
 
 export interface ComputeStackProps {
   readonly settings: StackSettings;
@@ -45,8 +46,7 @@ export interface ComputeStackProps {
 /** The props' own invariants: what the networking decision implies for capacity. */
 function validateCompute(stack: string, props: ComputeStackProps): void {
   if (props.nodeGroups.length === 0) throw new Error(`${stack}: nodeGroups must list at least one node group (CoreDNS and the platform's controllers run on EC2 nodes)`);
-  const names = props.nodeGroups.map((group) => group.name);
-  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  const twice = firstRepeated(props.nodeGroups.map((group) => group.name));
   if (twice !== undefined) throw new Error(`${stack}: the node group name "${twice}" is used twice`);
   if (props.networking.ciliumEnabled && (props.fargateProfiles ?? []).length > 0) {
     throw new Error(`${stack}: Fargate profiles cannot run with Cilium (no DaemonSets, no eBPF on Fargate); the networking decision turns Cilium off when Fargate is on`);
