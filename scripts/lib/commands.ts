@@ -82,6 +82,9 @@ export const COMMAND_BLOCKS: readonly CommandBlock[] = [
   ...multiRegion('multi-region', ['us-west-2', 'us-east-1', 'eu-west-1']),
 ];
 
+/** Every documented command, with the app and block it belongs to. */
+export const DOCUMENTED_COMMANDS = COMMAND_BLOCKS.flatMap((block) => block.commands.map((entry) => ({ app: block.app, block: block.id, command: entry.command })));
+
 /** A block as the docs show it: a shell snippet that starts in the app's directory. */
 export function renderCommandBlock(block: CommandBlock): string {
   const width = Math.max(...block.commands.map((entry) => entry.command.length));

@@ -40,6 +40,14 @@ beforeAll(() => {
   }
 }, 120_000);
 
+/** Each run exited 1 with exactly its case's expected message. */
+const expectEachRefusedAsExpected = (results: ReadonlyArray<{ name: string; status: number | null; stderr: string; expected: string }>) => {
+  for (const result of results) {
+    expect(result.status, result.name).toBe(1);
+    expect(result.stderr, result.name).toBe(result.expected);
+  }
+};
+
 const expectNothingWritten = () => {
   for (const { outdir, before } of Object.values(good)) {
     expect(directorySnapshot(outdir)).toEqual(before);
@@ -57,10 +65,7 @@ describe('bad-input corpus', () => {
 
   test('every case fails in the app entry work with its exact message, writing nothing', () => {
     const results = cases.map((entry) => ({ name: `${entry.app}/${entry.name}`, ...APPS[entry.app]!.synth({ outdir: good[entry.app]!.outdir, config: entry.file }), expected: expectedOf(entry) }));
-    for (const result of results) {
-      expect(result.status, result.name).toBe(1);
-      expect(result.stderr, result.name).toBe(result.expected);
-    }
+    expectEachRefusedAsExpected(results);
     expectNothingWritten();
   });
 
@@ -70,10 +75,7 @@ describe('bad-input corpus', () => {
       spawned.map(async (entry) => ({ name: `${entry.app}/${entry.name}`, ...(await runAppProcessAsync(APPS[entry.app]!.dir, { outdir: good[entry.app]!.outdir, config: entry.file })), expected: expectedOf(entry) })),
     );
     expect(results).toHaveLength(SPAWNED.length);
-    for (const result of results) {
-      expect(result.status, result.name).toBe(1);
-      expect(result.stderr, result.name).toBe(result.expected);
-    }
+    expectEachRefusedAsExpected(results);
     expectNothingWritten();
   }, 120_000);
 });
