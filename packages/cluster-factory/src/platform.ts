@@ -53,6 +53,7 @@ export class EnvironmentPlatform {
     this.compute = new ComputeStack(scope, {
       settings,
       clusterName: this.cluster.clusterName,
+      kubernetesVersion: plan.controlPlane.kubernetesVersion,
       networking,
       privateSubnetIds: this.network.vpc.privateSubnetIds,
       clusterSecurityGroupId: this.cluster.controlPlane.cluster.vpcConfig.clusterSecurityGroupId,
@@ -60,7 +61,7 @@ export class EnvironmentPlatform {
       nodeGroups: plan.nodeGroups,
       fargateProfiles: plan.fargateProfiles,
       cniStack: this.cni,
-      ebsCsiDriver: plan.ebsCsiDriver,
+      addons: plan.nodeAddons,
       karpenter: plan.karpenter && { clusterName, createSpotServiceLinkedRole: plan.karpenter.createSpotServiceLinkedRole },
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
