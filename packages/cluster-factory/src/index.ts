@@ -3,11 +3,7 @@
 export * from './versions.js';
 
 // Versions over time: the EKS calendar, what each pinned component supports, add-on pins.
-export * from './lifecycle/eks-calendar.js';
-export * from './lifecycle/kubernetes-support.js';
-export * from './lifecycle/compatibility.js';
-export * from './lifecycle/components-in-use.js';
-export * from './lifecycle/eks-addons.js';
+export * from './lifecycle/index.js';
 
 // Config: the environment file formats and their loading.
 export * from './config/schema.js';

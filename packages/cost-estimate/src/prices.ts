@@ -9,6 +9,8 @@
  * reported as not priced, never priced as zero.
  */
 
+import { EKS_CONTROL_PLANE_PRICES } from '@cilium-eks/cluster-factory/lifecycle';
+
 export const PRICES_AS_OF = '2025 (AWS public list prices; not re-checked online when committed on 2026-11-23)';
 
 export const PRICE_SOURCES: Readonly<Record<string, string>> = {
@@ -27,8 +29,10 @@ export const PRICE_SOURCES: Readonly<Record<string, string>> = {
 };
 
 export interface RegionPrices {
-  /** EKS cluster, standard support. */
+  /** EKS cluster whose Kubernetes version is in standard support. */
   readonly eksClusterHour: number;
+  /** EKS cluster whose version is in extended support (the whole hourly price, not the surcharge). */
+  readonly eksClusterExtendedHour: number;
   readonly natGatewayHour: number;
   readonly natGatewayGb: number;
   /** Per attachment (VPC or peering), per hour. */
@@ -92,7 +96,8 @@ const US_EC2: Readonly<Record<string, number>> = {
 };
 
 const US_SERVICES = {
-  eksClusterHour: 0.1,
+  eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
+  eksClusterExtendedHour: EKS_CONTROL_PLANE_PRICES.extendedHour,
   natGatewayHour: 0.045,
   natGatewayGb: 0.045,
   transitGatewayAttachmentHour: 0.05,
@@ -112,7 +117,8 @@ export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
   'us-east-1': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
   'us-west-2': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
   'eu-west-1': {
-    eksClusterHour: 0.1,
+    eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
+    eksClusterExtendedHour: EKS_CONTROL_PLANE_PRICES.extendedHour,
     natGatewayHour: 0.048,
     natGatewayGb: 0.048,
     transitGatewayAttachmentHour: 0.05,
