@@ -71,6 +71,21 @@ function multiRegion(app: string, regions: readonly string[]): CommandBlock[] {
   ];
 }
 
+/** An upgrade by hand, one stack at a time in the order the versions must roll (docs/UPGRADES.md). */
+function upgrade(app: string): CommandBlock {
+  return {
+    id: `${app}-upgrade`,
+    app,
+    commands: [
+      { command: `npx cdktf diff ${app}-cluster`, comment: 'read it: the control plane one minor up, its add-ons with it' },
+      { command: `npx cdktf deploy ${app}-cluster ${IGNORE}`, comment: '1. the control plane and the add-ons that run without nodes' },
+      { command: `npx cdktf deploy ${app}-cni ${IGNORE}`, comment: '2. Cilium (when its pin moves with the version)' },
+      { command: `npx cdktf deploy ${app}-compute ${IGNORE}`, comment: '3. node groups roll to the new version, then CoreDNS' },
+      { command: `npx cdktf deploy ${app}-platform ${IGNORE}`, comment: '4. Karpenter and the other charts; Karpenter nodes drift to the new AMI' },
+    ],
+  };
+}
+
 export const COMMAND_BLOCKS: readonly CommandBlock[] = [
   {
     id: 'prod-bootstrap',
@@ -78,6 +93,7 @@ export const COMMAND_BLOCKS: readonly CommandBlock[] = [
     commands: [{ command: 'npx cdktf deploy prod-state', comment: 'state.bootstrap: local (the default); asks before it applies' }],
   },
   ...singleRegion('sandbox', { destroy: true }),
+  upgrade('sandbox'),
   ...singleRegion('prod', { single: 'one stack; cni and platform need the private endpoint: run them from inside the VPC', destroy: false }),
   ...multiRegion('multi-region', ['us-west-2', 'us-east-1', 'eu-west-1']),
 ];

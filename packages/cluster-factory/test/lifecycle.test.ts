@@ -6,7 +6,7 @@ import { ConfigError, parseEnvironmentConfig } from '../src/config/load.js';
 import { EKS_CALENDAR, calendarToday, eksRelease, supportPhase } from '../src/lifecycle/eks-calendar.js';
 import { kubernetesSupport, offeredVersions } from '../src/lifecycle/kubernetes-support.js';
 import { ARGOCD_COMPATIBILITY, COMPATIBILITY, KARPENTER_COMPATIBILITY, compatibilityFindings, pinnedRelease } from '../src/lifecycle/compatibility.js';
-import { EKS_ADDON_VERSIONS, type EksAddonName } from '../src/lifecycle/eks-addons.js';
+import { EKS_ADDON_VERSIONS, addonDowngrades, compareAddonVersions } from '../src/lifecycle/eks-addons.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
 import { SANDBOX_YAML } from './fixtures.js';
@@ -191,16 +191,10 @@ describe('the pinned tables', () => {
   });
 
   test('an add-on never goes down from one Kubernetes minor to the next (EKS refuses add-on downgrades)', () => {
-    const parts = (version: string) => version.replace(/^v/, '').split(/[.-]|eksbuild\./).filter(Boolean).map(Number);
-    const compare = (a: string, b: string) => {
-      const [x, y] = [parts(a), parts(b)];
-      for (let index = 0; index < Math.max(x.length, y.length); index += 1) if ((x[index] ?? 0) !== (y[index] ?? 0)) return (x[index] ?? 0) - (y[index] ?? 0);
-      return 0;
-    };
-    for (const [name, addon] of Object.entries(EKS_ADDON_VERSIONS.addons) as Array<[EksAddonName, { versions: Record<string, string> }]>) {
-      const versions = Object.values(addon.versions);
-      versions.slice(1).forEach((version, index) => expect(compare(versions[index]!, version), `${name} ${versions[index]} -> ${version}`).toBeLessThanOrEqual(0));
-    }
+    expect(compareAddonVersions('v1.14.3-eksbuild.3', 'v1.14.2-eksbuild.11')).toBeGreaterThan(0);
+    expect(compareAddonVersions('v1.13.2-eksbuild.11', 'v1.13.2-eksbuild.4')).toBeGreaterThan(0);
+    expect(addonDowngrades('coredns', { '1.36': 'v1.14.2-eksbuild.1', '1.35': 'v1.14.3-eksbuild.3' })).toEqual(['coredns 1.35 v1.14.3-eksbuild.3 > 1.36 v1.14.2-eksbuild.1']);
+    for (const [name, addon] of Object.entries(EKS_ADDON_VERSIONS.addons)) expect(addonDowngrades(name, addon.versions)).toEqual([]);
   });
 });
 

@@ -99,7 +99,7 @@ export const ARGOCD_COMPATIBILITY: ComponentCompatibility = {
 };
 
 export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
-  component: 'the EKS-optimized AL2023 AMI release',
+  component: 'EKS AL2023 AMI release',
   pinned: AL2023_AMI_RELEASE,
   releases: [
     {

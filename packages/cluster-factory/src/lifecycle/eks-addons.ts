@@ -1,5 +1,6 @@
 import table from '../../reference/eks/addon-versions.json' with { type: 'json' };
 import type { NetworkingDecision } from '../networking/decision.js';
+import { compareKubernetesVersions } from './eks-calendar.js';
 
 /** The EKS managed add-ons this project installs. */
 export type EksAddonName = 'coredns' | 'kube-proxy' | 'vpc-cni' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
@@ -44,4 +45,27 @@ export function pinnedAddons(names: readonly EksAddonName[], kubernetesVersion: 
   const missing = names.filter((name) => eksAddonVersion(name, kubernetesVersion) === undefined);
   if (missing.length > 0) throw new Error(`no pinned EKS add-on version for Kubernetes ${kubernetesVersion}: ${missing.join(', ')} (reference/eks/addon-versions.json)`);
   return names.map((name) => ({ name, version: eksAddonVersion(name, kubernetesVersion)! }));
+}
+
+/** `v1.14.3-eksbuild.3` against `v1.14.2-eksbuild.11`, number by number. */
+export function compareAddonVersions(a: string, b: string): number {
+  const parts = (version: string) => version.replace(/^v/, '').split(/[.-]|eksbuild\./).filter(Boolean).map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let index = 0; index < Math.max(x.length, y.length); index += 1) {
+    const difference = (x[index] ?? 0) - (y[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Where an add-on's pin goes down from one Kubernetes minor to the next, which EKS refuses in an
+ * upgrade: `coredns 1.35 v1.14.3-eksbuild.3 > 1.36 v1.14.2-eksbuild.1`.
+ */
+export function addonDowngrades(addon: string, versions: Readonly<Record<string, string>>): string[] {
+  const minors = Object.keys(versions).sort(compareKubernetesVersions);
+  return minors.slice(1).flatMap((minor, index) => {
+    const previous = minors[index]!;
+    return compareAddonVersions(versions[previous]!, versions[minor]!) > 0 ? [`${addon} ${previous} ${versions[previous]} > ${minor} ${versions[minor]}`] : [];
+  });
 }
