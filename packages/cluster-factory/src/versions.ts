@@ -9,6 +9,13 @@ export const TERRAFORM_PROVIDER_VERSIONS = {
 } as const;
 
 /**
+ * Terraform itself: every stack requires 1.10 or later (S3-native state locking,
+ * `use_lockfile`; older versions reject the backend with a less helpful message). CI and the
+ * deploy workflow run the tested version.
+ */
+export const TERRAFORM_VERSION = { required: '>= 1.10', tested: '1.11.4' } as const;
+
+/**
  * The Kubernetes version of a config that names none: in EKS standard support until 2027-03-27
  * (src/lifecycle/eks-calendar.ts). Which versions EKS offers on a day is the calendar's call.
  */

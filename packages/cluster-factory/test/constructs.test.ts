@@ -151,10 +151,11 @@ describe('ClusterStack', () => {
 });
 
 describe('EnvironmentStack: backend and providers assembled once', () => {
-  const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)) as { terraform: { backend: object }; provider?: Record<string, unknown[]> };
+  const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)) as { terraform: { backend: object; required_version?: string }; provider?: Record<string, unknown[]> };
 
-  test('default: S3 state under <env>/<region>/<kind>, encrypted with S3-native locking; one AWS provider pinned to the account with default tags', () => {
+  test('default: Terraform 1.10 or later; S3 state under <env>/<region>/<kind>, encrypted with S3-native locking; one AWS provider pinned to the account with default tags', () => {
     const json = synth(new EnvironmentStack(Testing.app(), 'network', SETTINGS));
+    expect(json.terraform.required_version).toBe('>= 1.10');
     expect(json.terraform.backend).toEqual({ s3: { bucket: 'unit-state', key: 'unit/us-west-2/network.tfstate', region: 'us-west-2', encrypt: true, use_lockfile: true } });
     expect(json.provider).toEqual({ aws: [{ region: 'us-west-2', allowed_account_ids: ['111111111111'], default_tags: [{ tags: { Team: 'unit' } }] }] });
   });
