@@ -108,7 +108,7 @@ export interface SingleRegionPlatform {
   readonly platform: EnvironmentPlatform;
 }
 
-/** A single-region environment (sandbox, prod): its account's state bucket stack and its cluster's stacks. */
-export function defineSingleRegion(scope: Construct, config: EnvironmentConfig): SingleRegionPlatform {
-  return { state: new StateBucketStack(scope, planStateBootstrap(config)), platform: new EnvironmentPlatform(scope, planPlatform(config)) };
+/** A single-region environment (sandbox, prod): its account's state bucket stack and its cluster's stacks (support warnings judged on `context.today`). */
+export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } = {}): SingleRegionPlatform {
+  return { state: new StateBucketStack(scope, planStateBootstrap(config)), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
 }
