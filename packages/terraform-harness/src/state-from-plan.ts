@@ -32,20 +32,29 @@ function ctyTypeOf(value: unknown): unknown {
   return 'dynamic';
 }
 
-/** The planned values with every value only known after apply filled with a typed placeholder. */
-function filled(after: unknown, unknown: unknown, block: SchemaBlock | undefined, resourceType: string, accountId: string): unknown {
+/** What an SDKv2 provider stores for an unset primitive attribute of a nested block once applied. */
+const ZERO: Readonly<Record<string, unknown>> = { string: '', number: 0, bool: false };
+
+/**
+ * The planned values with every value only known after apply filled with a typed placeholder.
+ * Inside nested blocks, unset primitive attributes get the zero value an applied SDKv2 resource
+ * holds (`update_config[0].max_unavailable = 0`): planned values keep them null, and a later
+ * update would show `null -> 0` where a real state shows nothing.
+ */
+function filled(after: unknown, unknown: unknown, block: SchemaBlock | undefined, resourceType: string, accountId: string, nested = false): unknown {
   if (unknown === true) return undefined;
   if (!isObject(after) || !block) return after;
   const result: Record<string, unknown> = { ...after };
   const unknowns = isObject(unknown) ? unknown : {};
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     if (unknowns[name] === true) result[name] = attribute.type === undefined ? null : placeholderForType(attribute.type, resourceType, name, accountId);
+    else if (nested && (result[name] === null || result[name] === undefined) && typeof attribute.type === 'string' && attribute.type in ZERO) result[name] = ZERO[attribute.type];
   }
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+  for (const [name, inner] of Object.entries(block.block_types ?? {})) {
     const value = after[name];
     const marks = unknowns[name];
-    if (Array.isArray(value)) result[name] = value.map((item, index) => filled(item, Array.isArray(marks) ? marks[index] : undefined, nested.block, resourceType, accountId));
-    else if (isObject(value)) result[name] = filled(value, marks, nested.block, resourceType, accountId);
+    if (Array.isArray(value)) result[name] = value.map((item, index) => filled(item, Array.isArray(marks) ? marks[index] : undefined, inner.block, resourceType, accountId, true));
+    else if (isObject(value)) result[name] = filled(value, marks, inner.block, resourceType, accountId, true);
   }
   return result;
 }

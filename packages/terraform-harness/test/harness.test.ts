@@ -11,7 +11,7 @@ const SCHEMAS: ProviderSchemas = {
           version: 1,
           block: {
             attributes: { name: { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' }, certificate_authority: { type: ['list', ['object', { data: 'string' }]] as never } },
-            block_types: { vpc_config: { nesting_mode: 'list', block: { attributes: { cluster_security_group_id: { type: 'string' }, subnet_ids: { type: ['set', 'string'] } } } } },
+            block_types: { vpc_config: { nesting_mode: 'list', block: { attributes: { cluster_security_group_id: { type: 'string' }, subnet_ids: { type: ['set', 'string'] }, endpoint_public_access: { type: 'bool' } } } } },
           },
         },
       },
@@ -54,7 +54,7 @@ describe('placeholders', () => {
     });
   });
 
-  test('a state from a plan: planned values, typed placeholders where only apply would know, known outputs; deletions left out', () => {
+  test('a state from a plan: planned values, typed placeholders where only apply would know, zero values of unset nested attributes (as an applied SDKv2 resource holds them), known outputs; deletions left out', () => {
     const state = stateFromPlan(
       {
         terraform_version: '1.11.4',
@@ -92,7 +92,7 @@ describe('placeholders', () => {
                 name: 'sandbox',
                 version: '1.35',
                 endpoint: 'https://placeholder.gr7.us-east-1.eks.amazonaws.com',
-                vpc_config: [{ subnet_ids: ['subnet-a'], cluster_security_group_id: 'sg-0123456789abcdef0' }],
+                vpc_config: [{ subnet_ids: ['subnet-a'], cluster_security_group_id: 'sg-0123456789abcdef0', endpoint_public_access: false }],
               },
               sensitive_attributes: [],
             },
