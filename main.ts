@@ -4,13 +4,14 @@
  */
 import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations } from '@cilium-eks/cluster-factory';
+import { applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations, writePolicyReport } from '@cilium-eks/cluster-factory';
 
 const environments = resolve(import.meta.dirname, 'environments');
 const app = new App();
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'prod.yaml')));
 defineMultiRegionEnvironment(app, loadMultiRegionConfig(resolve(environments, 'multi-region.yaml')));
-applyPolicies(app);
+const policies = applyPolicies(app);
 app.synth();
 printAnnotations(app);
+writePolicyReport(app.outdir, policies.report());

@@ -14,6 +14,11 @@ export interface AppProcessOptions {
   readonly outdir: string;
   /** Another config file for the app (CLUSTER_FACTORY_CONFIG); its own file otherwise. */
   readonly config?: string;
+  /**
+   * More variables for a spawned process (runAppProcess, runAppProcessAsync), such as cdktf's
+   * own: cdktf reads them from process.env, so an in-process run refuses them.
+   */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface AppProcessResult {
@@ -22,7 +27,7 @@ export interface AppProcessResult {
 }
 
 function processEnv(options: AppProcessOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, [OUTDIR_OVERRIDE_VARIABLE]: options.outdir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [OUTDIR_OVERRIDE_VARIABLE]: options.outdir };
   delete env.CDKTF_OUTDIR;
   if (options.config) env[CONFIG_OVERRIDE_VARIABLE] = options.config;
   else delete env[CONFIG_OVERRIDE_VARIABLE];
@@ -56,6 +61,7 @@ export function runAppProcessAsync(appDir: string, options: AppProcessOptions): 
  * that may change its directory (vitest's default `forks` pool, not `threads`).
  */
 export function runAppInThisProcess<C>(appDir: string, app: RunAppOptions<C>, options: AppProcessOptions): AppRunResult {
+  if (options.env) throw new Error('runAppInThisProcess: extra variables need a process of their own (runAppProcess)');
   const env: NodeJS.ProcessEnv = { [OUTDIR_OVERRIDE_VARIABLE]: options.outdir, ...(options.config ? { [CONFIG_OVERRIDE_VARIABLE]: options.config } : {}) };
   const cwd = process.cwd();
   process.chdir(appDir);

@@ -127,6 +127,23 @@ Output changes:
     expect(renderReview([], { environment: 'sandbox' }).markdown).not.toContain('Offline plan');
   });
 
+  test('the policy section: unsuppressed errors with the note synth recorded; otherwise one line of counts; no report: not checked', () => {
+    const finding = { ruleId: 'EKS-002', severity: 'error', stack: 'prod-cluster', resource: 'aws_eks_cluster.main', message: '[EKS-002] open endpoint. Fix: close it.', status: 'violation' } as const;
+    const suppressed = { ...finding, ruleId: 'IAM-002', status: 'suppressed', reason: 'the controller needs it' } as const;
+    const review = (policy: Parameters<typeof renderReview>[1]['policy']) => renderReview([], { environment: 'prod', policy }).markdown.split('\n').slice(2, -6);
+    expect(review({ findings: [finding, suppressed], summary: { errors: 1, warnings: 0, suppressed: 1 }, errorsLetThrough: 'written anyway' })).toEqual([
+      '### Policy errors (1)',
+      '',
+      '> **written anyway.**',
+      '',
+      '- prod-cluster: `aws_eks_cluster.main`: [EKS-002] open endpoint. Fix: close it.',
+      '',
+    ]);
+    expect(review({ findings: [suppressed], summary: { errors: 0, warnings: 2, suppressed: 1 } })).toEqual(['Policies: no unsuppressed error; 2 warning(s), 1 suppressed with a reason (policy-report.json).', '']);
+    expect(review(null)).toEqual(['> **Policies not checked:** the synthesized output has no policy-report.json (synthesize it with `nx run <app>:synth`).', '']);
+    expect(review(undefined)).toEqual([]);
+  });
+
   test('the CLI exits 2 with --fail-on-destroy when resources would be lost, 0 with --allow-destroy, 0 for any name without the flag', () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-cli-'));
     const plan = join(dir, 'prod-cluster.plan.json');
@@ -266,6 +283,8 @@ describe('plan-review offline', () => {
     });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/sandbox-network +NOT CHECKED: needs registry\.terraform\.io\/hashicorp\/aws/);
+    const { summary } = JSON.parse(readFileSync(join(outdir, 'policy-report.json'), 'utf8')) as { summary: { warnings: number; suppressed: number } };
+    expect(result.stdout).toContain(`\nPolicies: no unsuppressed error; ${summary.warnings} warning(s), ${summary.suppressed} suppressed with a reason (policy-report.json).\n`);
     // tsx keeps its compile cache there; nothing else may remain.
     expect(readdirSync(temp).filter((entry) => !entry.startsWith('tsx-'))).toEqual([]);
   }, 300_000);

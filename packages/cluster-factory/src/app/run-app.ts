@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { PolicyAspect } from '../policy/aspect.js';
+import { errorsLetThroughNote, unsuppressedErrors, writePolicyReport } from '../policy/report.js';
 import type { IConstruct } from 'constructs';
 import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -46,11 +47,6 @@ export function applyPolicies(app: App): PolicyAspect {
   const aspect = new PolicyAspect();
   for (const stack of app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack)) Aspects.of(stack).add(aspect);
   return aspect;
-}
-
-/** policy-report.json beside manifest.json: every finding, suppressed ones with their reason. */
-export function writePolicyReport(outdir: string, aspect: PolicyAspect): void {
-  writeFileSync(join(outdir, 'policy-report.json'), `${JSON.stringify(aspect.report(), null, 2)}\n`);
 }
 
 /** Warnings and errors of the construct tree, one line each, as `cdktf synth` prints them. */
@@ -127,7 +123,12 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
     const policies = applyPolicies(app);
     app.synth();
     context.stderr(formatAnnotations(app));
-    writePolicyReport(staging, policies);
+    const report = policies.report();
+    writePolicyReport(staging, report);
+    // Only CONTINUE_ON_ERRORS_VARIABLE gets an output past error annotations. The cdktf CLI sets
+    // it and then fails on the errors itself; anyone else is told what the output carries.
+    const letThrough = unsuppressedErrors(report).length;
+    if (letThrough > 0 && !cliOutdir) context.stderr(`WARNING: ${errorsLetThroughNote(letThrough)}.\n`);
   } catch (error) {
     removeStaging();
     // Policy violations and construct errors: the message says what to fix; no stack trace.
