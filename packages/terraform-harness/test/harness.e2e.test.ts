@@ -9,7 +9,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { checkStacks, formatReports } from '../src/check-stacks.js';
-import { PLUGIN_MIRROR_VARIABLE } from '../src/terraform.js';
+import { PLUGIN_MIRROR_VARIABLE, whyNoProviders } from '../src/terraform.js';
+import { skippedWhen } from '../../../vitest.shared.js';
 
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
@@ -45,7 +46,7 @@ describe('real terraform without a mirror and without registry access', () => {
   });
 });
 
-describe.skipIf(!mirror)(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`, () => {
+describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`, skippedWhen(whyNoProviders()), () => {
   test('plans a producer and a consumer of remote state; reports a helm stack as not checked', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'harness-test-'));
     const app = new App({ outdir });
