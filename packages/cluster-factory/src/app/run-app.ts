@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
+import { parse } from 'yaml';
 import { PolicyAspect } from '../policy/aspect.js';
 import { errorsLetThroughNote, unsuppressedErrors, writePolicyReport } from '../policy/report.js';
 import type { IConstruct } from 'constructs';
@@ -61,15 +62,26 @@ export function printAnnotations(root: IConstruct): void {
   process.stderr.write(formatAnnotations(root));
 }
 
-/** A config of another environment would overwrite this app's output (and state keys) with it. */
-function checkEnvironmentName(file: string, config: unknown, environment: string): void {
-  const name = (config as { name?: unknown }).name;
-  if (name === environment) return;
+/**
+ * A config of another environment would overwrite this app's output (and state keys) with it.
+ * The problem, or undefined when `name` is this app's environment.
+ */
+function environmentNameProblem(file: string, name: unknown, environment: string): string | undefined {
+  if (name === environment) return undefined;
   const display = configDisplayPath(file);
   const text = readFileSync(file, 'utf8');
   const match = /^name:[ \t]*/m.exec(text);
   const position = match ? `:${text.slice(0, match.index).split('\n').length}:${match[0].length + 1}` : '';
-  throw new ConfigError(display, [`${display}${position}: name: ${JSON.stringify(name)} is not this app's environment (this app synthesizes name: ${environment} only)`]);
+  return `${display}${position}: name: ${JSON.stringify(name)} is not this app's environment (this app synthesizes name: ${environment} only)`;
+}
+
+/** The `name` of a config file that failed validation, when it can be read at all. */
+function nameAsWritten(file: string): unknown {
+  try {
+    return (parse(readFileSync(file, 'utf8')) as { name?: unknown } | null)?.name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Signals that end the process: the staging directory goes with it. */
@@ -98,8 +110,18 @@ export function loadAppConfig<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const load = options.load ?? (loadEnvironmentConfig as unknown as (path: string) => C);
   const environment = options.environment ?? basename(options.configPath).replace(/\.ya?ml$/, '');
   const file = resolveConfigPath(options.configPath, env);
-  const config = load(file);
-  checkEnvironmentName(file, config, environment);
+  let config: C;
+  try {
+    config = load(file);
+  } catch (error) {
+    // Every problem at once: a file of another environment says so beside its other errors.
+    if (!(error instanceof ConfigError)) throw error;
+    const name = nameAsWritten(file);
+    const problem = typeof name === 'string' ? environmentNameProblem(file, name, environment) : undefined;
+    throw problem ? new ConfigError(error.file, [...error.problems, problem]) : error;
+  }
+  const problem = environmentNameProblem(file, (config as { name?: unknown }).name, environment);
+  if (problem) throw new ConfigError(configDisplayPath(file), [problem]);
   return config;
 }
 
