@@ -4,9 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations, writePolicyReport } from '@cilium-eks/cluster-factory';
+import { acknowledgeCdktfDeprecations, applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations, writePolicyReport } from '@cilium-eks/cluster-factory';
 
 const environments = resolve(import.meta.dirname, 'environments');
+acknowledgeCdktfDeprecations();
 const app = new App();
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'prod.yaml')));

@@ -72,3 +72,4 @@ export * from './policy/report.js';
 
 // App entry point.
 export * from './app/run-app.js';
+export * from './app/cdktf-deprecations.js';

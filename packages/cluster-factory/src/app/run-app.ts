@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { parse } from 'yaml';
 import { PolicyAspect } from '../policy/aspect.js';
+import { acknowledgeCdktfDeprecations } from './cdktf-deprecations.js';
 import { errorsLetThroughNote, unsuppressedErrors, writePolicyReport } from '../policy/report.js';
 import type { IConstruct } from 'constructs';
 import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
@@ -139,6 +140,7 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const removeStaging = () => {
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
   };
+  acknowledgeCdktfDeprecations();
   const app = new App({ outdir: staging });
   try {
     options.define(app, config);
