@@ -1,7 +1,8 @@
 /**
  * The closing summary of a CI run: the JSON reports vitest wrote for every project (one folder
  * per Node.js line the tests ran on), added up into `N passed, N failed, N skipped`, after the
- * list of what was skipped and why (vitest.shared.ts `skippedWhen`).
+ * list of what was skipped and why (vitest.shared.ts `skippedWhen`), and of the stacks that
+ * validate (the real terraform) could not check, with the reason.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,12 @@ export interface TestSummary {
   readonly skipped: number;
 }
 
+/** What validate said of each stack of an app (terraform-harness cli, VALIDATE_REPORT_DIR). */
+export interface ValidateReport {
+  readonly app: string;
+  readonly stacks: ReadonlyArray<{ readonly stack: string; readonly status: 'planned' | 'validated' | 'not-checked' | 'failed'; readonly detail?: string }>;
+}
+
 /** Said of a skipped test whose suite gave no reason. */
 export const NO_REASON = 'no reason given (skip it with skippedWhen(reason) from vitest.shared.ts)';
 
@@ -50,8 +57,34 @@ export function readTestRuns(dir: string): TestRun[] {
   return [{ label: '', reports: reportsIn(dir) }, ...folders.map((folder) => ({ label: folder, reports: reportsIn(join(dir, folder)) }))].filter((run) => run.reports.length > 0);
 }
 
+/** The validate reports of a folder, by app. */
+export function readValidateReports(dir: string): ValidateReport[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ app: file.replace(/\.json$/, ''), stacks: JSON.parse(readFileSync(join(dir, file), 'utf8')) as ValidateReport['stacks'] }));
+}
+
+/** Per app what validate did, and every stack it could not check under its reason. */
+function validateLines(reports: readonly ValidateReport[]): string[] {
+  if (reports.length === 0) return [];
+  const lines = ['validate (terraform):'];
+  const notChecked = new Map<string, string[]>();
+  for (const { app, stacks } of reports) {
+    const count = (status: string) => stacks.filter((entry) => entry.status === status).length;
+    lines.push(`  ${app}: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed`);
+    for (const entry of stacks.filter((candidate) => candidate.status === 'not-checked')) {
+      const reason = entry.detail ?? 'no reason given';
+      notChecked.set(reason, [...(notChecked.get(reason) ?? []), entry.stack]);
+    }
+  }
+  for (const [reason, stacks] of notChecked) lines.push(`  ${stacks.length} not checked because ${reason}: ${stacks.join(', ')}`);
+  return lines;
+}
+
 /** Per run and project `N passed, N failed`, then what was skipped by reason, then the closing line. */
-export function summarize(runs: readonly TestRun[]): TestSummary {
+export function summarize(runs: readonly TestRun[], validate: readonly ValidateReport[] = []): TestSummary {
   const lines: string[] = [];
   const skippedByReason = new Map<string, string[]>();
   let passed = 0;
@@ -73,6 +106,7 @@ export function summarize(runs: readonly TestRun[]): TestSummary {
       }
     }
   }
+  lines.push(...validateLines(validate));
   if (skippedByReason.size > 0) {
     lines.push(`skipped (${skipped}):`);
     for (const [reason, tests] of [...skippedByReason].sort(([a], [b]) => a.localeCompare(b))) {

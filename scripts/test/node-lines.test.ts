@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import semver from 'semver';
 import { NODE_LINES } from '../node-lines.mjs';
@@ -58,6 +59,13 @@ describe('supported Node.js lines (scripts/node-lines.json, package.json engines
     const lines = tested.map(([line]) => line);
     expect(readme).toContain(`Node.js ${lines.slice(0, -1).join(', ')} or ${lines.at(-1)}`);
     expect(readme).toContain('[scripts/node-lines.json](scripts/node-lines.json)');
+  });
+
+  test(`the cdktf CLI's native module (node-pty) loads on this line, Node.js ${process.versions.node}`, () => {
+    // Its package has binaries up to Node.js 22 (ABI 127); on later lines npm builds it at install
+    // (python3, make, a C++ compiler, and that Node.js's headers: npm's nodedir, or downloaded).
+    const load = () => createRequire(join(ROOT, 'node_modules/cdktf-cli/package.json'))('@cdktf/node-pty-prebuilt-multiarch');
+    expect(load, 'rebuild it for this Node.js: npm rebuild @cdktf/node-pty-prebuilt-multiarch').not.toThrow();
   });
 
   test('cdktf still calls util.isArray (runtime-deprecated since Node.js 22), which acknowledgeCdktfDeprecations takes silently: drop that once it does not', () => {

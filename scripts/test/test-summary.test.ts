@@ -51,6 +51,27 @@ describe('closing summary', () => {
     expect(summary).toMatchObject({ passed: 11, failed: 1, skipped: 2 });
   });
 
+  test('stacks validate could not check are named under their reason, per app the counts', () => {
+    const summary = summarize(
+      [{ label: '', reports: [{ project: 'prod', report: report(2, 0) }] }],
+      [
+        { app: 'prod', stacks: [{ stack: 'prod-network', status: 'planned' }, { stack: 'prod-cni', status: 'not-checked', detail: 'needs helm, absent from the mirror' }] },
+        { app: 'sandbox', stacks: [{ stack: 'sandbox-cni', status: 'not-checked', detail: 'needs helm, absent from the mirror' }, { stack: 'sandbox-x', status: 'failed', detail: 'terraform plan failed' }] },
+      ],
+    );
+    expect(summary.text).toBe(
+      [
+        '  prod: 2 passed, 0 failed',
+        'validate (terraform):',
+        '  prod: 1 validated and planned, 0 validated only, 1 not checked, 0 failed',
+        '  sandbox: 0 validated and planned, 0 validated only, 1 not checked, 1 failed',
+        '  2 not checked because needs helm, absent from the mirror: prod-cni, sandbox-cni',
+        '2 passed, 0 failed',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('reports at the top of the folder are a run of their own, without a label; no skipped test, no list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'test-results-'));
     writeFileSync(join(dir, 'prod.json'), JSON.stringify(report(2, 0)));
