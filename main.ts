@@ -4,13 +4,15 @@
  */
 import { resolve } from 'node:path';
 import { App } from 'cdktf';
-import { applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations } from '@cilium-eks/cluster-factory';
+import { acknowledgeCdktfDeprecations, applyPolicies, defineMultiRegionEnvironment, defineSingleRegion, loadEnvironmentConfig, loadMultiRegionConfig, printAnnotations, writePolicyReport } from '@cilium-eks/cluster-factory';
 
 const environments = resolve(import.meta.dirname, 'environments');
+acknowledgeCdktfDeprecations();
 const app = new App();
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'sandbox.yaml')));
 defineSingleRegion(app, loadEnvironmentConfig(resolve(environments, 'prod.yaml')));
 defineMultiRegionEnvironment(app, loadMultiRegionConfig(resolve(environments, 'multi-region.yaml')));
-applyPolicies(app);
+const policies = applyPolicies(app);
 app.synth();
 printAnnotations(app);
+writePolicyReport(app.outdir, policies.report());

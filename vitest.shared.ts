@@ -1,6 +1,22 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    /** Why the test does not run here; scripts/test-summary.ts prints it in the closing summary. */
+    skipReason?: string;
+  }
+}
+
+/**
+ * Options of a suite or test that skip it when there is a reason to, carrying the reason into the
+ * JSON report so that the closing summary names what was skipped and why:
+ *   describe('real terraform plans', skippedWhen(mirror ? undefined : 'TF_PLUGIN_MIRROR is not set'), () => ...)
+ */
+export function skippedWhen(reason: string | undefined): { skip?: boolean; meta?: { skipReason: string } } {
+  return reason === undefined ? {} : { skip: true, meta: { skipReason: reason } };
+}
+
 /** Tests that run real external tools (terraform, the cdktf and Nx CLIs): the `e2e` target, `vitest run --mode e2e`. */
 const E2E_TESTS = 'test/**/*.e2e.test.ts';
 

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SYNTH_VARIABLES } from '../nx-synth-input.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const NX = join(ROOT, 'node_modules/.bin/nx');
@@ -15,7 +16,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const fresh = (name: string) => mkdtempSync(join(scratch, `${name}-`));
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const base: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_WORKSPACE_DATA_DIRECTORY: join(scratch, 'workspace-data'), NX_CACHE_DIRECTORY: join(scratch, 'cache') };
-  for (const name of ['CLUSTER_FACTORY_CONFIG', 'CLUSTER_FACTORY_OUTDIR', 'CDKTF_OUTDIR', 'NX_SKIP_NX_CACHE']) delete base[name];
+  for (const name of ['CLUSTER_FACTORY_CONFIG', 'CLUSTER_FACTORY_OUTDIR', 'NX_SKIP_NX_CACHE', ...Object.keys(SYNTH_VARIABLES)]) delete base[name];
   return { ...base, ...extra };
 };
 /** An empty cache with its own workspace data (Nx's task database remembers what is cached). */
@@ -114,6 +115,29 @@ describe('nx cache', () => {
     writeFileSync(variant, sandbox.replace(/^log_retention_days: 7$/m, 'log_retention_days: 30'));
     expect(synth(variant)).toEqual({ cached: false, retention: [30] });
     expect(synth()).toEqual({ cached: true, retention: [7] });
+  }, 300_000);
+
+  test('a synth that CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS let past a policy error is never the answer to a synth without it', () => {
+    const nx = isolated();
+    const variant = join(fresh('open-endpoint'), 'sandbox.yaml');
+    const sandbox = readFileSync(join(ROOT, 'environments/sandbox.yaml'), 'utf8');
+    writeFileSync(variant, sandbox.replace('public_cidrs: [203.0.113.0/24]', 'public_cidrs: [0.0.0.0/0]'));
+    const synth = (extra: NodeJS.ProcessEnv) => {
+      const run = spawnSync(NX, ['run', 'sandbox:synth', '--output-style=static'], { cwd: ROOT, env: env({ ...nx, ...extra }), encoding: 'utf8' });
+      return { status: run.status, output: `${run.stdout}${run.stderr}` };
+    };
+    const letThrough = synth({ CLUSTER_FACTORY_CONFIG: variant, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: '1' });
+    expect(letThrough.status, letThrough.output).toBe(0);
+    expect(letThrough.output).toContain('WARNING: 1 unsuppressed policy error(s) written anyway because CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS was set');
+    const report = JSON.parse(readFileSync(join(ROOT, 'apps/sandbox/cdktf.out/policy-report.json'), 'utf8')) as { summary: { errors: number } };
+    expect(report.summary.errors).toBe(1);
+    // Without the variable the same config is refused: a fresh run, not the cached success.
+    const refused = synth({ CLUSTER_FACTORY_CONFIG: variant });
+    expect(refused.status, refused.output).toBe(1);
+    expect(refused.output).not.toMatch(/read the output from the cache|flaky/);
+    expect(refused.output).toContain('[EKS-002 / CKV_AWS_38] The public API endpoint is not open to 0.0.0.0/0');
+    // The app's own output back in place for the other tests.
+    expect(synth({}).status).toBe(0);
   }, 300_000);
 
   test('a synth redirected by CLUSTER_FACTORY_OUTDIR runs every time (Nx could not restore its output) and leaves the app output alone', () => {

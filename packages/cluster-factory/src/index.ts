@@ -71,6 +71,8 @@ export * from './policy/rule.js';
 export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
+export * from './policy/report.js';
 
 // App entry point.
 export * from './app/run-app.js';
+export * from './app/cdktf-deprecations.js';

@@ -15,6 +15,11 @@ export interface AppProcessOptions {
   readonly outdir: string;
   /** Another config file for the app (CLUSTER_FACTORY_CONFIG); its own file otherwise. */
   readonly config?: string;
+  /**
+   * More variables for a spawned process (runAppProcess, runAppProcessAsync), such as cdktf's
+   * own: cdktf reads them from process.env, so an in-process run refuses them.
+   */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface AppProcessResult {
@@ -23,7 +28,7 @@ export interface AppProcessResult {
 }
 
 function processEnv(options: AppProcessOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, [OUTDIR_OVERRIDE_VARIABLE]: options.outdir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [OUTDIR_OVERRIDE_VARIABLE]: options.outdir };
   delete env.CDKTF_OUTDIR;
   if (options.config) env[CONFIG_OVERRIDE_VARIABLE] = options.config;
   else delete env[CONFIG_OVERRIDE_VARIABLE];
@@ -57,6 +62,7 @@ export function runAppProcessAsync(appDir: string, options: AppProcessOptions): 
  * that may change its directory (vitest's default `forks` pool, not `threads`).
  */
 export function runAppInThisProcess<C>(appDir: string, app: RunAppOptions<C>, options: AppProcessOptions): AppRunResult {
+  if (options.env) throw new Error('runAppInThisProcess: extra variables need a process of their own (runAppProcess)');
   // The day is this process's (tests pin it), as a spawned entry point would inherit it.
   const today = process.env[TODAY_OVERRIDE_VARIABLE];
   const env: NodeJS.ProcessEnv = {

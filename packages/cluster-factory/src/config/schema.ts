@@ -6,10 +6,11 @@ import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { PINNED_AMI_ALIAS, componentsInUse, eksAddonsInUse } from '../lifecycle/components-in-use.js';
 import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { networkingOf } from '../networking/decision.js';
+import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
 import { quoted } from './messages.js';
+import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -53,22 +54,51 @@ export const MAX_CONFIG_TAGS = MAX_TAGS_PER_RESOURCE - RESERVED_TAG_KEYS.length 
 const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .default({})
-  .superRefine((value, ctx) => {
-    const keys = Object.keys(value);
-    if (keys.length > MAX_CONFIG_TAGS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; cluster-factory adds ${RESERVED_TAG_KEYS.join(', ')} to every resource and up to ${MOST_RESOURCE_TAGS} more to some)`,
-      });
-    }
-    for (const key of keys) {
-      if (/^aws:/i.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'keys starting with "aws:" are reserved for AWS' });
-      if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is set by cluster-factory on every resource and cannot be overridden (reserved: ${RESERVED_TAG_KEYS.join(', ')})` });
-      }
-    }
-  })
+  .check(
+    crossFieldRules<Record<string, string>>([
+      {
+        checks: 'tag keys',
+        check: (value, refuse) => {
+          const keys = Object.keys(value);
+          if (keys.length > MAX_CONFIG_TAGS) {
+            refuse(
+              [],
+              `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; cluster-factory adds ${RESERVED_TAG_KEYS.join(', ')} to every resource and up to ${MOST_RESOURCE_TAGS} more to some)`,
+            );
+          }
+          for (const key of keys) {
+            if (/^aws:/i.test(key)) refuse([key], 'keys starting with "aws:" are reserved for AWS');
+            if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+              refuse([key], `is set by cluster-factory on every resource and cannot be overridden (reserved: ${RESERVED_TAG_KEYS.join(', ')})`);
+            }
+          }
+        },
+      },
+    ]),
+  )
   .describe(`Tags applied to every AWS resource through the provider default_tags: at most ${MAX_CONFIG_TAGS}, no "aws:" prefix, not ${RESERVED_TAG_KEYS.join(', ')} (set by cluster-factory).`);
+
+/** A node group's sizes; desired_size is checked against each bound it can be compared with. */
+const NODE_GROUP_RULES: readonly CrossFieldRule<{ min_size: number; max_size: number; desired_size: number }>[] = [
+  {
+    checks: 'min_size is at most max_size',
+    check: (group, refuse) => {
+      if (group.min_size > group.max_size) refuse(['min_size'], `${group.min_size} is larger than max_size ${group.max_size}`);
+    },
+  },
+  {
+    checks: 'desired_size is at most max_size',
+    check: (group, refuse) => {
+      if (group.desired_size > group.max_size) refuse(['desired_size'], `${group.desired_size} is larger than max_size ${group.max_size}`);
+    },
+  },
+  {
+    checks: 'desired_size is at least min_size',
+    check: (group, refuse) => {
+      if (group.min_size <= group.max_size && group.desired_size < group.min_size) refuse(['desired_size'], `${group.desired_size} is smaller than min_size ${group.min_size}`);
+    },
+  },
+];
 
 const nodeGroup = z
   .strictObject({
@@ -83,17 +113,7 @@ const nodeGroup = z
     disk_size_gib: z.number().int().min(20).max(16384).default(50),
     labels: z.record(z.string(), z.string()).default({}),
   })
-  .superRefine((group, ctx) => {
-    if (group.min_size > group.max_size) {
-      ctx.addIssue({ code: 'custom', path: ['min_size'], message: `${group.min_size} is larger than max_size ${group.max_size}` });
-    } else if (group.desired_size < group.min_size || group.desired_size > group.max_size) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['desired_size'],
-        message: `${group.desired_size} is outside min_size..max_size (${group.min_size}..${group.max_size})`,
-      });
-    }
-  });
+  .check(crossFieldRules(NODE_GROUP_RULES));
 
 const fargateProfile = z.strictObject({
   name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
@@ -113,18 +133,19 @@ const endpointAccess = z
     public: z.boolean().default(false).describe('Expose the API server publicly (restricted to public_cidrs). Default: false.'),
     public_cidrs: z.array(cidr(0, 32)).default([]).describe('CIDRs allowed to reach the public endpoint.'),
   })
-  .superRefine((access, ctx) => {
-    if (publicEndpointWithoutCidrs(access.public, access.public_cidrs)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['public_cidrs'],
-        message: `must list at least one CIDR when public is true (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`,
-      });
-    }
-    if (!access.public && access.public_cidrs.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['public_cidrs'], message: 'is set but public is false' });
-    }
-  })
+  .check(
+    crossFieldRules<{ public: boolean; public_cidrs: string[] }>([
+      {
+        checks: 'public_cidrs agrees with public',
+        check: (access, refuse) => {
+          if (publicEndpointWithoutCidrs(access.public, access.public_cidrs)) {
+            refuse(['public_cidrs'], `must list at least one CIDR when public is true (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`);
+          }
+          if (!access.public && access.public_cidrs.length > 0) refuse(['public_cidrs'], 'is set but public is false');
+        },
+      },
+    ]),
+  )
   .prefault({})
   .describe('The private endpoint is always on; the public one is opt-in.');
 
@@ -288,102 +309,183 @@ export const environmentShape = z.strictObject({
       .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
   });
 
-/** Cross-field rules of one environment; `at` maps a field path to where it is in the file. */
-export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z.RefinementCtx, at: (path: (string | number)[]) => (string | number)[] = (path) => path): void {
-  const c = env.cilium;
-  const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: at(path), message });
-  if (c.gateway_api && !env.enable_kube_proxy_replacement) {
-    refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
-  }
-  if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
-  if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
-  if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
-  const { ciliumEnabled } = networkingOf(env);
-  if (env.platform.network_policy_baseline && !ciliumEnabled) {
-    refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
-  }
-  if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
-  if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {
-    for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
-      if (parseIpv4Cidr(range) && cidrsOverlap(c.pod_cidr, range)) {
-        refuse(['cilium', 'pod_cidr'], `${c.pod_cidr} overlaps ${name} ${range}`);
-      }
-    }
-  }
-  // Zones are checked against a well-formed region only (a bad region is reported once).
-  env.availability_zones.forEach((zone, index) => {
-    if (AWS_REGION.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(zone)) {
-      refuse(['availability_zones', index], `${quoted(zone)} is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
-    }
-  });
-  const seen = new Set<string>();
-  env.availability_zones.forEach((zone, index) => {
-    if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
-    seen.add(zone);
-  });
-  env.node_groups.forEach((group, groupIndex) => {
-    group.instance_types.forEach((type, typeIndex) => {
-      if (INSTANCE_TYPE.test(type) && !isKnownInstanceType(type)) {
-        refuse(
-          ['node_groups', groupIndex, 'instance_types', typeIndex],
-          `${quoted(type)} is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
-        );
-      }
-    });
-  });
-  for (const pool of ['general', 'gpu'] as const) {
-    env.karpenter[pool]?.instance_families.forEach((family, index) => {
+type EnvironmentShape = z.output<typeof environmentShape>;
+type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
+
+/** A pool's instance families and categories are in the instance table (and generation 5 or later). */
+const karpenterPoolRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
+  checks: `karpenter.${pool} instance families and categories are in the instance table`,
+  check: (env, refuse) => {
+    const families = env.karpenter[pool]?.instance_families ?? [];
+    forEachValid(families, (family, index) => {
       if (/^[a-z][a-z0-9]*$/.test(family) && !SUPPORTED_INSTANCE_FAMILIES.includes(family)) {
         refuse(['karpenter', pool, 'instance_families', index], `"${family}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
       } else if (Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0) <= 4) {
         refuse(['karpenter', pool, 'instance_families', index], `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
       }
     });
-    env.karpenter[pool]?.instance_categories.forEach((category, index) => {
+    forEachValid(env.karpenter[pool]?.instance_categories ?? [], (category, index) => {
       if (/^[a-z]$/.test(category) && !SUPPORTED_INSTANCE_FAMILIES.some((family) => family.startsWith(category))) {
         refuse(['karpenter', pool, 'instance_categories', index], `"${category}" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
       }
     });
-  }
-  const names = new Set<string>();
-  env.node_groups.forEach((group, index) => {
-    if (names.has(group.name)) refuse(['node_groups', index, 'name'], `${quoted(group.name)} is used twice`);
-    names.add(group.name);
-  });
-  if (env.enable_fargate && env.fargate_profiles.length === 0) {
-    refuse(['fargate_profiles'], 'must list at least one profile when enable_fargate is true');
-  }
-  if (!env.enable_fargate && env.fargate_profiles.length > 0) {
-    refuse(['fargate_profiles'], 'is set but enable_fargate is false');
-  }
-  refineLifecycle(env, refuse);
-}
+  },
+});
 
-/** The Kubernetes version against the pinned components and add-ons; what a protected environment must pin. */
-function refineLifecycle(env: z.output<typeof environmentShape>, refuse: (path: (string | number)[], message: string) => void): void {
-  if (env.protect_stateful_resources && env.upgrade_policy.support_type === undefined) {
-    refuse(['upgrade_policy', 'support_type'], `must be stated in a protected environment (protect_stateful_resources: true): STANDARD (${SUPPORT_TYPES.STANDARD}) or EXTENDED (${SUPPORT_TYPES.EXTENDED})`);
-  }
-  if (env.protect_stateful_resources && env.karpenter.enabled && env.karpenter.ami_alias === 'al2023@latest') {
-    refuse(['karpenter', 'ami_alias'], `al2023@latest is refused in a protected environment: every AMI release would roll every Karpenter node; pin a release such as ${PINNED_AMI_ALIAS} (docs/UPGRADES.md)`);
-  }
-  const version = env.kubernetes_version;
-  // An unknown version is reported once, by the field itself.
-  if (eksRelease(version) === undefined) return;
-  const { unsupported, untested } = compatibilityFindings(componentsInUse(env), version);
-  for (const problem of unsupported) refuse(['kubernetes_version'], problem);
-  if (env.protect_stateful_resources) {
-    for (const problem of untested) refuse(['kubernetes_version'], `${problem}; a protected environment runs tested combinations only`);
-  }
-  const missing = eksAddonsInUse(env).filter((addon) => eksAddonVersion(addon, version) === undefined);
-  if (missing.length > 0) {
-    const known = Object.keys(EKS_ADDON_VERSIONS.addons[missing[0]!].versions).join(', ');
-    refuse(['kubernetes_version'], `no pinned EKS add-on version of ${missing.join(', ')} for ${version} (reference/eks/addon-versions.json has ${known}; refresh it: docs/UPGRADES.md)`);
-  }
-}
+/**
+ * Cross-field rules of one environment, each run on its own (src/config/rules.ts): a rule that
+ * reads a field with an error is reported as not checked there, and the others still run.
+ */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  {
+    checks: 'cilium.gateway_api needs enable_kube_proxy_replacement',
+    check: (env, refuse) => {
+      if (env.cilium.gateway_api && !env.enable_kube_proxy_replacement) {
+        refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
+      }
+    },
+  },
+  {
+    checks: 'cilium.gateway_api needs cilium.l7_proxy',
+    check: (env, refuse) => {
+      if (env.cilium.gateway_api && !env.cilium.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
+    },
+  },
+  {
+    checks: 'cilium.hubble_ui needs cilium.hubble_relay',
+    check: (env, refuse) => {
+      if (env.cilium.hubble_ui && !env.cilium.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
+    },
+  },
+  {
+    checks: 'cilium.hubble_relay needs enable_hubble',
+    check: (env, refuse) => {
+      if (env.cilium.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
+    },
+  },
+  {
+    checks: 'platform.network_policy_baseline needs Cilium',
+    check: (env, refuse) => {
+      if (env.platform.network_policy_baseline && !ciliumEnabledBy(env)) {
+        refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
+      }
+    },
+  },
+  {
+    checks: 'cilium.prefix_delegation needs cilium_mode: eni',
+    check: (env, refuse) => {
+      if (env.cilium.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
+    },
+  },
+  {
+    checks: 'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
+    check: (env, refuse) => {
+      if (env.cilium_mode !== 'overlay') return;
+      const pods = env.cilium.pod_cidr;
+      for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
+        if (parseIpv4Cidr(pods) && parseIpv4Cidr(range) && cidrsOverlap(pods, range)) refuse(['cilium', 'pod_cidr'], `${pods} overlaps ${name} ${range}`);
+      }
+    },
+  },
+  {
+    checks: 'availability_zones are zones of region',
+    check: (env, refuse) => {
+      forEachValid(env.availability_zones, (zone, index) => {
+        if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
+          refuse(['availability_zones', index], `${quoted(zone)} is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
+        }
+      });
+    },
+  },
+  {
+    checks: 'availability_zones are listed once',
+    check: (env, refuse) => {
+      const seen = new Set<string>();
+      forEachValid(env.availability_zones, (zone, index) => {
+        if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
+        seen.add(zone);
+      });
+    },
+  },
+  {
+    checks: 'node_groups instance types are in the instance table',
+    check: (env, refuse) => {
+      forEachValid(env.node_groups, (group, groupIndex) =>
+        forEachValid(group.instance_types, (type, typeIndex) => {
+          if (!isKnownInstanceType(type)) {
+            refuse(
+              ['node_groups', groupIndex, 'instance_types', typeIndex],
+              `${quoted(type)} is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
+            );
+          }
+        }),
+      );
+    },
+  },
+  karpenterPoolRule('general'),
+  karpenterPoolRule('gpu'),
+  {
+    checks: 'node_groups names are unique',
+    check: (env, refuse) => {
+      const names = new Set<string>();
+      forEachValid(env.node_groups, (group, index) => {
+        if (names.has(group.name)) refuse(['node_groups', index, 'name'], `${quoted(group.name)} is used twice`);
+        names.add(group.name);
+      });
+    },
+  },
+  {
+    checks: 'fargate_profiles agree with enable_fargate',
+    check: (env, refuse) => {
+      if (env.enable_fargate && env.fargate_profiles.length === 0) refuse(['fargate_profiles'], 'must list at least one profile when enable_fargate is true');
+      if (!env.enable_fargate && env.fargate_profiles.length > 0) refuse(['fargate_profiles'], 'is set but enable_fargate is false');
+    },
+  },
+  {
+    checks: 'upgrade_policy.support_type is stated in a protected environment',
+    check: (env, refuse) => {
+      if (env.protect_stateful_resources && env.upgrade_policy.support_type === undefined) {
+        refuse(['upgrade_policy', 'support_type'], `must be stated in a protected environment (protect_stateful_resources: true): STANDARD (${SUPPORT_TYPES.STANDARD}) or EXTENDED (${SUPPORT_TYPES.EXTENDED})`);
+      }
+    },
+  },
+  {
+    checks: 'karpenter.ami_alias is a pinned release in a protected environment',
+    check: (env, refuse) => {
+      if (env.protect_stateful_resources && env.karpenter.enabled && env.karpenter.ami_alias === 'al2023@latest') {
+        refuse(['karpenter', 'ami_alias'], `al2023@latest is refused in a protected environment: every AMI release would roll every Karpenter node; pin a release such as ${PINNED_AMI_ALIAS} (docs/UPGRADES.md)`);
+      }
+    },
+  },
+  {
+    checks: 'kubernetes_version is supported by every pinned component in use',
+    check: (env, refuse) => {
+      const version = env.kubernetes_version;
+      // An unknown version is reported once, by the field itself.
+      if (eksRelease(version) === undefined) return;
+      const { unsupported, untested } = compatibilityFindings(componentsInUse(env), version);
+      for (const problem of unsupported) refuse(['kubernetes_version'], problem);
+      if (env.protect_stateful_resources) {
+        for (const problem of untested) refuse(['kubernetes_version'], `${problem}; a protected environment runs tested combinations only`);
+      }
+    },
+  },
+  {
+    checks: 'kubernetes_version has a pinned version of every EKS add-on in use',
+    check: (env, refuse) => {
+      const version = env.kubernetes_version;
+      if (eksRelease(version) === undefined) return;
+      const missing = eksAddonsInUse(env).filter((addon) => eksAddonVersion(addon, version) === undefined);
+      if (missing.length > 0) {
+        const known = Object.keys(EKS_ADDON_VERSIONS.addons[missing[0]!].versions).join(', ');
+        refuse(['kubernetes_version'], `no pinned EKS add-on version of ${missing.join(', ')} for ${version} (reference/eks/addon-versions.json has ${known}; refresh it: docs/UPGRADES.md)`);
+      }
+    },
+  },
+];
 
 /** One environment file: the shape plus its cross-field rules. */
-export const environmentSchema = environmentShape.superRefine((env, ctx) => refineEnvironment(env, ctx));
+export const environmentSchema = environmentShape.check(crossFieldRules(ENVIRONMENT_RULES));
 
 /** The file as written: defaults not yet applied. */
 export type EnvironmentConfigInput = z.input<typeof environmentSchema>;
