@@ -1,8 +1,12 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { BUNDLE_FILE } from '@cilium-eks/cluster-factory/bundler';
+import { sharedAppBundle } from '@cilium-eks/cluster-factory/testing/app-process';
+import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const NX = join(ROOT, 'node_modules/.bin/nx');
@@ -79,8 +83,36 @@ describe('nx affected', () => {
 
 });
 
+/** The package a node_modules path belongs to (`@scope/name` or `name`). */
+const packageOf = (path: string) => {
+  const parts = `/${path}`.split('/node_modules/').at(-1)!.split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+};
+
+describe('app bundles (the synth target runs dist/main.cjs)', () => {
+  test.each(Object.keys(APPS).sort())('%s: every file esbuild bundled is an input of the bundle target, so a change to any of them rebuilds it', async (app) => {
+    const [bundleInputs, { stdout }] = await Promise.all([
+      // The bundler's own list of what it read (esbuild's metafile).
+      import('@cilium-eks/cluster-factory/bundler').then(({ bundleApp }) => bundleApp(APPS[app]!.dir, join(fresh(`bundle-${app}`), 'main.cjs'))),
+      promisify(execFile)(NX, ['show', 'target', 'inputs', `${app}:bundle`, '--json'], { cwd: ROOT, env: env(), encoding: 'utf8' }),
+    ]);
+    const declared = JSON.parse(stdout) as { files: string[]; external: string[] };
+    const files = new Set(declared.files);
+    const workspaceFiles = bundleInputs.inputs.map((input) => relative(ROOT, input)).filter((path) => !path.startsWith('node_modules/'));
+    const packages = [...new Set(bundleInputs.inputs.map((input) => relative(ROOT, input)).filter((path) => path.startsWith('node_modules/')).map(packageOf))];
+    expect(workspaceFiles).toContain(`apps/${app}/main.ts`);
+    expect(workspaceFiles).toContain('packages/cluster-factory/src/platform.ts');
+    expect(workspaceFiles.filter((path) => !files.has(path))).toEqual([]);
+    // Packages from node_modules: their versions are pinned in the lockfile, an input.
+    expect(packages).toEqual(expect.arrayContaining(['cdktf', '@cdktf/provider-aws', 'zod']));
+    expect(files.has('package-lock.json')).toBe(true);
+    // The bundler itself is an input.
+    expect(files.has('packages/cluster-factory/bundler/bundle-app.ts')).toBe(true);
+  }, 120_000);
+});
+
 describe('nx cache', () => {
-  test('a second run of lint, typecheck, test and synth with no change comes from the cache', () => {
+  test('a second run of lint, typecheck, test and synth with no change comes from the cache; the bundle it restores is the one a fresh bundling makes', async () => {
     const nx = isolated();
     const run = () =>
       execFileSync(NX, ['run-many', '-t', 'lint', 'typecheck', 'test', 'synth', '-p', 'sandbox', '--output-style=static'], {
@@ -90,8 +122,10 @@ describe('nx cache', () => {
       });
     const first = run();
     expect(first).not.toMatch(/read the output from the cache/);
+    rmSync(join(APPS.sandbox!.dir, 'dist'), { recursive: true, force: true });
     const second = run();
     expect(second).toMatch(/Nx read the output from the cache instead of running the command for (\d+) out of \1 tasks/);
+    expect(readFileSync(join(APPS.sandbox!.dir, BUNDLE_FILE), 'utf8')).toBe(readFileSync(await sharedAppBundle(APPS.sandbox!.dir), 'utf8'));
   }, 300_000);
 
   test('CLUSTER_FACTORY_CONFIG and the content of the file it names are synth inputs; the default output is never replaced by a variant', () => {
