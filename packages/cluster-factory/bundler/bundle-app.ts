@@ -53,11 +53,21 @@ const importMetaOfEachFile: Plugin = {
   },
 };
 
+export interface BundleOptions {
+  /**
+   * Packages to take from elsewhere, for every importer (the app and its dependencies alike):
+   * package name -> package directory. The CDK Terrain check (scripts/cdk-terrain.ts) bundles
+   * the apps with `cdktf` and `constructs` from its own install.
+   * @default none
+   */
+  readonly alias?: Readonly<Record<string, string>>;
+}
+
 /**
  * Bundles `<appDir>/main.ts` into `outfile` (default `<appDir>/dist/main.cjs`), replacing it
  * atomically. The outfile must be inside the workspace (see above).
  */
-export async function bundleApp(appDir: string, outfile = join(appDir, BUNDLE_FILE)): Promise<BundleResult> {
+export async function bundleApp(appDir: string, outfile = join(appDir, BUNDLE_FILE), options: BundleOptions = {}): Promise<BundleResult> {
   const target = resolve(outfile);
   const result = await build({
     absWorkingDir: WORKSPACE_ROOT,
@@ -69,6 +79,7 @@ export async function bundleApp(appDir: string, outfile = join(appDir, BUNDLE_FI
     target: 'node20',
     outfile: target,
     external: EXTERNAL_PACKAGES,
+    alias: { ...options.alias },
     keepNames: true,
     legalComments: 'none',
     // Relative, so the bundle is the same file wherever the workspace is checked out.
