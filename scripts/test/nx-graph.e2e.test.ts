@@ -22,68 +22,116 @@ const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   for (const name of ['CLUSTER_FACTORY_CONFIG', 'CLUSTER_FACTORY_OUTDIR', 'CDKTF_OUTDIR', 'NX_SKIP_NX_CACHE']) delete base[name];
   return { ...base, ...extra };
 };
-/** Whether Nx answered the sandbox synth task itself from its cache (its bundle task may be cached either way). */
-const synthFromCache = (output: string) => /> nx run sandbox:synth +\[(local cache|existing outputs match the cache, left as is)\]/.test(output);
+/**
+ * Whether Nx answered the sandbox synth task itself from its cache (its bundle task may be
+ * cached either way). Colours removed: under `nx run-many -t e2e`, FORCE_COLOR reaches this Nx.
+ */
+const synthFromCache = (output: string) =>
+  /> nx run sandbox:synth +\[(local cache|existing outputs match the cache, left as is)\]/.test(output.replace(/\x1b\[[0-9;]*m/g, ''));
 
 /** An empty cache with its own workspace data (Nx's task database remembers what is cached). */
 const isolated = () => ({ NX_CACHE_DIRECTORY: fresh('cache'), NX_WORKSPACE_DATA_DIRECTORY: fresh('workspace-data') });
 
-/** Projects Nx would run for a change to these files. */
-function affected(files: string[], ...flags: string[]): string[] {
-  const out = execFileSync(NX, ['show', 'projects', '--affected', '--json', ...flags, `--files=${files.join(',')}`], { cwd: ROOT, env: env(), encoding: 'utf8' });
-  return (JSON.parse(out) as string[]).sort();
+interface AffectedQuery {
+  readonly files: readonly string[];
+  readonly type?: 'app';
+  readonly withTarget?: readonly string[];
 }
-const affectedApps = (...files: string[]) => affected(files, '--type', 'app');
+
+const APP_CASES: Array<[string, string[]]> = [
+  ['environments/prod.yaml', ['prod']],
+  ['environments/sandbox.yaml', ['sandbox']],
+  ['environments/multi-region.yaml', ['multi-region']],
+  ['apps/prod/src/prod.ts', ['prod']],
+  ['apps/sandbox/main.ts', ['sandbox']],
+  ['apps/multi-region/src/multi-region.ts', ['multi-region']],
+  ['packages/cluster-factory/src/platform.ts', ['multi-region', 'prod', 'sandbox']],
+  ['packages/cluster-factory/reference/cilium-1.19.6/values.schema.json', ['multi-region', 'prod', 'sandbox']],
+  ['packages/terraform-harness/src/check-stacks.ts', ['multi-region', 'prod', 'sandbox']],
+  ['docs/KARPENTER.md', []],
+  ['README.md', []],
+  ['docs/environments/prod.md', []],
+];
+
+const PROJECT_CASES: Array<[string, string[]]> = [
+  // Imports: plan-review and cost-estimate use cluster-factory, scripts and cost-estimate use terraform-harness.
+  ['packages/cluster-factory/src/app/run-app.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+  ['packages/cluster-factory/testing/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+  ['packages/terraform-harness/src/index.ts', ['cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
+  // Files outside every project that the workspace tests read.
+  ['.github/workflows/deploy.yml', ['scripts']],
+  ['.github/workflows/pull-request.yml', ['scripts']],
+  ['.ci/run', ['scripts']],
+  ['cdktf.json', ['scripts']],
+  ['main.ts', ['scripts']],
+  // The workspace tests synthesize the apps in process (scripts/lib/apps.ts imports their definitions).
+  ['apps/sandbox/src/sandbox.ts', ['sandbox', 'scripts']],
+  // The library's tests use fixtures of their own, not the production configs.
+  ['environments/sandbox.yaml', ['sandbox', 'scripts']],
+  ['environments/multi-region.yaml', ['multi-region', 'scripts']],
+  // ...but they compare the committed JSON Schemas.
+  ['environments/environment.schema.json', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+];
+
+const DOCS_ONLY = ['docs/CI.md', 'README.md'];
+const QUERIES: AffectedQuery[] = [
+  ...APP_CASES.map(([file]) => ({ files: [file], type: 'app' as const })),
+  ...PROJECT_CASES.map(([file]) => ({ files: [file] })),
+  { files: DOCS_ONLY },
+  { files: DOCS_ONLY, withTarget: ['synth'] },
+  { files: ['package.json'] },
+];
+
+/** The same query as arguments of `nx show projects`. */
+const cliArguments = (query: AffectedQuery) => [
+  'show',
+  'projects',
+  '--affected',
+  '--json',
+  ...(query.type ? ['--type', query.type] : []),
+  ...(query.withTarget ? ['--with-target', query.withTarget.join(',')] : []),
+  `--files=${query.files.join(',')}`,
+];
+
+/**
+ * Nx's answers to every query, from one Nx process and one project graph:
+ * support/nx-show-projects.mjs does what `nx show projects --affected` does, with Nx's own
+ * functions (a CLI run builds the graph again for each query, about a second of CPU each); the
+ * last test asks the CLI itself one query of each kind.
+ */
+let answers: string[][] | undefined;
+function affected(query: AffectedQuery): string[] {
+  answers ??= JSON.parse(
+    execFileSync(process.execPath, [join(import.meta.dirname, 'support/nx-show-projects.mjs'), JSON.stringify(QUERIES)], { cwd: ROOT, env: env(), encoding: 'utf8' }),
+  ) as string[][];
+  const index = QUERIES.findIndex((candidate) => JSON.stringify(candidate) === JSON.stringify(query));
+  if (index === -1) throw new Error(`not among the queries: ${JSON.stringify(query)}`);
+  return [...answers[index]!].sort();
+}
 
 describe('nx affected', () => {
-  test.each([
-    ['environments/prod.yaml', ['prod']],
-    ['environments/sandbox.yaml', ['sandbox']],
-    ['environments/multi-region.yaml', ['multi-region']],
-    ['apps/prod/src/prod.ts', ['prod']],
-    ['apps/sandbox/main.ts', ['sandbox']],
-    ['apps/multi-region/src/multi-region.ts', ['multi-region']],
-    ['packages/cluster-factory/src/platform.ts', ['multi-region', 'prod', 'sandbox']],
-    ['packages/cluster-factory/reference/cilium-1.19.6/values.schema.json', ['multi-region', 'prod', 'sandbox']],
-    ['packages/terraform-harness/src/check-stacks.ts', ['multi-region', 'prod', 'sandbox']],
-    ['docs/KARPENTER.md', []],
-    ['README.md', []],
-    ['docs/environments/prod.md', []],
-  ])('%s -> %j', (file, apps) => {
-    expect(affectedApps(file)).toEqual(apps);
+  test.each(APP_CASES)('%s -> %j', (file, apps) => {
+    expect(affected({ files: [file], type: 'app' })).toEqual(apps);
   });
 
   test('a docs-only change affects nothing that synthesizes: only the workspace tests that check the generated docs', () => {
-    expect(affected(['docs/CI.md', 'README.md'])).toEqual(['scripts']);
-    expect(affected(['docs/CI.md', 'README.md'], '--with-target', 'synth')).toEqual([]);
+    expect(affected({ files: DOCS_ONLY })).toEqual(['scripts']);
+    expect(affected({ files: DOCS_ONLY, withTarget: ['synth'] })).toEqual([]);
   });
 
-  test.each([
-    // Imports: plan-review and cost-estimate use cluster-factory, scripts and cost-estimate use terraform-harness.
-    ['packages/cluster-factory/src/app/run-app.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-    ['packages/cluster-factory/testing/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-    ['packages/terraform-harness/src/index.ts', ['cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
-    // Files outside every project that the workspace tests read.
-    ['.github/workflows/deploy.yml', ['scripts']],
-    ['.github/workflows/pull-request.yml', ['scripts']],
-    ['.ci/run', ['scripts']],
-    ['cdktf.json', ['scripts']],
-    ['main.ts', ['scripts']],
-    // The workspace tests synthesize the apps in process (scripts/lib/apps.ts imports their definitions).
-    ['apps/sandbox/src/sandbox.ts', ['sandbox', 'scripts']],
-    // The library's tests use fixtures of their own, not the production configs.
-    ['environments/sandbox.yaml', ['sandbox', 'scripts']],
-    ['environments/multi-region.yaml', ['multi-region', 'scripts']],
-    // ...but they compare the committed JSON Schemas.
-    ['environments/environment.schema.json', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-  ])('%s -> %j', (file, projects) => {
-    expect(affected([file])).toEqual(projects);
+  test.each(PROJECT_CASES)('%s -> %j', (file, projects) => {
+    expect(affected({ files: [file] })).toEqual(projects);
   });
 
   test('a root package.json change affects the workspace tests', () => {
-    expect(affected(['package.json'])).toContain('scripts');
+    expect(affected({ files: ['package.json'] })).toContain('scripts');
   });
 
+  test('the nx CLI gives the same answers (one query of each kind, side by side)', async () => {
+    const sample = [QUERIES[0]!, QUERIES[APP_CASES.length]!, QUERIES.at(-2)!];
+    const cli = await Promise.all(sample.map((query) => promisify(execFile)(NX, cliArguments(query), { cwd: ROOT, env: env(), encoding: 'utf8' })));
+    expect(cli.map(({ stdout }) => (JSON.parse(stdout) as string[]).sort())).toEqual(sample.map(affected));
+  }, 120_000);
 });
 
 /** The package a node_modules path belongs to (`@scope/name` or `name`). */
