@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
-import { runAppInThisProcess, runAppProcessAsync, sharedAppBundle } from '@cilium-eks/cluster-factory/testing/app-process';
+import { runAppInThisProcess, runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,11 @@ const synth = (outdir: string, config?: string) => runAppInThisProcess(APP_DIR, 
 
 describe('multi-region app', () => {
   test('through the real entry point (main.ts under tsx, and the bundle the synth target runs, byte-identical): one set of stacks per region, the global mesh stack between network and cni', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'mr-'));
-    const outdir = join(root, 'cdktf.out');
-    const [result, bundled] = await Promise.all([
-      runAppProcessAsync(APP_DIR, { outdir }),
-      sharedAppBundle(APP_DIR).then((bundle) => runAppProcessAsync(APP_DIR, { outdir: join(root, 'bundled'), bundle })),
-    ]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(bundled).toEqual(result);
-    expect(directorySnapshot(join(root, 'bundled'))).toEqual(directorySnapshot(outdir));
+    const { tsx, bundle } = await runBothEntryPoints(APP_DIR, mkdtempSync(join(tmpdir(), 'mr-')));
+    expect(tsx.status, tsx.stderr).toBe(0);
+    expect({ ...bundle, outdir: tsx.outdir }).toEqual(tsx);
+    expect(directorySnapshot(bundle.outdir)).toEqual(directorySnapshot(tsx.outdir));
+    const outdir = tsx.outdir;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
     const regions = ['us-west-2', 'us-east-1', 'eu-west-1'];
     expect(Object.keys(manifest.stacks).sort()).toEqual(

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
-import { runAppProcessAsync, sharedAppBundle } from '@cilium-eks/cluster-factory/testing/app-process';
+import { runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +10,11 @@ const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 describe('prod app', () => {
   test('synthesizes its stacks through the real entry point (main.ts under tsx, and the bundle the synth target runs, byte-identical), with the hardened settings', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'prod-'));
-    const outdir = join(root, 'cdktf.out');
-    const [result, bundled] = await Promise.all([
-      runAppProcessAsync(APP_DIR, { outdir }),
-      sharedAppBundle(APP_DIR).then((bundle) => runAppProcessAsync(APP_DIR, { outdir: join(root, 'bundled'), bundle })),
-    ]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(bundled).toEqual(result);
-    expect(directorySnapshot(join(root, 'bundled'))).toEqual(directorySnapshot(outdir));
+    const { tsx, bundle } = await runBothEntryPoints(APP_DIR, mkdtempSync(join(tmpdir(), 'prod-')));
+    expect(tsx.status, tsx.stderr).toBe(0);
+    expect({ ...bundle, outdir: tsx.outdir }).toEqual(tsx);
+    expect(directorySnapshot(bundle.outdir)).toEqual(directorySnapshot(tsx.outdir));
+    const outdir = tsx.outdir;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(['prod-cluster', 'prod-cni', 'prod-compute', 'prod-network', 'prod-platform', 'prod-state']);
     const cluster = JSON.parse(readFileSync(join(outdir, 'stacks/prod-cluster/cdk.tf.json'), 'utf8')) as {

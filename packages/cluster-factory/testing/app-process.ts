@@ -96,6 +96,24 @@ export function sharedSynthOutput<C>(appDir: string, app: RunAppOptions<C>): str
   return outdir;
 }
 
+/** The app's default output written through both of its entry points, side by side. */
+export interface BothEntryPoints {
+  /** main.ts under tsx, as `cdktf synth` runs it: into `<root>/cdktf.out`. */
+  readonly tsx: AppProcessResult & { readonly outdir: string };
+  /** The app's bundle, as its synth target runs it: into `<root>/bundled`. */
+  readonly bundle: AppProcessResult & { readonly outdir: string };
+}
+
+/** Runs main.ts under tsx and the app's bundle (`sharedAppBundle`) at once, each into a directory of its own below `root`. */
+export async function runBothEntryPoints(appDir: string, root: string): Promise<BothEntryPoints> {
+  const [tsxOutdir, bundleOutdir] = [join(root, 'cdktf.out'), join(root, 'bundled')];
+  const [tsx, bundle] = await Promise.all([
+    runAppProcessAsync(appDir, { outdir: tsxOutdir }),
+    sharedAppBundle(appDir).then((file) => runAppProcessAsync(appDir, { outdir: bundleOutdir, bundle: file })),
+  ]);
+  return { tsx: { ...tsx, outdir: tsxOutdir }, bundle: { ...bundle, outdir: bundleOutdir } };
+}
+
 const sharedBundles = new Map<string, Promise<string>>();
 
 const isAlive = (pid: number) => {
