@@ -91,6 +91,7 @@ const projectDirs = (parent: string) =>
 const apps = projectDirs('apps');
 const projects = [...projectDirs('packages'), ...apps, { name: 'scripts', dir: join(ROOT, 'scripts') }];
 const hasTarget = (dir: string, target: string) => target in (JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8')) as { targets: object }).targets;
+const countOfRuns = (count: number) => `${count} run${count === 1 ? '' : 's'}`;
 const seconds = (value: number | undefined, digits = 0) => (value === undefined ? 'n/a' : `${value.toFixed(digits)} s`);
 
 /** Every timed run, for the page's account of how busy the machine was. */
@@ -149,8 +150,8 @@ async function synthSection(): Promise<string> {
   }
   return `## Cold synth per app
 
-A fresh process per run, ${opts.runs} runs each: \`node dist/main.cjs\` in the app's directory, what
-\`nx run <app>:synth\` runs once its cached \`bundle\` target has made the bundle. Beside it, ${opts.ratioRuns} runs
+A fresh process per run, ${countOfRuns(opts.runs)} each: \`node dist/main.cjs\` in the app's directory, what
+\`nx run <app>:synth\` runs once its cached \`bundle\` target has made the bundle. Beside it, ${countOfRuns(opts.ratioRuns)}
 of \`node --import tsx main.ts\`, what \`cdktf synth\` runs (\`cdktf.json\`), and the time to bundle
 the app once (esbuild, in this process). Peak memory is the process's maximum resident set
 size, worst run. Each app's tests check that both paths write byte-identical output.
@@ -201,7 +202,7 @@ function ratiosSection(): string {
   targetRows.push(`| \`npx nx run-many -t typecheck --skip-nx-cache\` (cold) / \`cdktf synth\` of sandbox, medians | under ${TARGETS.typecheckRatio}x | ${typecheck.toFixed(2)}x | ${met(typecheck < TARGETS.typecheckRatio)} |`);
   return `## Ratios
 
-${opts.ratioRuns} runs of each command, interleaved. Both synth commands run the \`bundle\` target too
+${countOfRuns(opts.ratioRuns)} of each command, interleaved. Both synth commands run the \`bundle\` target too
 (\`--skip-nx-cache\` skips the cache for every task), so each includes bundling; the single synth
 is the same command for one app, start-up of Nx included. The cdktf CLI's synth is \`cdktf synth\`
 in \`apps/sandbox\` (it runs \`main.ts\` under tsx). Type-checking is cold: the build info of every
