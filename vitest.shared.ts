@@ -36,6 +36,12 @@ export function projectTestConfig(projectName: string, options: { setupFiles?: s
         setupFiles: options.setupFiles ?? ['@cilium-eks/cluster-factory/testing'],
         // Real terraform and CLI runs share 2 cores with the other projects' tests in CI.
         testTimeout: e2e ? 300_000 : 120_000,
+        // e2e tests mostly wait for the processes they start (terraform, the cdktf and Nx CLIs):
+        // files run side by side (vitest's default is one worker per core but one, here 1).
+        ...(e2e ? { maxWorkers: 3 } : {}),
+        // terraform and the AWS provider (Go) collect garbage only past 2 GiB: each process
+        // loads the provider's whole schema and exits; a fifth less CPU per terraform command.
+        env: e2e ? { GOGC: 'off', GOMEMLIMIT: '2GiB' } : {},
         isolate: options.isolate ?? true,
         reporters: ['default', 'json'],
         outputFile: { json: resolve(import.meta.dirname, 'node_modules/.cache/test-results', `${projectName}${e2e ? '-e2e' : ''}.json`) },

@@ -7,7 +7,7 @@ import { mirrorContents, PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } fro
 
 const AWS = 'registry.terraform.io/hashicorp/aws';
 
-export type StackStatus = 'planned' | 'validated' | 'not-checked' | 'failed';
+export type StackStatus = 'planned' | 'validated' | 'prepared' | 'not-checked' | 'failed';
 
 export interface StackReport {
   readonly stack: string;
@@ -41,6 +41,13 @@ export interface CheckOptions {
   readonly stacks?: readonly string[];
   /** The environment terraform runs in (proxies, credentials). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Only prepare each stack's working directory (overrides, placeholder remote state) and run
+   * `terraform init`, without validating or planning: for a caller that runs its own terraform
+   * steps in the kept directories (plan-check-apply's e2e test). Reported as `prepared`.
+   * @default false
+   */
+  readonly prepareOnly?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -175,6 +182,10 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         writeFileSync(join(dir, 'harness_remote_state_override.tf.json'), JSON.stringify(remoteStateOverride(stack, stateFiles), null, 2));
       }
 
+      if (options.prepareOnly) {
+        reports.push({ stack: stack.name, status: 'prepared', validated: false, planned: false, workdir: options.keepWorkdirs ? dir : undefined });
+        continue;
+      }
       const validate = await terraform(dir, ['validate', '-no-color'], env);
       if (validate.code !== 0) {
         reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
@@ -223,6 +234,8 @@ export function formatReports(reports: readonly StackReport[]): string {
         return `${name}  validated  planned  ${report.changes!.add} to add, ${report.changes!.change} to change, ${report.changes!.destroy} to destroy`;
       case 'validated':
         return `${name}  validated  ${report.detail}`;
+      case 'prepared':
+        return `${name}  prepared (initialized, not validated)`;
       case 'not-checked':
         return `${name}  NOT CHECKED: ${report.detail}`;
       case 'failed':
@@ -231,7 +244,7 @@ export function formatReports(reports: readonly StackReport[]): string {
   });
   const count = (status: StackStatus) => reports.filter((report) => report.status === status).length;
   lines.push(
-    `${reports.length} stacks: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed`,
+    `${reports.length} stacks: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed${count('prepared') ? `, ${count('prepared')} prepared only` : ''}`,
   );
   return lines.join('\n');
 }
