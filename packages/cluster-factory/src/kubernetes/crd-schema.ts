@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { JsonSchemaChecker } from '../lib/private/json-schema.js';
+import { celRuleFindings, type CelRuleFindings } from './cel-rules.js';
 
 /**
  * Upstream CRD schemas (the `openAPIV3Schema` of one served version), committed under
@@ -73,13 +74,19 @@ export function unknownFields(value: unknown, node: JsonSchemaNode | undefined, 
 
 /**
  * Problems of one object against the pinned upstream CRD of its kind, or undefined when the
- * project has no committed schema for that kind. CEL rules (x-kubernetes-validations) are
- * not evaluated here.
+ * project has no committed schema for that kind: the schema (types, enums, required fields),
+ * fields it does not declare, and the CEL rules (x-kubernetes-validations) the object breaks.
  */
 export function crdSchemaProblems(object: { apiVersion: string; kind: string }): string[] | undefined {
   const schema = schemaFor(object.apiVersion, object.kind);
   if (!schema) return undefined;
-  return [...schema.checker.problems(object), ...unknownFields(object, schema.file.openAPIV3Schema)];
+  return [...schema.checker.problems(object), ...unknownFields(object, schema.file.openAPIV3Schema), ...celRuleFindings(object, schema.file.openAPIV3Schema as never).violations];
+}
+
+/** The CEL rules of an object's CRD: broken, not checked (with the reason), evaluated; undefined without a committed schema. */
+export function crdRuleFindings(object: { apiVersion: string; kind: string }): CelRuleFindings | undefined {
+  const schema = schemaFor(object.apiVersion, object.kind);
+  return schema ? celRuleFindings(object, schema.file.openAPIV3Schema as never) : undefined;
 }
 
 /** Where a committed schema came from (for messages and docs). */
