@@ -14,8 +14,14 @@ const POOL: KarpenterPool = {
   consolidateAfter: '1m',
 };
 const DATAPATH = { ciliumEnabled: true, ciliumEni: true };
+/** The parts of a NodePool the tests change. */
+interface NodePoolJson {
+  apiVersion: string;
+  kind: string;
+  spec: { template: { metadata: { labels: Record<string, string> }; spec: { requirements: Array<{ key: string; operator: string; values: string[] }> } } };
+}
 /** A built object as plain JSON, changed as a test needs (what reaches the API server). */
-const plain = <T>(object: T): Record<string, any> => JSON.parse(JSON.stringify(object));
+const plain = <T>(object: unknown): T => JSON.parse(JSON.stringify(object)) as T;
 
 describe('CEL rules of the pinned Karpenter CRDs (x-kubernetes-validations)', () => {
   test('the project\'s NodePool and EC2NodeClass hold every rule that can be evaluated on create; transition rules are named as not checked', () => {
@@ -33,20 +39,20 @@ describe('CEL rules of the pinned Karpenter CRDs (x-kubernetes-validations)', ()
   });
 
   test.each([
-    ['an In requirement without values', (pool: Record<string, any>) => (pool.spec.template.spec.requirements[0].values = []), "spec.template.spec.requirements: requirements with operator 'In' must have a value defined"],
-    ['a label in the karpenter.sh domain', (pool: Record<string, any>) => (pool.spec.template.metadata.labels['karpenter.sh/custom'] = 'x'), 'spec.template.metadata.labels: label domain "karpenter.sh" is restricted'],
-    ['a Gt requirement on a negative number', (pool: Record<string, any>) => pool.spec.template.spec.requirements.push({ key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gt', values: ['-1'] }), "spec.template.spec.requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value"],
+    ['an In requirement without values', (pool: NodePoolJson) => (pool.spec.template.spec.requirements[0]!.values = []), "spec.template.spec.requirements: requirements with operator 'In' must have a value defined"],
+    ['a label in the karpenter.sh domain', (pool: NodePoolJson) => (pool.spec.template.metadata.labels['karpenter.sh/custom'] = 'x'), 'spec.template.metadata.labels: label domain "karpenter.sh" is restricted'],
+    ['a Gt requirement on a negative number', (pool: NodePoolJson) => pool.spec.template.spec.requirements.push({ key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gt', values: ['-1'] }), "spec.template.spec.requirements: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value"],
   ])('a NodePool with %s is refused with the CRD\'s message', (_name, change, message) => {
-    const pool = plain(karpenterNodePool(POOL, DATAPATH));
+    const pool = plain<NodePoolJson>(karpenterNodePool(POOL, DATAPATH));
     change(pool);
-    expect(crdRuleFindings(pool as never)!.violations).toEqual([message]);
-    expect(crdSchemaProblems(pool as never)).toContain(message);
+    expect(crdRuleFindings(pool)!.violations).toEqual([message]);
+    expect(crdSchemaProblems(pool)).toContain(message);
   });
 
   test('an EC2NodeClass alias of an unknown AMI family is refused with the CRD\'s message', () => {
-    const nodeClass = plain(karpenterNodeClass({ clusterName: 'unit', nodeRoleName: 'r', amiAlias: 'al2023@v20260903' }));
+    const nodeClass = plain<{ apiVersion: string; kind: string; spec: { amiSelectorTerms: Array<{ alias: string }> } }>(karpenterNodeClass({ clusterName: 'unit', nodeRoleName: 'r', amiAlias: 'al2023@v20260903' }));
     nodeClass.spec.amiSelectorTerms = [{ alias: 'ubuntu@latest' }];
-    expect(crdRuleFindings(nodeClass as never)!.violations).toEqual(["spec.amiSelectorTerms[0].alias: family is not supported, must be one of the following: 'al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'"]);
+    expect(crdRuleFindings(nodeClass)!.violations).toEqual(["spec.amiSelectorTerms[0].alias: family is not supported, must be one of the following: 'al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'"]);
   });
 
   test('a rule the evaluator cannot run is reported as not checked, never as passed', () => {
