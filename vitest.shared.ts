@@ -21,6 +21,13 @@ export function skippedWhen(reason: string | undefined): { skip?: boolean; meta?
 const E2E_TESTS = 'test/**/*.e2e.test.ts';
 
 /**
+ * The day every test of every project judges Kubernetes support and prices on (tests pin the
+ * clock): CLUSTER_FACTORY_TODAY for the test process and each process it starts. A test of
+ * another day passes its own date. `@cilium-eks/cluster-factory/testing` exports it as TEST_TODAY.
+ */
+export const TEST_TODAY = '2026-12-05';
+
+/**
  * The vitest config every project uses. `vitest run` runs test/**\/*.test.ts except the e2e
  * files; `vitest run --mode e2e` runs only those. Besides the console report, each run writes
  * a JSON report (`<project>.json`, `<project>-e2e.json`) that scripts/test-summary.ts adds up
@@ -41,7 +48,7 @@ export function projectTestConfig(projectName: string, options: { setupFiles?: s
         ...(e2e ? { maxWorkers: 3 } : {}),
         // terraform and the AWS provider (Go) collect garbage only past 2 GiB: each process
         // loads the provider's whole schema and exits; a fifth less CPU per terraform command.
-        env: e2e ? { GOGC: 'off', GOMEMLIMIT: '2GiB' } : {},
+        env: { CLUSTER_FACTORY_TODAY: TEST_TODAY, ...(e2e ? { GOGC: 'off', GOMEMLIMIT: '2GiB' } : {}) },
         isolate: options.isolate ?? true,
         reporters: ['default', 'json'],
         outputFile: { json: resolve(import.meta.dirname, 'node_modules/.cache/test-results', `${projectName}${e2e ? '-e2e' : ''}.json`) },
