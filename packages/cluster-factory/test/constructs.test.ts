@@ -68,7 +68,7 @@ describe('ManagedNodeGroup', () => {
 });
 
 describe('ComputeStack invariants', () => {
-  const group: NodeGroupPlan = { name: 'system', instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGib: 50, labels: {}, maxPods: 28 };
+  const group: NodeGroupPlan = { name: 'system', instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGib: 50, labels: {}, maxPods: 28, amiType: 'AL2023_x86_64_STANDARD' };
   const props: ComputeStackProps = {
     settings: SETTINGS,
     clusterName: 'unit',

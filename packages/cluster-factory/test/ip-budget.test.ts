@@ -8,7 +8,7 @@ import {
   subnetCapacity,
   type IpBudgetInput,
 } from '../src/capacity/ip-budget.js';
-import { instanceVcpus } from '../src/capacity/instance-vcpus.js';
+import { instanceVcpus } from '../src/capacity/instance-types.js';
 import { ciliumMaxPods } from '../src/capacity/max-pods.js';
 import { karpenterNodePool, type KarpenterPool } from '../src/karpenter/node-pools.js';
 import { karpenterPoolScenarios } from '../src/karpenter/karpenter-capacity.js';

@@ -3,7 +3,8 @@ import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../ve
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { networkingOf } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
-import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
+import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
+import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
 
 /**
@@ -160,6 +161,11 @@ const karpenterNodePool = z.strictObject({
   capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
   instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
   instance_families: z.array(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an instance family such as g5')).default([]),
+  architectures: z
+    .array(z.enum(INSTANCE_ARCHITECTURES))
+    .min(1)
+    .default(['amd64'])
+    .describe('CPU architectures the pool may launch: amd64 (x86_64), arm64 (Graviton). The AL2023 AMI alias serves both.'),
   cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
   memory_limit_gib: z.number().int().min(1).default(400),
   consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
@@ -182,9 +188,9 @@ const karpenter = z
       ),
     general: karpenterNodePool.prefault({}),
     gpu: karpenterNodePool
-      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
+      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
       .optional()
-      .describe('A GPU pool (p/g families) with an nvidia.com/gpu taint.'),
+      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint.'),
   })
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
@@ -290,28 +296,52 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
     if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
     seen.add(zone);
   });
+  const table = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
   env.node_groups.forEach((group, groupIndex) => {
     group.instance_types.forEach((type, typeIndex) => {
       if (INSTANCE_TYPE.test(type) && !isKnownInstanceType(type)) {
-        refuse(
-          ['node_groups', groupIndex, 'instance_types', typeIndex],
-          `${quoted(type)} is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
-        );
+        refuse(['node_groups', groupIndex, 'instance_types', typeIndex], `${quoted(type)} is not in the instance table (${table})`);
       }
     });
+    if (group.instance_types.every(isKnownInstanceType)) {
+      const hardware = nodeGroupHardware(group.instance_types);
+      if ('problem' in hardware) refuse(['node_groups', groupIndex, 'instance_types'], hardware.problem);
+    }
   });
   for (const pool of ['general', 'gpu'] as const) {
-    env.karpenter[pool]?.instance_families.forEach((family, index) => {
-      if (/^[a-z][a-z0-9]*$/.test(family) && !SUPPORTED_INSTANCE_FAMILIES.includes(family)) {
-        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
-      } else if (Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0) <= 4) {
-        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+    const settings = env.karpenter[pool];
+    if (!settings) continue;
+    const at = (...path: (string | number)[]) => ['karpenter', pool, ...path];
+    settings.instance_families.forEach((family, index) => {
+      const traits = familyTraits(family);
+      if (/^[a-z][a-z0-9-]*$/.test(family) && !traits) {
+        refuse(at('instance_families', index), `"${family}" is not in the instance table (${table})`);
+      } else if (traits && pool === 'general' && traits.accelerator !== 'none') {
+        refuse(at('instance_families', index), `"${family}" has ${traits.accelerator === 'nvidia' ? 'NVIDIA GPUs: GPU families go in karpenter.gpu (tainted nvidia.com/gpu)' : 'AWS Neuron accelerators: use a managed node group (tainted aws.amazon.com/neuron)'}`);
+      } else if (traits && pool === 'gpu' && traits.accelerator !== 'nvidia') {
+        refuse(at('instance_families', index), `"${family}" has no NVIDIA GPU; karpenter.gpu launches NVIDIA GPU families only`);
+      } else if (familyCategoryAndGeneration(family).generation <= 4) {
+        refuse(at('instance_families', index), `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+      } else if (traits && !settings.architectures.includes(traits.arch)) {
+        refuse(at('instance_families', index), `"${family}" is ${traits.arch}, not in karpenter.${pool}.architectures (${settings.architectures.join(', ')}); add ${traits.arch} there`);
       }
     });
-    env.karpenter[pool]?.instance_categories.forEach((category, index) => {
-      if (/^[a-z]$/.test(category) && !SUPPORTED_INSTANCE_FAMILIES.some((family) => family.startsWith(category))) {
-        refuse(['karpenter', pool, 'instance_categories', index], `"${category}" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
+    settings.instance_categories.forEach((category, index) => {
+      if (!/^[a-z]$/.test(category)) return;
+      const families = familiesInCategories([category], INSTANCE_ARCHITECTURES);
+      if (families.length === 0) {
+        refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${table})`);
+      } else if (pool === 'general' && settings.instance_families.length === 0 && families.some((family) => familyTraits(family)!.accelerator !== 'none')) {
+        refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): GPU families go in karpenter.gpu (tainted nvidia.com/gpu), Neuron types in a managed node group`);
       }
+    });
+    // Every architecture must admit a family, or the pool says more than it launches.
+    const categoryKnown = (category: string) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0;
+    if (!settings.instance_families.every((family) => familyTraits(family)) || (settings.instance_families.length === 0 && !settings.instance_categories.every(categoryKnown))) continue;
+    settings.architectures.forEach((arch, index) => {
+      const admitted = settings.instance_families.length > 0 ? settings.instance_families.filter((family) => familyTraits(family)?.arch === arch) : familiesInCategories(settings.instance_categories, [arch]);
+      const from = settings.instance_families.length > 0 ? `instance_families (${settings.instance_families.join(', ')})` : `instance_categories (${settings.instance_categories.join(', ')})`;
+      if (admitted.length === 0) refuse(at('architectures', index), `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
     });
   }
   const names = new Set<string>();

@@ -4,6 +4,7 @@ import type { StackSettings } from '../stacks/environment-stack.js';
 import type { CiliumValuesInput } from '../cilium/values.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
+import { ACCELERATOR_TAINTS, nodeGroupHardware, type Al2023AmiType, type KubernetesTaint } from '../capacity/ami-types.js';
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
 import { planSubnets } from '../lib/subnet-plan.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
@@ -81,6 +82,10 @@ export interface NodeGroupPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** kubelet maxPods: with Cilium, the smallest of its types' figures. @default nodeadm's own (VPC CNI) */
   readonly maxPods?: number;
+  /** The AL2023 AMI type of its instance types' architecture and accelerator. */
+  readonly amiType: Al2023AmiType;
+  /** GPU and Neuron nodes: the taint that keeps other pods off (ACCELERATOR_TAINTS). @default none */
+  readonly acceleratorTaint?: KubernetesTaint;
 }
 
 export interface FargateProfilePlan {
@@ -133,6 +138,7 @@ function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPoo
             capacityTypes: pool.capacity_types,
             instanceCategories: pool.instance_categories,
             instanceFamilies: pool.instance_families,
+            architectures: pool.architectures,
             cpuLimit: pool.cpu_limit,
             memoryLimitGib: pool.memory_limit_gib,
             consolidationPolicy: pool.consolidation_policy,
@@ -203,6 +209,9 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         });
       }
     }
+    // The config refuses groups that mix architectures or accelerators; a library caller gets the same message here.
+    const hardware = nodeGroupHardware(group.instance_types);
+    if ('problem' in hardware) throw new Error(`node_groups[${index}] (${group.name}): instance_types ${hardware.problem}`);
     return {
       name: group.name,
       instanceTypes: group.instance_types,
@@ -213,6 +222,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       diskSizeGib: group.disk_size_gib,
       labels: group.labels,
       maxPods: pods.length > 0 ? Math.min(...pods.map((entry) => entry.pods)) : undefined,
+      amiType: hardware.amiType,
+      acceleratorTaint: hardware.accelerator === 'none' ? undefined : ACCELERATOR_TAINTS[hardware.accelerator],
     };
   });
 
