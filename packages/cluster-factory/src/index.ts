@@ -69,5 +69,7 @@ export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
 
-// App entry point.
+// App entry point, and every app of a workspace together.
 export * from './app/run-app.js';
+export * from './app/shared-account-resources.js';
+export * from './app/workspace.js';

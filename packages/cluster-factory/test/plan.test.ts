@@ -223,6 +223,6 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
     const result = meshPlan('cluster_mesh:\n  enabled: false');
     expect(result.mesh).toBeUndefined();
     expect(result.regions.map(({ plan: regional }) => regional.clusterMesh)).toEqual([undefined, undefined]);
-    expect(result.state.settings.stackPrefix).toBe('mesh');
+    expect(result.state!.settings.stackPrefix).toBe('mesh');
   });
 });

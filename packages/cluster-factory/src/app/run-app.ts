@@ -7,6 +7,7 @@ import type { IConstruct } from 'constructs';
 import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createStagingDirectory, replaceDirectory } from '../lib/private/replace-directory.js';
+import { refuseSharedAccountResources } from './shared-account-resources.js';
 
 /** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
 export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
@@ -124,6 +125,8 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const app = new App({ outdir: staging });
   try {
     options.define(app, config);
+    // Within one app too: e.g. two regions' resources of a multi-region environment.
+    refuseSharedAccountResources(app);
     const policies = applyPolicies(app);
     app.synth();
     context.stderr(formatAnnotations(app));

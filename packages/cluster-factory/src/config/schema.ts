@@ -18,6 +18,7 @@ import { quoted } from './messages.js';
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const STATE_KEY_PREFIX = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
 const cidr = (minPrefix: number, maxPrefix: number) =>
   z.string().superRefine((value, ctx) => {
@@ -229,11 +230,17 @@ export const environmentShape = z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
       region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
       bootstrap: z
-        .enum(['local', 'migrated'])
+        .enum(['local', 'migrated', 'existing'])
         .default('local')
         .describe(
-          'Where the <env>-state stack keeps its own state. local: a file outside cdktf.out (the bucket does not exist yet). migrated: its own key in the bucket, once its state was pushed there (docs/STATE_BOOTSTRAP.md).',
+          'Who creates the bucket, and where the <env>-state stack keeps its own state. local: this environment creates it, its state in a file outside cdktf.out (the bucket does not exist yet). migrated: this environment created it, its state under its own key in the bucket (docs/STATE_BOOTSTRAP.md). existing: another environment of the account or an administrator created it; this app has no state stack.',
         ),
+      key_prefix: z
+        .string()
+        .regex(STATE_KEY_PREFIX, 'must be S3 key segments of lowercase letters, digits, dots, dashes and underscores separated by single slashes, e.g. teams/payments/staging')
+        .max(200)
+        .optional()
+        .describe('Prefix of every state key of this environment (<prefix>/<region>/<stack>.tfstate). Default: the environment name. Environments sharing a bucket need different prefixes.'),
     }),
     cilium,
     platform,

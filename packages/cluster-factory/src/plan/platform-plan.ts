@@ -165,6 +165,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     accountId: config.aws_account_id,
     stateBucket: config.state.bucket,
     stateRegion: config.state.region,
+    ...(config.state.key_prefix ? { stateKeyPrefix: config.state.key_prefix } : {}),
     tags: baseTags(config, clusterName),
     protected: config.protect_stateful_resources,
   };
@@ -319,7 +320,10 @@ export interface StateBootstrapPlan {
   readonly ownState: 'local' | 'migrated';
 }
 
-export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBootstrapPlan {
+/** The state bucket stack of an environment that creates its bucket; undefined with `state.bootstrap: existing`. */
+export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBootstrapPlan | undefined {
+  const ownState = config.state.bootstrap;
+  if (ownState === 'existing') return undefined;
   return {
     settings: {
       environment: config.name,
@@ -328,8 +332,9 @@ export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'sta
       accountId: config.aws_account_id,
       stateBucket: config.state.bucket,
       stateRegion: config.state.region,
+      ...(config.state.key_prefix ? { stateKeyPrefix: config.state.key_prefix } : {}),
       tags: { Environment: config.name, ManagedBy: 'cdktf', ...config.tags },
     },
-    ownState: config.state.bootstrap,
+    ownState,
   };
 }
