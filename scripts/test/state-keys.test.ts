@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { Testing } from 'cdktf';
-import { claimedNames, defineWorkspace, workspaceApp } from '@cilium-eks/cluster-factory';
+import { claimedNames, defineWorkspace, UNIQUE_NAMES, workspaceApp } from '@cilium-eks/cluster-factory';
 import { APPS as APP_ENTRIES, sharedOutputs } from '../lib/apps.js';
 import { WORKSPACE_APPS } from '../../workspace-apps.js';
 
@@ -97,7 +97,62 @@ describe('remote state', () => {
   });
 });
 
+/**
+ * Resource types the apps create whose names AWS does not hold once per account or region, each
+ * with why (AWS docs of each service); every other type must be in UNIQUE_NAMES, which the
+ * cross-app check compares.
+ */
+const NOT_NAMED_PER_ACCOUNT: Readonly<Record<string, string>> = {
+  aws_cloudwatch_event_target: 'belongs to its rule',
+  aws_default_security_group: "the VPC's own",
+  aws_ec2_transit_gateway: 'identified by ID; names are tags',
+  aws_ec2_transit_gateway_peering_attachment: 'identified by ID',
+  aws_ec2_transit_gateway_peering_attachment_accepter: 'identified by ID',
+  aws_ec2_transit_gateway_route: 'belongs to its route table',
+  aws_ec2_transit_gateway_vpc_attachment: 'identified by ID',
+  aws_eip: 'identified by allocation ID',
+  aws_eks_access_entry: 'belongs to its cluster',
+  aws_eks_access_policy_association: 'belongs to its cluster',
+  aws_eks_addon: 'belongs to its cluster',
+  aws_eks_fargate_profile: 'belongs to its cluster',
+  aws_eks_node_group: 'belongs to its cluster',
+  aws_eks_pod_identity_association: 'belongs to its cluster',
+  aws_iam_role_policy: 'belongs to its role',
+  aws_iam_role_policy_attachment: 'belongs to its role',
+  aws_internet_gateway: 'identified by ID',
+  aws_kms_key: 'identified by ID (its alias is checked)',
+  aws_nat_gateway: 'identified by ID',
+  aws_route: 'belongs to its route table',
+  aws_route53_record: 'belongs to its zone',
+  aws_route53_zone: 'private zones of one name may exist once per VPC association',
+  aws_route_table: 'identified by ID',
+  aws_route_table_association: 'belongs to its route table',
+  aws_s3_bucket_lifecycle_configuration: 'belongs to its bucket',
+  aws_s3_bucket_ownership_controls: 'belongs to its bucket',
+  aws_s3_bucket_policy: 'belongs to its bucket',
+  aws_s3_bucket_public_access_block: 'belongs to its bucket',
+  aws_s3_bucket_server_side_encryption_configuration: 'belongs to its bucket',
+  aws_s3_bucket_versioning: 'belongs to its bucket',
+  aws_security_group: 'names are unique per VPC, and every environment has its own VPC',
+  aws_sqs_queue_policy: 'belongs to its queue',
+  aws_subnet: 'identified by ID',
+  aws_vpc: 'identified by ID',
+  aws_vpc_security_group_egress_rule: 'belongs to its security group',
+  aws_vpc_security_group_ingress_rule: 'belongs to its security group',
+  helm_release: 'in the cluster',
+  kubernetes_secret_v1: 'in the cluster',
+  terraform_data: 'no AWS resource',
+};
+
 describe('several environments per account', () => {
+  test('every resource type the apps create is compared by the cross-app check or reviewed as not named once per account', () => {
+    const types = new Set(APPS.flatMap((app) => stacksOf(synthesized.get(app)!).flatMap(({ json }) => Object.keys(json.resource ?? {}))));
+    expect([...types].filter((type) => !(type in UNIQUE_NAMES) && !(type in NOT_NAMED_PER_ACCOUNT)).sort()).toEqual([]);
+    expect([...types].filter((type) => type in UNIQUE_NAMES).sort()).toEqual(
+      expect.arrayContaining(['aws_cloudwatch_event_rule', 'aws_cloudwatch_log_group', 'aws_eks_cluster', 'aws_iam_role', 'aws_kms_alias', 'aws_launch_template', 'aws_s3_bucket', 'aws_secretsmanager_secret', 'aws_sqs_queue']),
+    );
+  });
+
   test('the workspace, as root main.ts synthesizes it, claims every account name once (a colliding environment fails here and in `npx cdktf synth`)', () => {
     const app = Testing.app();
     expect(() => defineWorkspace(app, WORKSPACE_APPS)).not.toThrow();

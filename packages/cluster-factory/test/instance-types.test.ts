@@ -17,8 +17,11 @@ import { ManagedNodeGroup, type ManagedNodeGroupProps } from '../src/constructs/
 import { GPU_TAINT, karpenterNodePool, karpenterPoolFamilies, type KarpenterPool } from '../src/karpenter/node-pools.js';
 import { admittedInstanceTypes } from '../src/capacity/ip-budget.js';
 import { ConfigError } from '../src/config/load.js';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
+import { nodeUserData } from '../src/lib/private/node-user-data.js';
 import { resourcesOf } from '../testing/index.js';
-import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 
 /** The provider's accepted values, committed with their source (reference/aws-provider-5.100.0/). */
 const referenceList = (file: string) =>
@@ -191,6 +194,21 @@ describe('the AMI type follows the instance types', () => {
       'gpu-arm': ['AL2023_ARM_64_NVIDIA', [startup, gpu]],
       neuron: ['AL2023_x86_64_NEURON', [startup, { ...ACCELERATOR_TAINTS.neuron, effect: 'NO_SCHEDULE' }]],
     });
+  });
+});
+
+describe('nothing else assumes x86 or untainted nodes', () => {
+  test('a Graviton group gets the same launch template as an x86 one: /dev/xvda root volume (every AL2023 variant, Karpenter v1.11.1 al2023.go), nodeadm user data with its own maxPods', () => {
+    const { compute } = synthPlatform(sandboxConfig({ node_groups: [{ name: 'graviton', instance_types: ['m7g.large', 'c7g.large'] }] }));
+    const template = Object.values(resourcesOf(compute, LaunchTemplate))[0] as { block_device_mappings: Array<{ device_name: string }>; user_data: string };
+    expect(template.block_device_mappings.map((mapping) => mapping.device_name)).toEqual(['/dev/xvda']);
+    // m7g.large and c7g.large: 3 ENIs x 10 addresses, like m6i.large: 28 pods in ENI mode.
+    expect(Buffer.from(template.user_data, 'base64').toString()).toBe(nodeUserData({ maxPods: 28, ciliumEni: true }));
+  });
+
+  test('Cilium keeps the chart\'s tolerations (1.19.6 values: agent and Envoy tolerate every taint), so it runs on GPU and Neuron nodes', () => {
+    const keys = valueKeyPaths(ciliumValues(CILIUM_VALUES_INPUT));
+    expect(keys.filter((key) => /(^|\.)tolerations/.test(key))).toEqual([]);
   });
 });
 
