@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { Testing, TerraformStack } from 'cdktf';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { INSTANCE_DATA, INSTANCE_DATA_SOURCES } from '../src/capacity/instance-data.js';
 import {
@@ -13,7 +12,6 @@ import {
   instanceVcpus,
 } from '../src/capacity/instance-types.js';
 import { ACCELERATOR_TAINTS, AL2023_AMI_TYPES, nodeGroupHardware } from '../src/capacity/ami-types.js';
-import { ManagedNodeGroup, type ManagedNodeGroupProps } from '../src/constructs/managed-node-group.js';
 import { GPU_TAINT, karpenterNodePool, karpenterPoolFamilies, type KarpenterPool } from '../src/karpenter/node-pools.js';
 import { admittedInstanceTypes } from '../src/capacity/ip-budget.js';
 import { ConfigError } from '../src/config/load.js';
@@ -21,7 +19,7 @@ import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
 import { nodeUserData } from '../src/lib/private/node-user-data.js';
 import { resourcesOf } from '../testing/index.js';
-import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
+import { CILIUM_VALUES_INPUT, GENERAL_POOL, sandboxConfig, synthPlatform } from './fixtures.js';
 
 /** The provider's accepted values, committed with their source (reference/aws-provider-5.100.0/). */
 const referenceList = (file: string) =>
@@ -135,42 +133,6 @@ describe('the AMI type follows the instance types', () => {
     ]);
   });
 
-  describe('ManagedNodeGroup', () => {
-    const props: ManagedNodeGroupProps = {
-      clusterName: 'unit',
-      name: 'workers',
-      nodeRoleArn: 'arn:aws:iam::111111111111:role/unit-node',
-      subnetIds: ['subnet-a'],
-      securityGroupIds: ['sg-a'],
-      instanceTypes: ['m7g.large'],
-      minSize: 1,
-      maxSize: 3,
-      desiredSize: 1,
-    };
-    const synth = (overrides: Partial<ManagedNodeGroupProps> = {}) => {
-      const stack = new TerraformStack(Testing.app(), 'unit');
-      new ManagedNodeGroup(stack, 'group', { ...props, ...overrides });
-      return Object.values(resourcesOf(Testing.synth(stack), EksNodeGroup))[0] as { ami_type: string };
-    };
-
-    test.each([
-      ['m7g.large', 'AL2023_ARM_64_STANDARD'],
-      ['g5.xlarge', 'AL2023_x86_64_NVIDIA'],
-      ['g5g.xlarge', 'AL2023_ARM_64_NVIDIA'],
-      ['inf2.xlarge', 'AL2023_x86_64_NEURON'],
-    ])('%s: ami_type %s by default', (type, amiType) => {
-      expect(synth({ instanceTypes: [type] }).ami_type).toBe(amiType);
-    });
-
-    test.each([
-      [{ instanceTypes: ['m6i.large', 'm7g.large'] }, 'node group workers: instanceTypes mixes CPU architectures: m6i.large (amd64), m7g.large (arm64); a managed node group has one AMI type (AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD): use one node group per architecture'],
-      [{ amiType: 'AL2023_x86_64_STANDARD' as const }, 'node group workers: amiType AL2023_x86_64_STANDARD does not boot m7g.large (arm64, accelerator none): use AL2023_ARM_64_STANDARD'],
-      [{ instanceTypes: ['m9z.large'] }, 'node group workers: m9z.large not in the instance table (docs/INSTANCE_TYPES.md): the AMI type and pod capacity come from it'],
-    ])('refuses %j', (overrides, message) => {
-      expect(() => synth(overrides)).toThrow(new Error(message));
-    });
-  });
-
   test('in the compute stack: GPU groups carry the GPU NodePool\'s taint (EKS spelling), Neuron groups the Neuron one, Graviton groups none', () => {
     const { compute } = synthPlatform(
       sandboxConfig({
@@ -213,17 +175,7 @@ describe('nothing else assumes x86 or untainted nodes', () => {
 });
 
 describe('Karpenter pools may admit arm64', () => {
-  const general: KarpenterPool = {
-    name: 'general',
-    capacityTypes: ['spot'],
-    instanceCategories: ['c', 'm', 'r'],
-    instanceFamilies: [],
-    architectures: ['amd64', 'arm64'],
-    cpuLimit: 64,
-    memoryLimitGib: 256,
-    consolidationPolicy: 'WhenEmptyOrUnderutilized',
-    consolidateAfter: '1m',
-  };
+  const general: KarpenterPool = { ...GENERAL_POOL, architectures: ['amd64', 'arm64'], cpuLimit: 64 };
   const requirement = (pool: KarpenterPool, key: string, ciliumEni: boolean) =>
     karpenterNodePool(pool, { ciliumEnabled: true, ciliumEni }).spec!.template.spec.requirements.find((entry) => entry.key === key)?.values;
 
