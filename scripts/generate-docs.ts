@@ -7,8 +7,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compatibilityPage, instanceTypesPage, policiesPage, stackDiagramPage } from './lib/docs-pages.js';
+import { compatibilityPage, instanceTypesPage, policiesPage, stackDiagramPage, withGeneratedBlocks } from './lib/docs-pages.js';
 import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
+import { EKS_CALENDAR } from '@cilium-eks/cluster-factory/lifecycle';
 import { APPS } from './lib/apps.js';
 import { commandBlockIds, withCommandBlocks } from './lib/commands.js';
 
@@ -39,12 +40,15 @@ export function generatedDocs(outdirs: ReadonlyMap<string, string> = synthesizeA
   for (const [app, outdir] of outdirs) {
     pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));
     const environmentPage = `docs/environments/${app}.md`;
-    pages.set(environmentPage, withCostSection(readFileSync(join(ROOT, environmentPage), 'utf8'), renderMarkdown(estimateCost(outdir, app)), environmentPage));
+    // Priced on the calendar's own date, so that the page changes with the data, not with the day it is generated.
+    const estimate = estimateCost(outdir, app, { date: EKS_CALENDAR.retrieved });
+    pages.set(environmentPage, withCostSection(readFileSync(join(ROOT, environmentPage), 'utf8'), renderMarkdown(estimate), environmentPage));
   }
-  // Hand-written pages carry generated command blocks (scripts/lib/commands.ts) between markers.
+  // Hand-written pages carry generated command blocks (scripts/lib/commands.ts) and tables (docs-pages.ts GENERATED_BLOCKS) between markers.
   for (const path of handWrittenPages()) {
     const page = pages.get(path) ?? readFileSync(join(ROOT, path), 'utf8');
-    if (commandBlockIds(page).length > 0) pages.set(path, withCommandBlocks(page, path));
+    const generated = withGeneratedBlocks(commandBlockIds(page).length > 0 ? withCommandBlocks(page, path) : page, path);
+    if (generated !== page || pages.has(path)) pages.set(path, generated);
   }
   return pages;
 }

@@ -5,6 +5,9 @@
 //   as each app would read it.
 // - CLUSTER_FACTORY_OUTDIR: the output goes where Nx neither stores nor restores it, so such
 //   a run is never answered from the cache (a fresh random value).
+// - the day (CLUSTER_FACTORY_TODAY, else the UTC date): synth judges the Kubernetes version on
+//   it. The output never depends on it, but the warnings and whether synth refuses do, so a
+//   cached answer is reused on the same day only.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -22,4 +25,5 @@ if (config) {
   parts.push('config default');
 }
 parts.push(process.env.CLUSTER_FACTORY_OUTDIR ? `outdir redirected ${randomUUID()}` : 'outdir default');
+parts.push(`day ${process.env.CLUSTER_FACTORY_TODAY?.trim() || new Date().toISOString().slice(0, 10)}`);
 process.stdout.write(`${parts.join('; ')}\n`);

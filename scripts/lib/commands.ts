@@ -81,7 +81,7 @@ function multiRegion(app: string, regions: readonly string[], options: { stateSt
  * existing), a destroy block unless it is protected, the private-endpoint note, the regions.
  */
 function appBlocks(app: WorkspaceApp): CommandBlock[] {
-  const config = (app.options.load ?? loadEnvironmentConfig)(app.options.configPath) as EnvironmentConfig | MultiRegionConfig;
+  const config = (app.options.load ?? loadEnvironmentConfig)(app.options.configPath, {}) as EnvironmentConfig | MultiRegionConfig;
   const stateStack = config.state.bootstrap !== 'existing';
   if ('regions' in config) return multiRegion(app.name, config.regions.map((entry) => entry.region), { stateStack });
   return singleRegion(app.name, {
@@ -91,6 +91,21 @@ function appBlocks(app: WorkspaceApp): CommandBlock[] {
   });
 }
 
+/** An upgrade by hand, one stack at a time in the order the versions must roll (docs/UPGRADES.md). */
+function upgrade(app: string): CommandBlock {
+  return {
+    id: `${app}-upgrade`,
+    app,
+    commands: [
+      { command: `npx cdktf diff ${app}-cluster`, comment: 'read it: the control plane one minor up, its add-ons with it' },
+      { command: `npx cdktf deploy ${app}-cluster ${IGNORE}`, comment: '1. the control plane and the add-ons that run without nodes' },
+      { command: `npx cdktf deploy ${app}-cni ${IGNORE}`, comment: '2. Cilium (when its pin moves with the version)' },
+      { command: `npx cdktf deploy ${app}-compute ${IGNORE}`, comment: '3. node groups roll to the new version, then CoreDNS' },
+      { command: `npx cdktf deploy ${app}-platform ${IGNORE}`, comment: '4. Karpenter and the other charts; Karpenter nodes drift to the new AMI' },
+    ],
+  };
+}
+
 export const COMMAND_BLOCKS: readonly CommandBlock[] = [
   {
     id: 'prod-bootstrap',
@@ -98,6 +113,8 @@ export const COMMAND_BLOCKS: readonly CommandBlock[] = [
     commands: [{ command: 'npx cdktf deploy prod-state', comment: 'state.bootstrap: local (the default); asks before it applies' }],
   },
   ...WORKSPACE_APPS.flatMap(appBlocks),
+  // The upgrade procedure of docs/UPGRADES.md, shown for sandbox.
+  upgrade('sandbox'),
 ];
 
 /** Every documented command, with the app and block it belongs to. */

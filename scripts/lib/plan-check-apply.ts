@@ -10,6 +10,15 @@ import { parse } from 'yaml';
 import { environmentSchema, loadConfig, multiRegionSchema, resolveConfigPath } from '@cilium-eks/cluster-factory';
 import { firstLines, readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
 import { renderReview, type TerraformPlan } from '@cilium-eks/plan-review';
+
+/** Control-plane versions a plan leaves behind (cluster name -> version), for the node-group check of later stacks. */
+function controlPlaneVersions(plan: TerraformPlan): Array<[string, string]> {
+  return (plan.resource_changes ?? [])
+    .filter((change) => change.type === 'aws_eks_cluster' && change.mode !== 'data')
+    .map((change) => (change.change.after ?? change.change.before ?? {}) as { name?: unknown; version?: unknown })
+    .filter((values): values is { name: string; version: string } => typeof values.name === 'string' && typeof values.version === 'string')
+    .map((values) => [values.name, values.version]);
+}
 import { deployableStacks, inDeploymentOrder } from './deploy-order.js';
 
 export type Step = 'init' | 'plan' | 'show' | 'check' | 'apply';
@@ -90,6 +99,8 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
 
   const steps: StepRecord[] = [];
   const planned: Array<{ stack: string; plan: TerraformPlan }> = [];
+  // Control planes this run has planned (and, before the next stack, applied).
+  const controlPlanes = new Map<string, string>();
   const notPlanned: Array<{ stack: string; reason: string }> = [];
   const record = (stack: string, step: Step, result: { ok: boolean; detail?: string }) => {
     steps.push({ stack, step, ...result });
@@ -130,10 +141,14 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
     planned.push({ stack: stack.name, plan: planJson });
     if (options.planOnly) continue;
 
-    const check = renderReview([{ stack: stack.name, plan: planJson }], { environment: options.environment, failOnDestroy: refuse });
+    const check = renderReview([{ stack: stack.name, plan: planJson }], { environment: options.environment, failOnDestroy: refuse, controlPlanes });
     appendFileSync(join(options.reviewDir, 'checks.md'), check.markdown);
-    const checkDetail = check.refused ? `${check.destructive} deletion(s) or replacement(s) in protected ${options.environment}; rerun with the explicit allow-destroy override if intended` : undefined;
-    if (!record(stack.name, 'check', { ok: !check.refused, detail: checkDetail })) return finish(false);
+    const reasons = [
+      ...check.upgradeRefusals,
+      ...(refuse && check.destructive > 0 ? [`${check.destructive} deletion(s) or replacement(s) in protected ${options.environment}; rerun with the explicit allow-destroy override if intended`] : []),
+    ];
+    if (!record(stack.name, 'check', { ok: !check.refused, detail: reasons.length > 0 ? reasons.join('\n') : undefined })) return finish(false);
+    for (const [cluster, version] of controlPlaneVersions(planJson)) controlPlanes.set(cluster, version);
 
     const applied = await apply(cwd, PLAN_FILE, env);
     if (!record(stack.name, 'apply', { ok: applied.code === 0, detail: firstLines(applied.stderr || applied.stdout) })) return finish(false);

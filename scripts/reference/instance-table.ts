@@ -12,9 +12,14 @@
  *   `pkg/providers/pricing/zz_generated.pricing_aws.go` (generated from the AWS Price List API).
  *
  *   tsx scripts/reference/instance-table.ts \
- *     --instance-info <instance-info.jsonl> --instance-info-source "<repo path (ref, date)>" \
- *     --karpenter-types <instance-types.md> --karpenter-prices <zz_generated.pricing_aws.go> \
- *     --karpenter-source "<repo tag (commit, date)>" --date <YYYY-MM-DD>
+ *     --instance-info <instance-info.jsonl> --instance-info-source "<ref, date>" \
+ *     --karpenter-types <instance-types.md> --karpenter-types-path <its path upstream> \
+ *     --karpenter-prices <zz_generated.pricing_aws.go> \
+ *     --karpenter-source "tag <tag> (commit <sha>, <date>)" --date <YYYY-MM-DD>
+ *
+ * The Karpenter files come from the tag of the pinned chart (KARPENTER_CHART in src/versions.ts):
+ * `git show <tag>:website/content/en/docs/reference/instance-types.md` (the tag's own version)
+ * and `git show <tag>:pkg/providers/pricing/zz_generated.pricing_aws.go`.
  *
  * It writes packages/cluster-factory/src/capacity/instance-data.ts and
  * packages/cost-estimate/src/ec2-prices.ts. To support another family, add it to FAMILIES
@@ -60,12 +65,13 @@ const { values: args } = parseArgs({
     'instance-info': { type: 'string' },
     'instance-info-source': { type: 'string' },
     'karpenter-types': { type: 'string' },
+    'karpenter-types-path': { type: 'string' },
     'karpenter-prices': { type: 'string' },
     'karpenter-source': { type: 'string' },
     date: { type: 'string' },
   },
 });
-const missing = ['instance-info', 'instance-info-source', 'karpenter-types', 'karpenter-prices', 'karpenter-source', 'date'].filter((name) => !args[name as keyof typeof args]);
+const missing = ['instance-info', 'instance-info-source', 'karpenter-types', 'karpenter-types-path', 'karpenter-prices', 'karpenter-source', 'date'].filter((name) => !args[name as keyof typeof args]);
 if (missing.length > 0) {
   process.stderr.write(`instance-table.ts: missing ${missing.map((name) => `--${name}`).join(', ')} (see the header of this file)\n`);
   process.exit(2);
@@ -151,7 +157,7 @@ export const INSTANCE_DATA_SOURCES = {
   /** maxEnis, ipv4PerEni: defaultMaxENIs and ipv4AddressesPerInterface. */
   eniLimits: ${JSON.stringify(instanceInfoSource)},
   /** vcpus, memoryMib, arch, gpus, accelerators: the labels Karpenter puts on nodes of each type. */
-  resources: ${JSON.stringify(`${karpenterSource}, website/content/en/v1.11/reference/instance-types.md`)},
+  resources: ${JSON.stringify(`${karpenterSource}, ${args['karpenter-types-path']}`)},
   /** The day the table was derived. */
   derivedOn: '${args.date}',
 } as const;

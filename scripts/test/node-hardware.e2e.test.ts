@@ -45,7 +45,7 @@ describe.skipIf(!mirror && !process.env.CI)('Graviton, GPU and Neuron capacity w
     const result = APPS.sandbox!.synth({ outdir, config: file });
     expect(result.status, result.stderr).toBe(0);
 
-    // The NodePools exactly as they reach the cluster (synth validated them against the v1.11.1 CRDs).
+    // The NodePools exactly as they reach the cluster (synth validated them against the pinned Karpenter's CRDs).
     const assets = join(outdir, 'stacks/sandbox-platform/assets');
     const chart = readdirSync(assets).find((dir) => dir.startsWith('karpenter-node-pools-chart'))!;
     const templates = join(assets, chart, readdirSync(join(assets, chart))[0]!, 'templates');

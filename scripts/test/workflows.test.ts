@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { TERRAFORM_VERSION } from '@cilium-eks/cluster-factory';
 import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -38,6 +39,11 @@ const projects = () =>
 
 describe('GitHub workflows', () => {
   const files = readdirSync(WORKFLOWS).sort();
+
+  test('every workflow that installs Terraform installs the tested version (src/versions.ts TERRAFORM_VERSION)', () => {
+    const pinned = files.map((file) => [file, (parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as { env?: Record<string, string> }).env?.TERRAFORM_VERSION]);
+    expect(pinned.filter(([, version]) => version !== undefined)).toEqual(files.map((file) => [file, TERRAFORM_VERSION.tested]));
+  });
 
   test('a pull-request and a deploy workflow', () => {
     expect(files).toEqual(['deploy.yml', 'pull-request.yml']);

@@ -74,7 +74,7 @@ describe('sandbox app', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       `${bad}:8:11: vpc_cidr: "10.10.0.0/8" has prefix /8 (allowed: /16 to /20)`,
-      `${bad}:15:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
+      `${bad}:19:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
     ]);
     expect(snapshot(outdir)).toEqual(before);
     expect(readdirSync(root).sort()).toEqual(['bad.yaml', 'cdktf.out']);

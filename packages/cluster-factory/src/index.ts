@@ -2,6 +2,9 @@
 // runners) lives in scripts/ and ./testing, not here.
 export * from './versions.js';
 
+// Versions over time: the EKS calendar, what each pinned component supports, add-on pins.
+export * from './lifecycle/index.js';
+
 // Config: the environment file formats and their loading.
 export * from './config/schema.js';
 export * from './config/multi-region-schema.js';

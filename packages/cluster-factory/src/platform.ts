@@ -53,6 +53,7 @@ export class EnvironmentPlatform {
     this.compute = new ComputeStack(scope, {
       settings,
       clusterName: this.cluster.clusterName,
+      kubernetesVersion: plan.controlPlane.kubernetesVersion,
       networking,
       privateSubnetIds: this.network.vpc.privateSubnetIds,
       clusterSecurityGroupId: this.cluster.controlPlane.cluster.vpcConfig.clusterSecurityGroupId,
@@ -60,7 +61,7 @@ export class EnvironmentPlatform {
       nodeGroups: plan.nodeGroups,
       fargateProfiles: plan.fargateProfiles,
       cniStack: this.cni,
-      ebsCsiDriver: plan.ebsCsiDriver,
+      addons: plan.nodeAddons,
       karpenter: plan.karpenter && { clusterName, createSpotServiceLinkedRole: plan.karpenter.createSpotServiceLinkedRole },
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
@@ -108,8 +109,11 @@ export interface SingleRegionPlatform {
   readonly platform: EnvironmentPlatform;
 }
 
-/** A single-region environment (sandbox, prod): its account's state bucket stack (unless it exists) and its cluster's stacks. */
-export function defineSingleRegion(scope: Construct, config: EnvironmentConfig): SingleRegionPlatform {
+/**
+ * A single-region environment (sandbox, prod): its account's state bucket stack (unless it
+ * exists) and its cluster's stacks (support warnings judged on `context.today`).
+ */
+export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } = {}): SingleRegionPlatform {
   const state = planStateBootstrap(config);
-  return { state: state && new StateBucketStack(scope, state), platform: new EnvironmentPlatform(scope, planPlatform(config)) };
+  return { state: state && new StateBucketStack(scope, state), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
 }

@@ -8,10 +8,18 @@ export const TERRAFORM_PROVIDER_VERSIONS = {
   aws: '5.100.0',
 } as const;
 
-/** Kubernetes minor versions this project accepts for EKS, oldest first. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ['1.33', '1.34', '1.35'] as const;
-export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
-export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.34';
+/**
+ * Terraform itself: every stack requires 1.10 or later (S3-native state locking,
+ * `use_lockfile`; older versions reject the backend with a less helpful message). CI and the
+ * deploy workflow run the tested version.
+ */
+export const TERRAFORM_VERSION = { required: '>= 1.10', tested: '1.11.4' } as const;
+
+/**
+ * The Kubernetes version of a config that names none: in EKS standard support until 2027-03-27
+ * (src/lifecycle/eks-calendar.ts). Which versions EKS offers on a day is the calendar's call.
+ */
+export const DEFAULT_KUBERNETES_VERSION = '1.35';
 
 /** A Helm chart pinned to one version. */
 export interface PinnedChart {
@@ -31,6 +39,8 @@ export const GATEWAY_API_VERSION = 'v1.4.1';
 
 /** Argo CD chart 9.5.14 ships Argo CD v3.4.2. */
 export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.5.14' };
+/** The Argo CD release ARGOCD_CHART installs (its appVersion): what the compatibility table checks. */
+export const ARGOCD_VERSION = 'v3.4.2';
 
 /**
  * ApplicationSets and Applications, installed after the Argo CD CRDs exist. 2.0.3 is the first
@@ -39,11 +49,19 @@ export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.
  */
 export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' };
 
-/** Karpenter 1.11 supports Kubernetes 1.29-1.35. */
-export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1' };
+/** Karpenter; its Kubernetes range is in src/lifecycle/compatibility.ts. */
+export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' };
 
 /**
  * Karpenter's CRDs as templates, so `helm upgrade` upgrades them (Helm installs a chart's
  * `crds/` directory once and never upgrades it). Always the controller's version.
  */
 export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: 'karpenter-crd' };
+
+/**
+ * The EKS-optimized Amazon Linux 2023 AMI release Karpenter's EC2NodeClass pins by default
+ * (`al2023@v20260903`): a fixed release never rolls nodes by itself; a new one is a reviewed
+ * diff, and Karpenter replaces drifted nodes (docs/UPGRADES.md). awslabs/amazon-eks-ami
+ * release v20260903 (2026-09-03) has AMIs for Kubernetes 1.31 to 1.36.
+ */
+export const AL2023_AMI_RELEASE = 'v20260903';

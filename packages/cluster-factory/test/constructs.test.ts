@@ -15,6 +15,9 @@ import { EksControlPlane } from '../src/constructs/eks-control-plane.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
 import { networkPolicyBaselineAddon } from '../src/addons/network-policy-baseline.js';
 import { PUBLIC_ENDPOINT_NEEDS_CIDRS } from '../src/networking/platform-rules.js';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { ClusterStack, type ClusterStackProps } from '../src/stacks/cluster-stack.js';
 
 /** Small fixtures of this file's own: no environment file involved. */
 const SETTINGS: StackSettings = { environment: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'unit-state', stateRegion: 'us-west-2', tags: { Team: 'unit' } };
@@ -25,6 +28,7 @@ describe('ManagedNodeGroup', () => {
   const props: ManagedNodeGroupProps = {
     clusterName: 'unit',
     name: 'system',
+    kubernetesVersion: '1.35',
     nodeRoleArn: 'arn:aws:iam::111111111111:role/unit-node',
     subnetIds: ['subnet-a'],
     securityGroupIds: ['sg-a'],
@@ -40,10 +44,12 @@ describe('ManagedNodeGroup', () => {
     return Testing.synth(stack);
   };
 
-  test('AL2023, scaling from props, desired size left to autoscalers; IMDSv2 with hop limit 1 and an encrypted gp3 root volume', () => {
+  test('AL2023 at the control plane\'s version, rolling a third at a time; scaling from props, desired size left to autoscalers; IMDSv2 with hop limit 1 and an encrypted gp3 root volume', () => {
     const stack = synth();
     expect(Object.values(resourcesOf(stack, EksNodeGroup))[0]).toMatchObject({
       ami_type: 'AL2023_x86_64_STANDARD',
+      version: '1.35',
+      update_config: { max_unavailable_percentage: 33 },
       capacity_type: 'ON_DEMAND',
       instance_types: ['m6i.large'],
       scaling_config: { min_size: 1, max_size: 3, desired_size: 2 },
@@ -87,6 +93,8 @@ describe('ComputeStack invariants', () => {
   const props: ComputeStackProps = {
     settings: SETTINGS,
     clusterName: 'unit',
+    kubernetesVersion: '1.35',
+    addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }],
     networking: CILIUM,
     privateSubnetIds: ['subnet-a'],
     clusterSecurityGroupId: 'sg-cluster',
@@ -102,6 +110,8 @@ describe('ComputeStack invariants', () => {
       'unit-compute: Fargate profiles cannot run with Cilium (no DaemonSets, no eBPF on Fargate); the networking decision turns Cilium off when Fargate is on',
     ],
     [{ nodeGroups: [{ ...group, maxPods: undefined }] }, 'unit-compute: node group system needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)'],
+    [{ addons: [] }, 'unit-compute: addons must include coredns'],
+    [{ addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }, { name: 'kube-proxy', version: 'v1.35.3-eksbuild.13' }] }, 'unit-compute: kube-proxy run without nodes and belong to the cluster stack'],
   ])('refuses %j', (overrides, message) => {
     expect(() => new ComputeStack(Testing.app(), { ...props, ...(overrides as Partial<ComputeStackProps>) })).toThrow(new Error(message));
   });
@@ -115,13 +125,52 @@ describe('ComputeStack invariants', () => {
     });
     expect(Object.values(resourcesOf(Testing.synth(stack), EksNodeGroup))[0]).not.toHaveProperty('taint');
   });
+
+  test('node add-ons are pinned, installed once nodes exist; the EBS CSI driver brings its Pod Identity role', () => {
+    const stack = new ComputeStack(Testing.app(), { ...props, addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }, { name: 'aws-ebs-csi-driver', version: 'v1.62.0-eksbuild.1' }] });
+    const addons = Object.values(resourcesOf(Testing.synth(stack), EksAddon));
+    expect(Object.fromEntries(addons.map((addon) => [addon.addon_name, addon.addon_version]))).toEqual({ coredns: 'v1.14.3-eksbuild.3', 'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1' });
+    expect(addons.find((addon) => addon.addon_name === 'aws-ebs-csi-driver')).toMatchObject({ pod_identity_association: [{ service_account: 'ebs-csi-controller-sa' }] });
+    for (const addon of addons) expect(addon.depends_on).toEqual([expect.stringMatching(/^aws_eks_node_group\./)]);
+  });
+});
+
+describe('ClusterStack', () => {
+  const props: ClusterStackProps = {
+    settings: SETTINGS,
+    clusterName: 'unit',
+    kubernetesVersion: '1.35',
+    supportType: 'STANDARD',
+    addons: [{ name: 'eks-pod-identity-agent', version: 'v1.3.10-eksbuild.3' }],
+    networking: CILIUM,
+    vpcId: 'vpc-a',
+    privateSubnetIds: ['subnet-a'],
+  };
+
+  test('the version and the upgrade policy are stated; every add-on is pinned', () => {
+    const synthesized = Testing.synth(new ClusterStack(Testing.app(), props));
+    expect(Object.values(resourcesOf(synthesized, EksCluster))[0]).toMatchObject({ version: '1.35', upgrade_policy: { support_type: 'STANDARD' } });
+    expect(Object.values(resourcesOf(synthesized, EksAddon)).map((addon) => [addon.addon_name, addon.addon_version])).toEqual([['eks-pod-identity-agent', 'v1.3.10-eksbuild.3']]);
+  });
+
+  test.each([
+    [{ addons: [] }, 'unit-cluster: addons must include eks-pod-identity-agent (every controller identity is a Pod Identity association)'],
+    [{ addons: [...props.addons, ...props.addons] }, 'unit-cluster: the add-on eks-pod-identity-agent is listed twice'],
+    [{ addons: [...props.addons, { name: 'vpc-cni', version: 'v1.22.4-eksbuild.3' }] }, 'unit-cluster: vpc-cni cannot run with Cilium (Cilium is the only CNI)'],
+    [{ addons: [...props.addons, { name: 'kube-proxy', version: 'v1.35.3-eksbuild.13' }] }, "unit-cluster: kube-proxy cannot run with Cilium's kube-proxy replacement"],
+    [{ networking: VPC_CNI }, 'unit-cluster: without Cilium, addons must include vpc-cni'],
+    [{ addons: [{ name: 'eks-pod-identity-agent', version: ' ' }] }, 'unit-cluster: the add-on eks-pod-identity-agent has no version (every EKS add-on is pinned)'],
+  ])('refuses %j', (overrides, message) => {
+    expect(() => new ClusterStack(Testing.app(), { ...props, ...(overrides as Partial<ClusterStackProps>) })).toThrow(new Error(message));
+  });
 });
 
 describe('EnvironmentStack: backend and providers assembled once', () => {
-  const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)) as { terraform: { backend: object }; provider?: Record<string, unknown[]> };
+  const synth = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)) as { terraform: { backend: object; required_version?: string }; provider?: Record<string, unknown[]> };
 
-  test('default: S3 state under <env>/<region>/<kind>, encrypted with S3-native locking; one AWS provider pinned to the account with default tags', () => {
+  test('default: Terraform 1.10 or later; S3 state under <env>/<region>/<kind>, encrypted with S3-native locking; one AWS provider pinned to the account with default tags', () => {
     const json = synth(new EnvironmentStack(Testing.app(), 'network', SETTINGS));
+    expect(json.terraform.required_version).toBe('>= 1.10');
     expect(json.terraform.backend).toEqual({ s3: { bucket: 'unit-state', key: 'unit/us-west-2/network.tfstate', region: 'us-west-2', encrypt: true, use_lockfile: true } });
     expect(json.provider).toEqual({ aws: [{ region: 'us-west-2', allowed_account_ids: ['111111111111'], default_tags: [{ tags: { Team: 'unit' } }] }] });
   });
@@ -173,7 +222,8 @@ describe('rules the schema and the constructs share (networking/platform-rules.t
       () =>
         new EksControlPlane(stack, 'control-plane', {
           clusterName: 'unit',
-          kubernetesVersion: '1.34',
+          kubernetesVersion: '1.35',
+          supportType: 'EXTENDED',
           region: 'us-west-2',
           subnetIds: ['subnet-a'],
           endpointPublicAccess: true,

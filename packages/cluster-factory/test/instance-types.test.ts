@@ -41,7 +41,7 @@ describe('the instance table', () => {
   test('every type carries its ENI limits, vCPUs, memory and architecture; the sources are named with their dates', () => {
     expect(INSTANCE_DATA_SOURCES).toEqual({
       eniLimits: 'awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (main, 2026-07-23)',
-      resources: 'aws/karpenter-provider-aws tag v1.11.1 (commit 77c161351fbad4f23fae329412de22f1045ccb42, 2026-04-09), website/content/en/v1.11/reference/instance-types.md',
+      resources: 'aws/karpenter-provider-aws tag v1.14.1 (commit bde00654cd316fddb3dccfba3f5ac07039865429, 2026-08-20), website/content/en/docs/reference/instance-types.md',
       derivedOn: '2026-12-05',
     });
     expect(KNOWN_INSTANCE_TYPES.length).toBeGreaterThan(250);
@@ -55,7 +55,7 @@ describe('the instance table', () => {
   });
 
   test.each([
-    // type, arch, accelerator, vCPUs, memory MiB, GPUs or Neuron devices (Karpenter v1.11.1 labels)
+    // type, arch, accelerator, vCPUs, memory MiB, GPUs or Neuron devices (Karpenter v1.14.1 labels)
     ['m6i.large', 'amd64', 'none', 2, 8192, 0],
     ['m7g.large', 'arm64', 'none', 2, 8192, 0],
     ['c8g.48xlarge', 'arm64', 'none', 192, 393216, 0],
@@ -160,7 +160,7 @@ describe('the AMI type follows the instance types', () => {
 });
 
 describe('nothing else assumes x86 or untainted nodes', () => {
-  test('a Graviton group gets the same launch template as an x86 one: /dev/xvda root volume (every AL2023 variant, Karpenter v1.11.1 al2023.go), nodeadm user data with its own maxPods', () => {
+  test('a Graviton group gets the same launch template as an x86 one: /dev/xvda root volume (every AL2023 variant, Karpenter v1.14.1 al2023.go), nodeadm user data with its own maxPods', () => {
     const { compute } = synthPlatform(sandboxConfig({ node_groups: [{ name: 'graviton', instance_types: ['m7g.large', 'c7g.large'] }] }));
     const template = Object.values(resourcesOf(compute, LaunchTemplate))[0] as { block_device_mappings: Array<{ device_name: string }>; user_data: string };
     expect(template.block_device_mappings.map((mapping) => mapping.device_name)).toEqual(['/dev/xvda']);

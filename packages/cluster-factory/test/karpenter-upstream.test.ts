@@ -9,10 +9,12 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { resourcesOf } from '../testing/index.js';
+import { referenceKeyList } from '../src/kubernetes/chart-values.js';
+import { KARPENTER_CHART } from '../src/versions.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 
-/** Upstream files at the pinned tag, committed with their source (reference/karpenter-1.11.1/README.md). */
-const REFERENCE = new URL('../reference/karpenter-1.11.1/', import.meta.url);
+/** Upstream files at the pinned tag, committed with their source (reference/karpenter-1.14.1/README.md). */
+const REFERENCE = new URL(`../reference/karpenter-${KARPENTER_CHART.version}/`, import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, REFERENCE), 'utf8');
 
 interface Statement {
@@ -57,7 +59,7 @@ function upstreamControllerStatements(region: string): Statement[] {
     'KarpenterInterruptionQueue.Arn': QUEUE_ARN,
   };
   const policies = Object.values(upstreamTemplate().Resources).filter((resource) => resource.Type === 'AWS::IAM::ManagedPolicy');
-  expect(policies).toHaveLength(5);
+  expect(policies).toHaveLength(6);
   return policies.flatMap((policy) => {
     const text = String(policy.Properties.PolicyDocument).replace(/\$\{([^}]+)\}/g, (_, name: string) => {
       const value = substitutions[name];
@@ -87,7 +89,7 @@ const INTENTIONAL_DIFFERENCES: Record<string, { why: string; ours: (region: stri
   },
 };
 
-describe('Karpenter controller policy against the upstream v1.11.1 CloudFormation', () => {
+describe('Karpenter controller policy against the upstream v1.14.1 CloudFormation', () => {
   test.each(['us-west-2', 'cn-north-1'])('%s: every upstream statement, same actions, resources and conditions, apart from the reviewed differences', (region) => {
     const upstream = upstreamControllerStatements(region);
     const ours = (karpenterControllerPolicy({ clusterName: CLUSTER, region, accountId: ACCOUNT, nodeRoleArn: NODE_ROLE_ARN, queueArn: QUEUE_ARN }) as { Statement: Statement[] }).Statement;
@@ -125,7 +127,7 @@ describe('Karpenter controller policy against the upstream v1.11.1 CloudFormatio
   });
 });
 
-describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', () => {
+describe('Karpenter AWS resources against the upstream v1.14.1 CloudFormation', () => {
   const resources = Object.values(upstreamTemplate().Resources);
 
   test('one EventBridge rule per upstream rule, with the same event pattern', () => {
@@ -178,20 +180,18 @@ describe('Karpenter AWS resources against the upstream v1.11.1 CloudFormation', 
   });
 });
 
-describe('Karpenter chart values against the v1.11.1 chart', () => {
-  const keys = new Set(read('values-keys.txt').trim().split('\n'));
+describe('Karpenter chart values against the v1.14.1 chart', () => {
+  const keys = referenceKeyList(`karpenter-${KARPENTER_CHART.version}/values-keys.txt`);
 
-  test('values-keys.txt is every key path of the committed values.yaml', () => {
-    const derived: string[] = [];
-    const walk = (node: Record<string, unknown>, prefix: string) => {
-      for (const [key, value] of Object.entries(node)) {
-        const path = prefix ? `${prefix}.${key}` : key;
-        derived.push(path);
-        if (value && typeof value === 'object' && !Array.isArray(value)) walk(value as Record<string, unknown>, path);
-      }
+  test('values-keys.txt is every key path of the committed values.yaml (maps walked, `[]` for list items)', () => {
+    const derived = new Set<string>();
+    const walk = (node: unknown, prefix: string) => {
+      if (prefix) derived.add(prefix);
+      if (Array.isArray(node)) for (const item of node) walk(item, `${prefix}[]`);
+      else if (node && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, prefix ? `${prefix}.${key}` : key);
     };
-    walk(parse(read('values.yaml')) as Record<string, unknown>, '');
-    expect([...keys]).toEqual(derived.sort());
+    walk(parse(read('values.yaml')), '');
+    expect([...keys]).toEqual([...derived].sort());
   });
 
   test('every key the project sets exists in the chart (below a free-form map or list, anything goes)', () => {

@@ -196,9 +196,10 @@ describe('Karpenter on AWS', () => {
     expect(sid('AllowPassingInstanceRole')).toMatchObject({ Resource: 'arn:node' });
     expect(sid('AllowRegionalReadActions').Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': 'us-west-2' } });
     expect(sid('AllowAPIServerEndpointDiscovery').Resource).toBe('arn:aws:eks:us-west-2:111111111111:cluster/sandbox');
+    expect(sid('AllowZonalShiftStatusReadOnly').Condition).toEqual({ StringEquals: { 'arc-zonal-shift:ResourceIdentifier': 'arn:aws:eks:us-west-2:111111111111:cluster/sandbox' } });
     // Writes on "*" would be CKV_AWS_290/355 findings: only reads use it.
     for (const statement of policy.Statement.filter((s) => s.Resource === '*')) {
-      expect([statement.Action].flat().every((action) => /^(ec2:Describe|pricing:Get|iam:ListInstanceProfiles$)/.test(action)), statement.Sid).toBe(true);
+      expect([statement.Action].flat().every((action) => /^(ec2:Describe|pricing:Get|iam:ListInstanceProfiles$|arc-zonal-shift:GetManagedResource$)/.test(action)), statement.Sid).toBe(true);
     }
   });
 });
@@ -232,7 +233,7 @@ function synthNodePoolsChart(overrides: Partial<Record<keyof EnvironmentConfig, 
 describe('Karpenter in the cluster', () => {
   const sandbox = synthNodePoolsChart();
 
-  test('the chart asset holds the EC2NodeClass and NodePool as plain YAML that the v1.11.1 CRD schemas and the typed models accept', () => {
+  test('the chart asset holds the EC2NodeClass and NodePool as plain YAML that the v1.14.1 CRD schemas and the typed models accept', () => {
     expect(sandbox.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml']);
     expect(sandbox.texts.join('\n')).not.toMatch(/\{\{|\$\{/);
     expect(kubernetesObjectProblems(sandbox.objects)).toEqual([]);
@@ -249,7 +250,7 @@ describe('Karpenter in the cluster', () => {
       metadata: { name: 'default' },
       spec: {
         role: 'sandbox-karpenter-node',
-        amiSelectorTerms: [{ alias: 'al2023@latest' }],
+        amiSelectorTerms: [{ alias: 'al2023@v20260903' }],
         subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }],
         securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'sandbox' } }, { tags: { 'aws:eks:cluster-name': 'sandbox' } }],
         metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
@@ -320,13 +321,13 @@ describe('Karpenter in the cluster', () => {
 
   test('CRDs come from the karpenter-crd chart of the controller\'s version, so they upgrade; the controller chart skips its own', () => {
     const { releases } = sandbox;
-    expect(releases['karpenter-crd']).toMatchObject({ name: 'karpenter-crd', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.11.1', namespace: 'kube-system' });
+    expect(releases['karpenter-crd']).toMatchObject({ name: 'karpenter-crd', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.14.1', namespace: 'kube-system' });
     expect(releases.karpenter).toMatchObject({ chart: 'karpenter', version: releases['karpenter-crd']!.version, skip_crds: true, depends_on: ['helm_release.karpenter-crd'] });
   });
 
   test('the controller stays on the managed node group and counts ENIs like Cilium', () => {
     const controller = sandbox.releases.karpenter!;
-    expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.11.1', namespace: 'kube-system' });
+    expect(controller).toMatchObject({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', namespace: 'kube-system' });
     const values = parse((controller.values as string[])[0]!) as { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: unknown } } }; settings: object };
     expect(values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
       {

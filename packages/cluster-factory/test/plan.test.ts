@@ -96,7 +96,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
   test('Karpenter: one maxPods for the EC2NodeClass, pools in camelCase, the literal node role name', () => {
     const result = plan('karpenter:\n  enabled: true\n  gpu:\n    instance_families: [g5]\n    cpu_limit: 16');
     expect(result.karpenter).toEqual({
-      nodeClass: { clusterName: 'plan-test', nodeRoleName: 'plan-test-karpenter-node', amiAlias: 'al2023@latest', maxPods: 28, ciliumEni: true },
+      nodeClass: { clusterName: 'plan-test', nodeRoleName: 'plan-test-karpenter-node', amiAlias: 'al2023@v20260903', maxPods: 28, ciliumEni: true },
       pools: [
         {
           name: 'general',
@@ -130,7 +130,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
   });
 
   test('protection follows protect_stateful_resources, whatever the environment is called', () => {
-    const result = plan('protect_stateful_resources: true');
+    const result = plan('protect_stateful_resources: true\nupgrade_policy:\n  support_type: EXTENDED');
     expect(result.settings.protected).toBe(true);
   });
 
@@ -186,7 +186,7 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
     [false, 1],
     [true, 2],
   ])('protected %s: %i clustermesh API servers per cluster, peers by DNS name, the shared CA', (protect, replicas) => {
-    const result = meshPlan(`protect_stateful_resources: ${protect}`);
+    const result = meshPlan(`protect_stateful_resources: ${protect}\nupgrade_policy:\n  support_type: EXTENDED`);
     expect(result.regions.map(({ region, clusterId, plan: regional }) => [region, clusterId, regional.clusterName, regional.settings.stackPrefix])).toEqual([
       ['us-west-2', 1, 'mesh-us-west-2', 'mesh-us-west-2'],
       ['eu-west-1', 2, 'mesh-eu-west-1', 'mesh-eu-west-1'],

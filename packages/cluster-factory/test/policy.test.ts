@@ -3,6 +3,7 @@ import { Aspects, Testing, type App } from 'cdktf';
 import { EnvironmentStack } from '../src/stacks/environment-stack.js';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -44,7 +45,8 @@ const cluster = (stack: TestStack, overrides: Record<string, unknown> = {}) =>
   new EksCluster(stack, 'cluster', {
     name: 'c',
     roleArn: 'arn:aws:iam::1:role/r',
-    version: '1.34',
+    version: '1.35',
+    upgradePolicy: { supportType: 'EXTENDED' },
     enabledClusterLogTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
     encryptionConfig: { resources: ['secrets'], provider: { keyArn: 'arn:k' } },
     vpcConfig: { subnetIds: ['s'], endpointPublicAccess: false },
@@ -61,11 +63,18 @@ describe('policy rules', () => {
     ['EKS-001', (s: TestStack) => cluster(s, { enabledClusterLogTypes: ['api'] }), 'log types not enabled: audit, authenticator, controllerManager, scheduler'],
     ['EKS-002', (s: TestStack) => cluster(s, { vpcConfig: { subnetIds: ['s'], endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] } }), 'the public endpoint accepts 0.0.0.0/0'],
     ['EKS-004', (s: TestStack) => cluster(s, { encryptionConfig: undefined }), 'secrets are not encrypted with KMS'],
-    ['EKS-005', (s: TestStack) => cluster(s, { version: '1.27' }), 'version 1.27 is not supported'],
+    ['EKS-005', (s: TestStack) => cluster(s, { version: '1.27' }), 'version 1.27 is not in the EKS calendar'],
+    ['EKS-006', (s: TestStack) => cluster(s, { upgradePolicy: undefined }), 'no upgrade_policy.support_type'],
+    ['EKS-007', (s: TestStack) => new EksAddon(s, 'coredns', { clusterName: 'c', addonName: 'coredns' }), 'add-on coredns has no addon_version'],
+    [
+      'NODE-004',
+      (s: TestStack) => new EksNodeGroup(s, 'ng', { clusterName: 'c', nodeRoleArn: 'arn:r', subnetIds: ['s'], scalingConfig: { minSize: 1, maxSize: 1, desiredSize: 1 } }),
+      'no version',
+    ],
     [
       'NODE-001',
       (s: TestStack) =>
-        new EksNodeGroup(s, 'ng', { clusterName: 'c', nodeRoleArn: 'arn:r', subnetIds: ['s'], scalingConfig: { minSize: 1, maxSize: 1, desiredSize: 1 }, remoteAccess: { ec2SshKey: 'k' } }),
+        new EksNodeGroup(s, 'ng', { clusterName: 'c', version: '1.35', nodeRoleArn: 'arn:r', subnetIds: ['s'], scalingConfig: { minSize: 1, maxSize: 1, desiredSize: 1 }, remoteAccess: { ec2SshKey: 'k' } }),
       'remote_access opens SSH to any address',
     ],
     ['NODE-002', (s: TestStack) => new VpcSecurityGroupIngressRule(s, 'ssh', { securityGroupId: 'sg', cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 22, toPort: 22 }), 'SSH is open to 0.0.0.0/0'],

@@ -57,7 +57,8 @@ describe('EnvironmentPlatform', () => {
     const { cluster } = synthPlatform(sandboxConfig());
     expect(cluster).toHaveResourceWithProperties(EksCluster, {
       name: 'sandbox',
-      version: '1.34',
+      version: '1.35',
+      upgrade_policy: { support_type: 'STANDARD' },
       access_config: { authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false },
       enabled_cluster_log_types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
       encryption_config: { resources: ['secrets'] },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CONFIG_OVERRIDE_VARIABLE } from '../src/config/load.js';
 import { OUTDIR_OVERRIDE_VARIABLE, runAppInProcess, type AppRunResult, type RunAppOptions } from '../src/app/run-app.js';
+import { TODAY_OVERRIDE_VARIABLE } from '../src/lifecycle/eks-calendar.js';
 
 export interface AppProcessOptions {
   /** Where the app writes its cdktf.out. */
@@ -56,7 +57,13 @@ export function runAppProcessAsync(appDir: string, options: AppProcessOptions): 
  * that may change its directory (vitest's default `forks` pool, not `threads`).
  */
 export function runAppInThisProcess<C>(appDir: string, app: RunAppOptions<C>, options: AppProcessOptions): AppRunResult {
-  const env: NodeJS.ProcessEnv = { [OUTDIR_OVERRIDE_VARIABLE]: options.outdir, ...(options.config ? { [CONFIG_OVERRIDE_VARIABLE]: options.config } : {}) };
+  // The day is this process's (tests pin it), as a spawned entry point would inherit it.
+  const today = process.env[TODAY_OVERRIDE_VARIABLE];
+  const env: NodeJS.ProcessEnv = {
+    [OUTDIR_OVERRIDE_VARIABLE]: options.outdir,
+    ...(options.config ? { [CONFIG_OVERRIDE_VARIABLE]: options.config } : {}),
+    ...(today ? { [TODAY_OVERRIDE_VARIABLE]: today } : {}),
+  };
   const cwd = process.cwd();
   process.chdir(appDir);
   try {

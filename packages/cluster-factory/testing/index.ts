@@ -9,6 +9,7 @@
  * kept apart so that this setup file stays light.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { TODAY_OVERRIDE_VARIABLE } from '../src/lifecycle/eks-calendar.js';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import {
@@ -21,6 +22,14 @@ import {
 } from 'cdktf/lib/testing/matchers';
 
 type Properties = Record<string, unknown>;
+
+/**
+ * The day every test judges Kubernetes support on (tests pin the clock): set for this process
+ * and every process it starts, so that synth messages and refusals never depend on the day
+ * the suite runs. Tests of other days pass their own `today`.
+ */
+export const TEST_TODAY = '2026-12-05';
+process.env[TODAY_OVERRIDE_VARIABLE] = TEST_TODAY;
 
 expect.extend({
   toHaveResource: (received: string, type: TerraformConstructor) => returnMatcherToJest(getToHaveResourceWithProperties()(received, type, {})),

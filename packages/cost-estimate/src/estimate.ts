@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { backendKey, readSynthesizedStacks, type SynthesizedStack } from '@cilium-eks/terraform-harness';
 import { INSTANCE_DATA, KNOWN_INSTANCE_TYPES, instanceFamily } from '@cilium-eks/cluster-factory/instance-types';
+import { EKS_CALENDAR, calendarToday, eksRelease, nextKubernetesVersion, supportPhase } from '@cilium-eks/cluster-factory/lifecycle';
 import { DEFAULT_ASSUMPTIONS, INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES, ROUTE53_HOSTED_ZONE_MONTH, type Assumptions, type RegionPrices } from './prices.js';
 
 /** One priced item of one stack. */
@@ -39,8 +40,28 @@ export interface ComparisonRow {
   readonly fargateUsd: number;
 }
 
+/** A cluster in extended support, and what upgrading it to a version in standard support saves. */
+export interface UpgradeSaving {
+  readonly stack: string;
+  readonly region: string;
+  readonly cluster: string;
+  readonly version: string;
+  /** The next version, whose standard support lasts longer. */
+  readonly upgradeTo: string;
+  readonly monthlyUsd: number;
+}
+
+export interface EstimateOptions {
+  /** @default DEFAULT_ASSUMPTIONS */
+  readonly assumptions?: Assumptions;
+  /** The day (YYYY-MM-DD) each cluster's Kubernetes version is priced on: standard or extended support. @default calendarToday(): CLUSTER_FACTORY_TODAY, else today (UTC) */
+  readonly date?: string;
+}
+
 export interface CostEstimate {
   readonly environment: string;
+  /** The day the support status (and so the control-plane price) is judged on. */
+  readonly date: string;
   readonly pricesAsOf: string;
   readonly sources: Readonly<Record<string, string>>;
   readonly assumptions: Assumptions;
@@ -53,6 +74,8 @@ export interface CostEstimate {
   /** The part of the total that is Karpenter capacity at the assumed utilisation. */
   readonly karpenterUsd: number;
   readonly comparison: readonly ComparisonRow[];
+  /** Clusters in extended support on `date`, and what an upgrade saves each month. */
+  readonly upgradeSavings: readonly UpgradeSaving[];
   /** Costs that depend on use, not on the code. */
   readonly notIncluded: readonly string[];
 }
@@ -61,7 +84,6 @@ export const NOT_INCLUDED = [
   'data transfer between zones, regions and to the internet',
   'load balancers created at run time by Services and Gateway API (about $16/month each plus LCUs)',
   'NLB and ALB capacity units (LCUs), KMS and Secrets Manager API requests, S3 state storage',
-  'EKS extended support ($0.60/h instead of $0.10/h once a Kubernetes version leaves standard support)',
 ];
 
 const KARPENTER_ITEM = 'Karpenter pool';
@@ -152,12 +174,15 @@ export function karpenterReferenceType(pool: NodePoolValues): string {
 }
 
 /** Reads a cdktf.out directory and estimates its monthly cost. */
-export function estimateCost(outdir: string, environment: string, assumptions: Assumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
-  return estimateStacks(readSynthesizedStacks(outdir), environment, assumptions);
+export function estimateCost(outdir: string, environment: string, options: EstimateOptions = {}): CostEstimate {
+  return estimateStacks(readSynthesizedStacks(outdir), environment, options);
 }
 
-export function estimateStacks(stacks: readonly SynthesizedStack[], environment: string, assumptions: Assumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+export function estimateStacks(stacks: readonly SynthesizedStack[], environment: string, options: EstimateOptions = {}): CostEstimate {
+  const assumptions = options.assumptions ?? DEFAULT_ASSUMPTIONS;
+  const date = options.date ?? calendarToday();
   const hours = assumptions.hoursPerMonth;
+  const upgradeSavings: UpgradeSaving[] = [];
   const lines: CostLine[] = [];
   const unpriced: UnpricedItem[] = [];
   const comparison: ComparisonRow[] = [];
@@ -182,8 +207,20 @@ export function estimateStacks(stacks: readonly SynthesizedStack[], environment:
     };
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-    for (const [region, n] of byRegion('aws_eks_cluster')) {
-      priced(region, 'EKS control plane', (p) => ({ detail: `${n} x ${usd(p.eksClusterHour)}/h`, monthly: n * p.eksClusterHour * hours }));
+    for (const [, cluster] of each('aws_eks_cluster')) {
+      const version = String(cluster.version);
+      const name = String(cluster.name);
+      const release = eksRelease(version);
+      priced(cluster, `EKS control plane ${name} (Kubernetes ${version})`, (p) => {
+        if (!release) return `Kubernetes ${version} is not in the EKS calendar (${EKS_CALENDAR.versions.map((entry) => entry.version).join(', ')})`;
+        const phase = supportPhase(release, date);
+        if (phase === 'unreleased') return `Kubernetes ${version} is not offered by EKS before ${release.released}`;
+        if (phase === 'ended') return `Kubernetes ${version} left EKS extended support on ${release.endOfExtendedSupport}`;
+        if (phase === 'standard') return { detail: `1 x ${usd(p.eksClusterHour)}/h (standard support until ${release.endOfStandardSupport})`, monthly: p.eksClusterHour * hours };
+        const upgradeTo = nextKubernetesVersion(version)!;
+        upgradeSavings.push({ stack: stack.name, region: regionOf(cluster), cluster: name, version, upgradeTo, monthlyUsd: cents((p.eksClusterExtendedHour - p.eksClusterHour) * hours) });
+        return { detail: `1 x ${usd(p.eksClusterExtendedHour)}/h (extended support since ${release.endOfStandardSupport})`, monthly: p.eksClusterExtendedHour * hours };
+      });
     }
     for (const [region, n] of byRegion('aws_nat_gateway')) {
       priced(region, 'NAT gateways', (p) => ({ detail: `${n} x ${usd(p.natGatewayHour)}/h`, monthly: n * p.natGatewayHour * hours }));
@@ -321,6 +358,7 @@ export function estimateStacks(stacks: readonly SynthesizedStack[], environment:
   }));
   return {
     environment,
+    date,
     pricesAsOf: PRICES_AS_OF,
     sources: PRICE_SOURCES,
     assumptions,
@@ -330,6 +368,7 @@ export function estimateStacks(stacks: readonly SynthesizedStack[], environment:
     totalUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)),
     karpenterUsd: cents(lines.filter((line) => line.item.startsWith(KARPENTER_ITEM)).reduce((sum, line) => sum + line.monthlyUsd, 0)),
     comparison,
+    upgradeSavings,
     notIncluded: NOT_INCLUDED,
   };
 }

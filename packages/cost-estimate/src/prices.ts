@@ -1,4 +1,5 @@
 import { INSTANCE_DATA } from '@cilium-eks/cluster-factory/instance-types';
+import { EKS_CONTROL_PLANE_PRICES } from '@cilium-eks/cluster-factory/lifecycle';
 import { EC2_PRICES_SOURCE, EC2_US_EAST_1_ON_DEMAND } from './ec2-prices.js';
 
 /**
@@ -33,8 +34,10 @@ export const PRICE_SOURCES: Readonly<Record<string, string>> = {
 };
 
 export interface RegionPrices {
-  /** EKS cluster, standard support. */
+  /** EKS cluster whose Kubernetes version is in standard support. */
   readonly eksClusterHour: number;
+  /** EKS cluster whose version is in extended support (the whole hourly price, not the surcharge). */
+  readonly eksClusterExtendedHour: number;
   readonly natGatewayHour: number;
   readonly natGatewayGb: number;
   /** Per attachment (VPC or peering), per hour. */
@@ -62,7 +65,8 @@ export const INSTANCE_SPECS: Readonly<Record<string, { readonly vcpus: number; r
 );
 
 const US_SERVICES = {
-  eksClusterHour: 0.1,
+  eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
+  eksClusterExtendedHour: EKS_CONTROL_PLANE_PRICES.extendedHour,
   natGatewayHour: 0.045,
   natGatewayGb: 0.045,
   transitGatewayAttachmentHour: 0.05,
@@ -82,7 +86,8 @@ export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
   'us-east-1': { ...US_SERVICES, ec2OnDemandHour: EC2_US_EAST_1_ON_DEMAND },
   'us-west-2': { ...US_SERVICES, ec2OnDemandHour: EC2_US_EAST_1_ON_DEMAND },
   'eu-west-1': {
-    eksClusterHour: 0.1,
+    eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
+    eksClusterExtendedHour: EKS_CONTROL_PLANE_PRICES.extendedHour,
     natGatewayHour: 0.048,
     natGatewayGb: 0.048,
     transitGatewayAttachmentHour: 0.05,

@@ -19,7 +19,7 @@ export function renderMarkdown(estimate: CostEstimate): string {
       : '';
   out.push(
     `About **${dollars(estimate.totalUsd)}/month** for \`${estimate.environment}\` (${a.hoursPerMonth} hours)${karpenter}, computed from the synthesized stacks by \`packages/cost-estimate\`.`,
-    `Prices: ${estimate.pricesAsOf}. Estimates, not quotes: check the assumptions below.`,
+    `Prices: ${estimate.pricesAsOf}. EKS support status on ${estimate.date} (the EKS calendar). Estimates, not quotes: check the assumptions below.`,
     '',
     '| stack | region | item | quantity and price | per month |',
     '|---|---|---|---|---:|',
@@ -30,6 +30,14 @@ export function renderMarkdown(estimate: CostEstimate): string {
   out.push('Per stack:', '', '| stack | per month |', '|---|---:|');
   for (const stack of estimate.stacks) out.push(`| ${stack.stack} | ${dollars(stack.monthlyUsd)} |`);
   out.push('');
+
+  if (estimate.upgradeSavings.length > 0) {
+    out.push(`**Extended support** on ${estimate.date}: upgrading saves the surcharge:`, '');
+    for (const saving of estimate.upgradeSavings) {
+      out.push(`- ${saving.stack} (${saving.region}): ${saving.cluster} runs Kubernetes ${saving.version}; upgrading to ${saving.upgradeTo} saves ${dollars(saving.monthlyUsd)}/month`);
+    }
+    out.push('');
+  }
 
   if (estimate.unpriced.length > 0) {
     out.push('**Not priced** (missing from the price table, not counted in the total):', '');
@@ -57,7 +65,7 @@ export function renderMarkdown(estimate: CostEstimate): string {
   out.push(
     'Assumptions:',
     '',
-    `- ${a.hoursPerMonth} hours a month; EKS standard support`,
+    `- ${a.hoursPerMonth} hours a month; each control plane at the EKS price of its Kubernetes version's support on ${estimate.date} (standard or extended)`,
     `- NAT gateways process ${a.natGbPerGateway} GB a month each; Transit Gateway VPC attachments ${a.transitGatewayGbPerAttachment} GB each`,
     `- every log group ingests ${a.logGbPerGroup} GB a month and keeps it for its retention`,
     `- spot costs ${a.spotShareOfOnDemand * 100}% of on-demand; node groups are priced at their first instance type`,

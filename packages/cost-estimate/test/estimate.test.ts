@@ -13,9 +13,12 @@ import { karpenterReferenceType } from '../src/estimate.js';
 import { KNOWN_INSTANCE_TYPES } from '@cilium-eks/cluster-factory/instance-types';
 
 /** A small environment, synthesized for real into a temporary cdktf.out. */
-const FIXTURE = (region: string, systemType: string) => `
+const FIXTURE = (region: string, systemType: string, kubernetesVersion = '1.35') => `
 name: fixture
 aws_account_id: "123456789012"
+kubernetes_version: "${kubernetesVersion}"
+upgrade_policy:
+  support_type: EXTENDED
 region: ${region}
 availability_zones: [${region}a, ${region}b]
 vpc_cidr: 10.50.0.0/16
@@ -47,10 +50,10 @@ state:
   region: ${region}
 `;
 
-function synthesizeFixture(region: string, systemType = 'm6i.large'): string {
+function synthesizeFixture(region: string, systemType = 'm6i.large', kubernetesVersion?: string): string {
   const outdir = mkdtempSync(join(tmpdir(), 'cost-fixture-'));
   const app = new App({ outdir });
-  const config = parseEnvironmentConfig(FIXTURE(region, systemType), 'fixture.yaml');
+  const config = parseEnvironmentConfig(FIXTURE(region, systemType, kubernetesVersion), 'fixture.yaml');
   defineSingleRegion(app, config);
   app.synth();
   return outdir;
@@ -80,7 +83,7 @@ describe('a fixture app in us-east-1, priced by hand', () => {
     expect(estimate.lines.map((line) => [line.stack, line.item, line.monthlyUsd])).toEqual([
       ['fixture-network', 'NAT gateways', cents(expected.nat)],
       ['fixture-network', 'NAT data processing', cents(expected.natData)],
-      ['fixture-cluster', 'EKS control plane', cents(expected.eks)],
+      ['fixture-cluster', 'EKS control plane fixture (Kubernetes 1.35)', cents(expected.eks)],
       ['fixture-cluster', 'KMS keys', cents(expected.clusterKey)],
       ['fixture-cluster', 'log group /aws/eks/fixture/cluster', cents(expected.logs)],
       ['fixture-compute', 'node group batch', cents(expected.batch)],
@@ -133,8 +136,9 @@ describe('a fixture app in us-east-1, priced by hand', () => {
     );
     expect(markdown).toContain('| fixture-compute | us-east-1 | node group batch | 1 x m5.xlarge SPOT at $0.192/h x 0.35 (spot) | $49.06 |');
     expect(markdown).toContain(
-      'Prices: EC2 on-demand in us-east-1 and us-west-2 from aws/karpenter-provider-aws tag v1.11.1 (commit 77c161351fbad4f23fae329412de22f1045ccb42, 2026-04-09), pkg/providers/pricing/zz_generated.pricing_aws.go (2026-03-24T18:26:10Z, us-east-1, Linux on-demand); everything else 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23).',
+      'Prices: EC2 on-demand in us-east-1 and us-west-2 from aws/karpenter-provider-aws tag v1.14.1 (commit bde00654cd316fddb3dccfba3f5ac07039865429, 2026-08-20), pkg/providers/pricing/zz_generated.pricing_aws.go (2026-07-06T14:20:29Z, us-east-1, Linux on-demand); everything else 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23). EKS support status on 2026-12-05 (the EKS calendar).',
     );
+    expect(markdown).toContain('| fixture-cluster | us-east-1 | EKS control plane fixture (Kubernetes 1.35) | 1 x $0.10/h (standard support until 2027-03-27) | $73.00 |');
     expect(markdown).toContain('| fixture-compute | us-east-1 | 3 | 8 | 32 | $280.32 | $98.11 | $340.24 |');
     expect(markdown).toContain('- NAT gateways process 100 GB a month each');
   });
@@ -145,6 +149,18 @@ describe('a fixture app in us-east-1, priced by hand', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(estimate)));
+  });
+
+  test('the CLI prices on --date; a malformed date is refused', () => {
+    const cli = join(import.meta.dirname, '../src/cli.ts');
+    const run = (...flags: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, outdir, '--environment', 'fixture', '--format', 'json', ...flags], { encoding: 'utf8' });
+    const later = run('--date', '2027-04-01');
+    expect(later.status, later.stderr).toBe(0);
+    expect((JSON.parse(later.stdout) as { date: string; upgradeSavings: unknown[] }).date).toBe('2027-04-01');
+    expect((JSON.parse(later.stdout) as { upgradeSavings: unknown[] }).upgradeSavings).toHaveLength(1);
+    const bad = run('--date', '2027-13-01');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.split('\n')[0]).toBe('--date: "2027-13-01" is not a date (expected YYYY-MM-DD)');
   });
 
   test('the CLI refuses a directory without a synthesized app', () => {
@@ -173,7 +189,7 @@ describe('types the table cannot price', () => {
     const estimate = estimateCost(synthesizeFixture('ap-south-1'), 'fixture');
     expect(estimate.lines.map((line) => line.region)).toEqual([]);
     expect(estimate.totalUsd).toBe(0);
-    expect(estimate.unpriced.map((item) => item.item)).toContain('EKS control plane');
+    expect(estimate.unpriced.map((item) => item.item)).toContain('EKS control plane fixture (Kubernetes 1.35)');
     expect(new Set(estimate.unpriced.map((item) => item.reason))).toEqual(new Set(['no prices for region ap-south-1 in the table']));
   });
 });
@@ -249,7 +265,7 @@ describe('the price table', () => {
     expect(EC2_UNPRICED_IN_US_EAST_1).toEqual(['p5e.48xlarge', 'trn2.48xlarge']);
     expect(KNOWN_INSTANCE_TYPES.filter((type) => !(type in EC2_US_EAST_1_ON_DEMAND))).toEqual(EC2_UNPRICED_IN_US_EAST_1);
     expect(Object.keys(EC2_US_EAST_1_ON_DEMAND).filter((type) => !KNOWN_INSTANCE_TYPES.includes(type))).toEqual([]);
-    // Spot checks against the source (Karpenter v1.11.1's copy of the Price List API, us-east-1).
+    // Spot checks against the source (Karpenter v1.14.1's copy of the Price List API, us-east-1).
     expect([EC2_US_EAST_1_ON_DEMAND['m6i.large'], EC2_US_EAST_1_ON_DEMAND['m7g.large'], EC2_US_EAST_1_ON_DEMAND['g5.xlarge'], EC2_US_EAST_1_ON_DEMAND['p5en.48xlarge']]).toEqual([0.096, 0.0816, 1.006, 63.296]);
   });
 
@@ -266,5 +282,29 @@ describe('the price table', () => {
     const markdown = renderMarkdown(estimateCost(synthesizeFixture('us-west-2'), 'fixture'));
     expect(markdown).toContain(`Prices: ${PRICES_AS_OF}.`);
     for (const url of Object.values(PRICE_SOURCES)) expect(markdown).toContain(url);
+  });
+});
+
+describe('the control plane at the price of its Kubernetes version on the estimate\'s date', () => {
+  const outdir = synthesizeFixture('us-east-1', 'm6i.large', '1.34');
+  const controlPlane = (date: string) => estimateCost(outdir, 'fixture', { date }).lines.find((line) => line.item.startsWith('EKS control plane'));
+
+  test('1.34 before 2026-12-02 is in standard support: $0.10/h', () => {
+    expect(controlPlane('2026-12-01')).toMatchObject({ detail: '1 x $0.10/h (standard support until 2026-12-02)', monthlyUsd: 73 });
+  });
+
+  test('from 2026-12-02 it is in extended support: $0.60/h, and the estimate says what upgrading saves', () => {
+    const estimate = estimateCost(outdir, 'fixture', { date: '2026-12-05' });
+    expect(controlPlane('2026-12-05')).toMatchObject({ item: 'EKS control plane fixture (Kubernetes 1.34)', detail: '1 x $0.60/h (extended support since 2026-12-02)', monthlyUsd: 438 });
+    expect(estimate.upgradeSavings).toEqual([{ stack: 'fixture-cluster', region: 'us-east-1', cluster: 'fixture', version: '1.34', upgradeTo: '1.35', monthlyUsd: 365 }]);
+    const markdown = renderMarkdown(estimate);
+    expect(markdown).toContain('**Extended support** on 2026-12-05: upgrading saves the surcharge:\n\n- fixture-cluster (us-east-1): fixture runs Kubernetes 1.34; upgrading to 1.35 saves $365.00/month\n');
+    expect(markdown).toContain('| fixture-cluster | us-east-1 | EKS control plane fixture (Kubernetes 1.34) | 1 x $0.60/h (extended support since 2026-12-02) | $438.00 |');
+  });
+
+  test('past extended support it is not priced, with the reason', () => {
+    expect(estimateCost(outdir, 'fixture', { date: '2027-12-02' }).unpriced).toEqual([
+      { stack: 'fixture-cluster', region: 'us-east-1', item: 'EKS control plane fixture (Kubernetes 1.34)', reason: 'Kubernetes 1.34 left EKS extended support on 2027-12-02' },
+    ]);
   });
 });

@@ -39,15 +39,6 @@ export function classify(actions: readonly string[]): Action {
   return 'no-op';
 }
 
-/** Top-level attributes whose value differs (values themselves are never shown). */
-export function changedAttributes(change: Change): string[] {
-  const before = (change.before ?? {}) as Record<string, unknown>;
-  const after = (change.after ?? {}) as Record<string, unknown>;
-  const unknown = (change.after_unknown ?? {}) as Record<string, unknown>;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
-  return [...keys].filter((key) => unknown[key] === true || JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
-}
-
 /** A file given as a plan that is not one (an empty object, a list, a state file...). */
 export class PlanFormatError extends Error {
   constructor(

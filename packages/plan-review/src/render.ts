@@ -1,4 +1,6 @@
-import { changedAttributes, classify, type Action, type TerraformPlan } from './plan.js';
+import { classify, type Action, type TerraformPlan } from './plan.js';
+import { attributeChanges, changedTopLevel, type AttributeChange } from './attributes.js';
+import { reviewUpgrades } from './upgrades.js';
 
 export interface StackPlan {
   readonly stack: string;
@@ -13,6 +15,11 @@ export interface ReviewOptions {
   readonly notPlanned?: ReadonlyArray<{ readonly stack: string; readonly reason: string }>;
   /** The plans start from empty state (no credentials): say so, and that deletions cannot show. @default false */
   readonly offline?: boolean;
+  /**
+   * Kubernetes versions of control planes outside these plans (cluster name -> version), for the
+   * node-group check; e.g. a cluster stack an earlier step of the same deploy applied. @default none
+   */
+  readonly controlPlanes?: ReadonlyMap<string, string>;
 }
 
 /** What an offline review says before anything else. */
@@ -22,9 +29,14 @@ export const OFFLINE_DISCLAIMER =
 export interface Review {
   readonly markdown: string;
   readonly destructive: number;
-  /** True when the options forbid what the plan does. */
+  /** Version changes EKS would refuse or that break the cluster (reviewUpgrades): always refused. */
+  readonly upgradeRefusals: readonly string[];
+  /** True when the options or the upgrade rules forbid what the plan does. */
   readonly refused: boolean;
 }
+
+/** Most attribute changes listed under one resource; the rest are counted. */
+const MAX_ATTRIBUTES = 40;
 
 const COUNTED = ['create', 'update', 'replace', 'delete'] as const;
 type Counted = (typeof COUNTED)[number] | 'forget';
@@ -47,11 +59,20 @@ function append(target: string[], entries: readonly string[]): void {
   for (const entry of entries) target.push(entry);
 }
 
+/** The changed values under an updated or replaced resource, indented below its line. */
+function attributeLines(changes: readonly AttributeChange[]): string[] {
+  const lines = changes.slice(0, MAX_ATTRIBUTES).map((entry) => `  - ${code(entry.path)}: ${entry.before} → ${entry.after}`);
+  if (changes.length > MAX_ATTRIBUTES) lines.push(`  - … ${changes.length - MAX_ATTRIBUTES} more changed values`);
+  return lines;
+}
+
 /**
  * A Markdown review of Terraform plans: counts per stack, destructive changes first with
- * the reason Terraform gives, then every change grouped by stack and action, then output
- * changes. It prints attribute names, never values, so sensitive data cannot leak.
- * Linear in the number of changes (apart from sorting addresses).
+ * the reason Terraform gives, the upgrade the plans perform (cluster, add-ons, node groups,
+ * charts: from -> to, in stack order) and the version rules it breaks, then every change
+ * grouped by stack and action, each update and replacement with its changed values (values
+ * Terraform marks sensitive are masked, as `terraform plan` masks them), then output changes
+ * (names only). Linear in the number of changes (apart from sorting addresses).
  */
 export function renderReview(stacks: readonly StackPlan[], options: ReviewOptions): Review {
   const failOnDestroy = options.failOnDestroy ?? false;
@@ -68,24 +89,28 @@ export function renderReview(stacks: readonly StackPlan[], options: ReviewOption
   for (const { stack, plan } of stacks) {
     const changes = (plan.resource_changes ?? []).filter((change) => change.mode !== 'data');
     const byAction = new Map<Counted, string[]>(actions.map((action) => [action, []]));
+    const counts = new Map<Counted, number>(actions.map((action) => [action, 0]));
     for (const change of [...changes].sort((a, b) => byAddress(a.address, b.address))) {
       const action = classify(change.change.actions);
       const entries = byAction.get(action as Counted);
       if (!entries) continue;
+      counts.set(action as Counted, counts.get(action as Counted)! + 1);
       if (action === 'replace' || action === 'delete') destructive.push(describeChange(stack, change, action));
       if (action === 'forget') forgotten.push(`- ${stack}: **forget** ${code(change.address)}`);
-      const detail = action === 'update' ? ` (changed: ${changedAttributes(change.change).join(', ')})` : '';
+      const changed = action === 'update' || action === 'replace' ? attributeChanges(change.change) : [];
+      const detail = action === 'update' ? ` (changed: ${changedTopLevel(changed).join(', ')})` : '';
       entries.push(`- ${code(change.address)}${detail}`);
+      append(entries, attributeLines(changed));
     }
-    for (const action of actions) totals.set(action, totals.get(action)! + byAction.get(action)!.length);
-    lines.push(`| ${stack} | ${actions.map((action) => byAction.get(action)!.length).join(' | ')} |`);
+    for (const action of actions) totals.set(action, totals.get(action)! + counts.get(action)!);
+    lines.push(`| ${stack} | ${actions.map((action) => counts.get(action)!).join(' | ')} |`);
 
     const section: string[] = [`### ${stack}`, ''];
-    if (actions.every((action) => byAction.get(action)!.length === 0)) section.push('No changes.', '');
+    if (actions.every((action) => counts.get(action) === 0)) section.push('No changes.', '');
     for (const action of actions) {
       const entries = byAction.get(action)!;
       if (entries.length === 0) continue;
-      section.push(`<details><summary>${entries.length} to ${action}</summary>`, '');
+      section.push(`<details><summary>${counts.get(action)} to ${action}</summary>`, '');
       append(section, entries);
       section.push('', '</details>', '');
     }
@@ -113,11 +138,32 @@ export function renderReview(stacks: readonly StackPlan[], options: ReviewOption
   } else {
     lines.push('No resource is deleted or replaced.', '');
   }
+  const upgrades = reviewUpgrades(stacks, options.controlPlanes);
+  if (upgrades.steps.length > 0) {
+    lines.push(`### Upgrade (${upgrades.steps.length})`, '', 'Version changes in the order they roll: stack by stack, as deployed.', '', '| stack | component | from | to |', '|---|---|---|---|');
+    append(lines, upgrades.steps.map((step) => `| ${step.stack} | ${step.component} | ${step.from} | ${step.to} |`));
+    lines.push('');
+  }
+  if (upgrades.refusals.length > 0) {
+    lines.push(`### Refused upgrade steps (${upgrades.refusals.length})`, '');
+    append(lines, upgrades.refusals.map((refusal) => `- ${refusal}`));
+    lines.push('', '**Refused:** EKS would reject these version changes, or nodes would run ahead of their control plane; no override applies.', '');
+  }
+  if (upgrades.notChecked.length > 0) {
+    lines.push(`### Version checks not made (${upgrades.notChecked.length})`, '');
+    append(lines, upgrades.notChecked.map((entry) => `- ${entry}`));
+    lines.push('');
+  }
   if (forgotten.length > 0) {
     lines.push(`### Removed from state, not destroyed (${forgotten.length})`, '', 'Terraform stops managing these objects; they keep running (and costing) in AWS.', '');
     append(lines, forgotten);
     lines.push('');
   }
   append(lines, sections);
-  return { markdown: `${lines.join('\n').trimEnd()}\n`, destructive: destructive.length, refused: failOnDestroy && destructive.length > 0 };
+  return {
+    markdown: `${lines.join('\n').trimEnd()}\n`,
+    destructive: destructive.length,
+    upgradeRefusals: upgrades.refusals,
+    refused: (failOnDestroy && destructive.length > 0) || upgrades.refusals.length > 0,
+  };
 }

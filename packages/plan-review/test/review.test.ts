@@ -44,7 +44,7 @@ describe('plan review', () => {
     expect(classify(actions)).toBe(action);
   });
 
-  test('updates, a replacement and a deletion: destructive changes first, with reasons; no value printed', () => {
+  test('updates, a replacement and a deletion: destructive changes first, with reasons; changed values shown, sensitive ones masked', () => {
     const review = renderReview([{ stack: 'prod-cluster', plan: FIXTURE }], { environment: 'staging' });
     expect(review.markdown).toBe(`## Plan review: staging
 
@@ -63,7 +63,10 @@ describe('plan review', () => {
 <details><summary>2 to update</summary>
 
 - \`aws_eks_node_group.system\` (changed: instance_types, version)
+  - \`instance_types\`: \`["m6i.large"]\` → \`["m6i.xlarge"]\`
+  - \`version\`: (none) → (known after apply)
 - \`aws_secretsmanager_secret_version.db\` (changed: secret_string)
+  - \`secret_string\`: (sensitive) → (sensitive)
 
 </details>
 
@@ -85,7 +88,7 @@ Output changes:
 - create \`endpoint\`
 `);
     expect(review.markdown).not.toMatch(/password-\d+/);
-    expect(review).toMatchObject({ destructive: 2, refused: false });
+    expect(review).toMatchObject({ destructive: 2, refused: false, upgradeRefusals: [] });
   });
 
   test.each([

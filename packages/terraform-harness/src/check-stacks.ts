@@ -35,8 +35,10 @@ export interface CheckOptions {
   readonly mirror?: string;
   /** Directory to write `<stack>.plan.json` files into. */
   readonly planJsonDir?: string;
-  /** Keep the working directories (for debugging). */
+  /** Keep the working directories (for debugging, or to plan again in them). */
   readonly keepWorkdirs?: boolean;
+  /** Only these stacks (remote-state reads of the others still get placeholders). @default every stack */
+  readonly stacks?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -110,7 +112,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   const reports: StackReport[] = [];
 
   try {
-    for (const stack of stacks) {
+    for (const stack of stacks.filter((candidate) => !options.stacks || options.stacks.includes(candidate.name))) {
       const providers = requiredProviderAddresses(stack.json);
       const missing = available ? providers.filter((provider) => !available.has(provider)) : [];
       if (missing.length > 0) {

@@ -2,3 +2,4 @@ export * from './check-stacks.js';
 export * from './placeholders.js';
 export * from './synth-output.js';
 export * from './terraform.js';
+export * from './state-from-plan.js';

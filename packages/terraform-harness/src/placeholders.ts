@@ -3,14 +3,23 @@ import type { StackJson } from './synth-output.js';
 /** A cty type as Terraform writes it in JSON: "string", ["list","string"], ["object",{...}]. */
 export type CtyType = string | [string, CtyType] | ['object', Record<string, CtyType>];
 
-interface SchemaBlock {
+export interface SchemaBlock {
   attributes?: Record<string, { type?: CtyType }>;
   block_types?: Record<string, { nesting_mode: string; block: SchemaBlock }>;
 }
 
 /** The subset of `terraform providers schema -json` the harness needs. */
 export interface ProviderSchemas {
-  provider_schemas?: Record<string, { resource_schemas?: Record<string, { block: SchemaBlock }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }>;
+  provider_schemas?: Record<string, { resource_schemas?: Record<string, { version?: number; block: SchemaBlock }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }>;
+}
+
+/** A resource type's schema, and its version (what state records as schema_version). */
+export function resourceSchema(schemas: ProviderSchemas, type: string): (SchemaBlock & { readonly version: number }) | undefined {
+  for (const provider of Object.values(schemas.provider_schemas ?? {})) {
+    const schema = provider.resource_schemas?.[type];
+    if (schema) return { ...schema.block, version: schema.version ?? 0 };
+  }
+  return undefined;
 }
 
 const REFERENCE = /^\$\{(data\.)?([a-z0-9_]+)\.[^.]+\.([^}]+)\}$/;
@@ -70,9 +79,14 @@ function placeholderString(resourceType: string, attribute: string, accountId: s
   if (attribute === 'endpoint') return 'https://placeholder.gr7.us-east-1.eks.amazonaws.com';
   if (attribute === 'data') return Buffer.from('placeholder certificate').toString('base64');
   if (attribute === 'issuer') return 'https://oidc.eks.us-east-1.amazonaws.com/id/PLACEHOLDER';
-  const prefixes: Record<string, string> = { aws_vpc: 'vpc', aws_subnet: 'subnet', aws_security_group: 'sg', aws_internet_gateway: 'igw', aws_nat_gateway: 'nat', aws_route_table: 'rtb' };
+  const prefixes: Record<string, string> = { aws_vpc: 'vpc', aws_subnet: 'subnet', aws_security_group: 'sg', aws_internet_gateway: 'igw', aws_nat_gateway: 'nat', aws_route_table: 'rtb', aws_launch_template: 'lt', aws_eip: 'eipalloc' };
   if (attribute === 'id' && prefixes[resourceType]) return `${prefixes[resourceType]}-${hex}`;
   return `placeholder-${resourceType.replace(/^aws_/, '')}-${attribute}`;
+}
+
+/** A plausible value of a cty type for an attribute (ids, ARNs, CIDRs shaped as AWS expects). */
+export function placeholderForType(type: CtyType, resourceType: string, attribute: string, accountId: string): unknown {
+  return placeholderValue(type, resourceType, attribute, accountId);
 }
 
 function placeholderValue(type: CtyType, resourceType: string, attribute: string, accountId: string): unknown {
@@ -88,6 +102,15 @@ function placeholderValue(type: CtyType, resourceType: string, attribute: string
     }
   }
   return 'placeholder';
+}
+
+/** The literal a reference such as `${aws_eks_cluster.x.name}` points at, when the producer sets it to a plain value. */
+function literalOf(producer: StackJson, expression: string): string | number | boolean | undefined {
+  const match = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/.exec(expression);
+  if (!match) return undefined;
+  const value = (producer.resource?.[match[1]!]?.[match[2]!] as Record<string, unknown> | undefined)?.[match[3]!];
+  if (typeof value === 'string') return value.includes('${') ? undefined : value;
+  return typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
 }
 
 /**
@@ -106,7 +129,9 @@ export function placeholderState(producer: StackJson, schemas: ProviderSchemas, 
     const match = typeof output.value === 'string' ? REFERENCE.exec(output.value) : null;
     const resourceType = match?.[2] ?? 'value';
     const attribute = match?.[3]?.split('.').pop()?.replace(/\[\d+\]$/, '') ?? name;
-    outputs[name] = { value: placeholderValue(type, resourceType, attribute, accountId), type, sensitive: output.sensitive ?? false };
+    // A value the producer sets literally (a cluster's name) is known before apply: the real value, not a placeholder.
+    const literal = typeof output.value === 'string' ? literalOf(producer, output.value) : undefined;
+    outputs[name] = { value: literal ?? placeholderValue(type, resourceType, attribute, accountId), type, sensitive: output.sensitive ?? false };
   }
   return {
     state: { version: 4, terraform_version: '1.10.0', serial: 1, lineage: 'offline-placeholder', outputs, resources: [], check_results: null },

@@ -1,15 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { deploymentOrder } from '../src/synth-output.js';
 import { referenceType, placeholderState, type ProviderSchemas } from '../src/placeholders.js';
+import { stateFromPlan } from '../src/state-from-plan.js';
 
 const SCHEMAS: ProviderSchemas = {
   provider_schemas: {
     'registry.terraform.io/hashicorp/aws': {
       resource_schemas: {
         aws_eks_cluster: {
+          version: 1,
           block: {
-            attributes: { endpoint: { type: 'string' }, certificate_authority: { type: ['list', ['object', { data: 'string' }]] as never } },
-            block_types: { vpc_config: { nesting_mode: 'list', block: { attributes: { cluster_security_group_id: { type: 'string' }, subnet_ids: { type: ['set', 'string'] } } } } },
+            attributes: { name: { type: 'string' }, version: { type: 'string' }, endpoint: { type: 'string' }, certificate_authority: { type: ['list', ['object', { data: 'string' }]] as never } },
+            block_types: { vpc_config: { nesting_mode: 'list', block: { attributes: { cluster_security_group_id: { type: 'string' }, subnet_ids: { type: ['set', 'string'] }, endpoint_public_access: { type: 'bool' } } } } },
           },
         },
       },
@@ -37,6 +39,67 @@ describe('placeholders', () => {
     expect((state as { outputs: unknown }).outputs).toEqual({
       sg: { value: 'sg-0123456789abcdef0', type: 'string', sensitive: true },
       ep: { value: 'https://placeholder.gr7.us-east-1.eks.amazonaws.com', type: 'string', sensitive: false },
+    });
+  });
+
+  test('a value the producer sets literally is passed on as it is, not as a placeholder', () => {
+    const { state } = placeholderState(
+      { resource: { aws_eks_cluster: { c: { name: 'sandbox', version: '${var.v}' } } }, output: { name: { value: '${aws_eks_cluster.c.name}' }, version: { value: '${aws_eks_cluster.c.version}' } } },
+      SCHEMAS,
+      '111111111111',
+    );
+    expect((state as { outputs: Record<string, { value: unknown }> }).outputs).toEqual({
+      name: { value: 'sandbox', type: 'string', sensitive: false },
+      version: { value: 'placeholder-eks_cluster-version', type: 'string', sensitive: false },
+    });
+  });
+
+  test('a state from a plan: planned values, typed placeholders where only apply would know, zero values of unset nested attributes (as an applied SDKv2 resource holds them), known outputs; deletions left out', () => {
+    const state = stateFromPlan(
+      {
+        terraform_version: '1.11.4',
+        planned_values: { outputs: { name: { value: 'sandbox' }, endpoint: {} } },
+        resource_changes: [
+          {
+            address: 'aws_eks_cluster.c',
+            type: 'aws_eks_cluster',
+            name: 'c',
+            provider_name: 'registry.terraform.io/hashicorp/aws',
+            change: { actions: ['create'], after: { name: 'sandbox', version: '1.35', vpc_config: [{ subnet_ids: ['subnet-a'] }] }, after_unknown: { endpoint: true, vpc_config: [{ cluster_security_group_id: true }] } },
+          },
+          { address: 'aws_eks_cluster.old', type: 'aws_eks_cluster', name: 'old', provider_name: 'registry.terraform.io/hashicorp/aws', change: { actions: ['delete'] } },
+        ],
+      },
+      SCHEMAS,
+      { accountId: '111111111111', lineage: 'unit' },
+    );
+    expect(state).toEqual({
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 1,
+      lineage: 'unit',
+      outputs: { name: { value: 'sandbox', type: 'string', sensitive: false } },
+      resources: [
+        {
+          mode: 'managed',
+          type: 'aws_eks_cluster',
+          name: 'c',
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [
+            {
+              schema_version: 1,
+              attributes: {
+                name: 'sandbox',
+                version: '1.35',
+                endpoint: 'https://placeholder.gr7.us-east-1.eks.amazonaws.com',
+                vpc_config: [{ subnet_ids: ['subnet-a'], cluster_security_group_id: 'sg-0123456789abcdef0', endpoint_public_access: false }],
+              },
+              sensitive_attributes: [],
+            },
+          ],
+        },
+      ],
+      check_results: null,
     });
   });
 

@@ -4,7 +4,8 @@ import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { PolicyAspect } from '../policy/aspect.js';
 import type { IConstruct } from 'constructs';
-import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath } from '../config/load.js';
+import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath, type ConfigLoadContext } from '../config/load.js';
+import { TODAY_OVERRIDE_VARIABLE, calendarToday } from '../lifecycle/eks-calendar.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createStagingDirectory, replaceDirectory } from '../lib/private/replace-directory.js';
 import { refuseSharedAccountResources } from './shared-account-resources.js';
@@ -12,11 +13,17 @@ import { refuseSharedAccountResources } from './shared-account-resources.js';
 /** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
 export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
 
+/** What an app's synth depends on besides its config: the day its Kubernetes version is judged on. */
+export interface SynthContext {
+  /** YYYY-MM-DD (UTC): CLUSTER_FACTORY_TODAY, else the system clock. Only messages and refusals depend on it, never the output. */
+  readonly today: string;
+}
+
 export interface RunAppOptions<C = EnvironmentConfig> {
   /** The app's own environment file; CLUSTER_FACTORY_CONFIG overrides it. */
   readonly configPath: string;
   /** Reads and validates the file. @default loadEnvironmentConfig */
-  readonly load?: (path: string) => C;
+  readonly load?: (path: string, context: ConfigLoadContext) => C;
   /** Where `cdktf.out` goes, unless CLUSTER_FACTORY_OUTDIR or the cdktf CLI's CDKTF_OUTDIR says otherwise. */
   readonly outdir: string;
   /**
@@ -25,7 +32,7 @@ export interface RunAppOptions<C = EnvironmentConfig> {
    * @default the base name of configPath (environments/sandbox.yaml: sandbox)
    */
   readonly environment?: string;
-  readonly define: (app: App, config: C) => void;
+  readonly define: (app: App, config: C, context: SynthContext) => void;
 }
 
 /** Warnings and errors attached to constructs, e.g. "Fargate disables Cilium". */
@@ -82,7 +89,7 @@ const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** What an app run reads and where it prints: the process's own for runApp, explicit ones in tests. */
 export interface AppRunContext {
-  /** CLUSTER_FACTORY_CONFIG, CLUSTER_FACTORY_OUTDIR and CDKTF_OUTDIR are read from here, nothing else. */
+  /** CLUSTER_FACTORY_CONFIG, CLUSTER_FACTORY_OUTDIR, CLUSTER_FACTORY_TODAY and CDKTF_OUTDIR are read from here, nothing else. */
   readonly env: NodeJS.ProcessEnv;
   /** Receives what the run prints: warnings, or the message of the error that ended it. */
   readonly stderr: (text: string) => void;
@@ -100,12 +107,21 @@ export interface AppRunResult {
  * to be this app's environment. Throws ConfigError with the message to print.
  */
 export function loadAppConfig<C = EnvironmentConfig>(options: RunAppOptions<C>, env: NodeJS.ProcessEnv): C {
-  const load = options.load ?? (loadEnvironmentConfig as unknown as (path: string) => C);
+  const load = options.load ?? (loadEnvironmentConfig as unknown as NonNullable<RunAppOptions<C>['load']>);
   const environment = options.environment ?? basename(options.configPath).replace(/\.ya?ml$/, '');
   const file = resolveConfigPath(options.configPath, env);
-  const config = load(file);
+  const config = load(file, synthContext(env));
   checkEnvironmentName(file, config, environment);
   return config;
+}
+
+/** The synth context an app run reads from its variables; a malformed CLUSTER_FACTORY_TODAY is refused like a bad config. */
+export function synthContext(env: NodeJS.ProcessEnv): SynthContext {
+  try {
+    return { today: calendarToday(env) };
+  } catch (error) {
+    throw new ConfigError(TODAY_OVERRIDE_VARIABLE, [(error as Error).message]);
+  }
 }
 
 /**
@@ -124,7 +140,7 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   };
   const app = new App({ outdir: staging });
   try {
-    options.define(app, config);
+    options.define(app, config, synthContext(context.env));
     // Within one app too: e.g. two regions' resources of a multi-region environment.
     refuseSharedAccountResources(app);
     const policies = applyPolicies(app);

@@ -24,7 +24,7 @@ export interface KubernetesTaint {
 /**
  * Taints that keep pods that do not ask for the devices off accelerated nodes. The key is the
  * device plugin's extended resource (`nvidia.com/gpu`; `aws.amazon.com/neuron`, Karpenter
- * v1.11 docs "Accelerators/GPU Resources"), so a workload tolerates the taint of what it requests.
+ * v1.14 docs, concepts/scheduling.md "Accelerators/GPU Resources"), so a workload tolerates the taint of what it requests.
  */
 export const ACCELERATOR_TAINTS: Readonly<Record<Exclude<InstanceAccelerator, 'none'>, KubernetesTaint>> = {
   nvidia: { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },

@@ -6,7 +6,7 @@ export const INSTANCE_DATA_SOURCES = {
   /** maxEnis, ipv4PerEni: defaultMaxENIs and ipv4AddressesPerInterface. */
   eniLimits: "awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (main, 2026-07-23)",
   /** vcpus, memoryMib, arch, gpus, accelerators: the labels Karpenter puts on nodes of each type. */
-  resources: "aws/karpenter-provider-aws tag v1.11.1 (commit 77c161351fbad4f23fae329412de22f1045ccb42, 2026-04-09), website/content/en/v1.11/reference/instance-types.md",
+  resources: "aws/karpenter-provider-aws tag v1.14.1 (commit bde00654cd316fddb3dccfba3f5ac07039865429, 2026-08-20), website/content/en/docs/reference/instance-types.md",
   /** The day the table was derived. */
   derivedOn: '2026-12-05',
 } as const;

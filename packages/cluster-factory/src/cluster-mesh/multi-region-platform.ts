@@ -35,7 +35,7 @@ export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan): Mult
   return { state, regions, global };
 }
 
-/** A multi-region environment from its validated config: planned, then built. */
-export function defineMultiRegionEnvironment(scope: Construct, config: MultiRegionConfig): MultiRegionPlatform {
-  return defineMultiRegion(scope, planMultiRegion(config));
+/** A multi-region environment from its validated config: planned (support warnings judged on `context.today`), then built. */
+export function defineMultiRegionEnvironment(scope: Construct, config: MultiRegionConfig, context: { readonly today?: string } = {}): MultiRegionPlatform {
+  return defineMultiRegion(scope, planMultiRegion(config, { today: context.today }));
 }

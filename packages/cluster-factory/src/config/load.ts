@@ -4,7 +4,9 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import type { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema.js';
 import { multiRegionSchema, type MultiRegionConfig } from './multi-region-schema.js';
-import { describeIssue } from './messages.js';
+import { describeIssue, formatPath, type Finding } from './messages.js';
+import { calendarToday } from '../lifecycle/eks-calendar.js';
+import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 
 /**
  * Raised for any invalid environment file. Each problem is one compiler-style line,
@@ -34,23 +36,50 @@ export function resolveConfigPath(defaultPath: string, env: NodeJS.ProcessEnv = 
   return override && override.trim() !== '' ? override : defaultPath;
 }
 
+/** What judging a config depends on besides its file. */
+export interface ConfigLoadContext {
+  /** The day (YYYY-MM-DD, UTC) the Kubernetes version is judged on. @default calendarToday() */
+  readonly today?: string;
+}
+
+/** The fields of a config (single- or multi-region) the EKS calendar judges. */
+interface LifecycleFields {
+  readonly kubernetes_version: string;
+  readonly upgrade_policy: { readonly support_type?: SupportType; readonly warn_days_before_standard_support_ends: number };
+}
+
+/** The checks of a valid config that depend on the day: a version EKS does not offer, a policy it cannot keep. */
+export function lifecycleFindings(config: LifecycleFields, today: string): Finding[] {
+  const { refusals } = kubernetesSupport(
+    { version: config.kubernetes_version, supportType: supportTypeOf(config), warnDays: config.upgrade_policy.warn_days_before_standard_support_ends },
+    today,
+  );
+  return refusals.map((refusal) => {
+    const path = refusal.field.split('.');
+    return { path, text: `${formatPath(path)}: ${refusal.message}` };
+  });
+}
+
 /** Reads, parses and validates an environment file. Throws ConfigError naming file, line, field. */
-export function loadEnvironmentConfig(path: string): EnvironmentConfig {
-  return loadConfig(path, environmentSchema);
+export function loadEnvironmentConfig(path: string, context: ConfigLoadContext = {}): EnvironmentConfig {
+  return loadConfig(path, environmentSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
 }
 
 /** Reads, parses and validates a multi-region environment file (shared settings plus regions). */
-export function loadMultiRegionConfig(path: string): MultiRegionConfig {
-  return loadConfig(path, multiRegionSchema);
+export function loadMultiRegionConfig(path: string, context: ConfigLoadContext = {}): MultiRegionConfig {
+  return loadConfig(path, multiRegionSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
 }
 
 /** Validates environment config text; `file` is the name used in messages. */
-export function parseEnvironmentConfig(text: string, file: string): EnvironmentConfig {
-  return parseConfig(text, file, environmentSchema);
+export function parseEnvironmentConfig(text: string, file: string, context: ConfigLoadContext = {}): EnvironmentConfig {
+  return parseConfig(text, file, environmentSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
 }
 
-/** Reads a YAML config file and validates it with a schema. */
-export function loadConfig<S extends z.ZodType>(path: string, schema: S): z.output<S> {
+/**
+ * Reads a YAML config file and validates it with a schema, then with `check` (findings that
+ * need more than the file, such as the day), each located in the file.
+ */
+export function loadConfig<S extends z.ZodType>(path: string, schema: S, check?: (config: z.output<S>) => Finding[]): z.output<S> {
   const display = configDisplayPath(path);
   let text: string;
   try {
@@ -58,11 +87,11 @@ export function loadConfig<S extends z.ZodType>(path: string, schema: S): z.outp
   } catch (error) {
     throw new ConfigError(display, [`${display}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
   }
-  return parseConfig(text, display, schema);
+  return parseConfig(text, display, schema, check);
 }
 
-/** Validates YAML config text with a schema; every problem is reported with its line. */
-export function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
+/** Validates YAML config text with a schema, then with `check`; every problem is reported with its line. */
+export function parseConfig<S extends z.ZodType>(text: string, file: string, schema: S, check?: (config: z.output<S>) => Finding[]): z.output<S> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -85,17 +114,22 @@ export function parseConfig<S extends z.ZodType>(text: string, file: string, sch
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(file, [`${file}: the file must be a YAML mapping of settings`]);
   }
+  // A field the file leaves out (its default applies) is located at its nearest ancestor in the file.
+  const locate = (path: readonly PropertyKey[], at: 'key' | 'value'): string => {
+    for (let depth = path.length; depth > 0; depth -= 1) {
+      const node = nodeAt(doc.contents, path.slice(0, depth), depth === path.length ? at : 'key');
+      if (node?.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return `${file}:${line}:${col}: `;
+      }
+    }
+    return `${file}: `;
+  };
+  const report = (findings: readonly Finding[]) => new ConfigError(file, findings.map((finding) => `${locate(finding.path, finding.at ?? 'value')}${finding.text}`));
   const result = schema.safeParse(data);
-  if (!result.success) {
-    const locate = (path: readonly PropertyKey[], at: 'key' | 'value'): string => {
-      const node = nodeAt(doc.contents, path, at);
-      if (!node?.range) return `${file}: `;
-      const { line, col } = lineCounter.linePos(node.range[0]);
-      return `${file}:${line}:${col}: `;
-    };
-    const problems = result.error.issues.flatMap((issue: z.core.$ZodIssue) => describeIssue(issue, data, schema));
-    throw new ConfigError(file, problems.map((finding) => `${locate(finding.path, finding.at ?? 'value')}${finding.text}`));
-  }
+  if (!result.success) throw report(result.error.issues.flatMap((issue: z.core.$ZodIssue) => describeIssue(issue, data, schema)));
+  const findings = check?.(result.data) ?? [];
+  if (findings.length > 0) throw report(findings);
   return result.data;
 }
 

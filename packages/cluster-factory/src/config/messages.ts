@@ -85,8 +85,12 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, schema: z.
       const hint = allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '';
       return issue.keys.flatMap((key) => at([...issue.path, key], `unknown key${hint}`).map((finding) => ({ ...finding, at: 'key' as const })));
     }
-    case 'invalid_type':
-      return at(issue.path, value === undefined ? 'is required' : `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(value)}`);
+    case 'invalid_type': {
+      if (value === undefined) return at(issue.path, 'is required');
+      // A schema's own message says how to fix it; zod's default only restates the types.
+      const hint = /^Invalid input/.test(issue.message) ? '' : `; ${issue.message}`;
+      return at(issue.path, `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(value)}${hint}`);
+    }
     case 'invalid_value':
       return at(issue.path, `${quoted(value)} is not allowed (allowed: ${issue.values.map(String).join(', ')})`);
     case 'invalid_format':

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { SUPPORTED_KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION } from '../versions.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../versions.js';
+import { calendarVersions, eksRelease } from '../lifecycle/eks-calendar.js';
+import { DEFAULT_SUPPORT_WARNING_DAYS, SUPPORT_TYPES } from '../lifecycle/kubernetes-support.js';
+import { compatibilityFindings } from '../lifecycle/compatibility.js';
+import { PINNED_AMI_ALIAS, componentsInUse, eksAddonsInUse } from '../lifecycle/components-in-use.js';
+import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { networkingOf } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
@@ -179,8 +184,10 @@ const karpenter = z
     ami_alias: z
       .string()
       .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
-      .default('al2023@latest')
-      .describe('EC2NodeClass AMI alias. Pin al2023@vYYYYMMDD in production for reproducible nodes.'),
+      .default(PINNED_AMI_ALIAS)
+      .describe(
+        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
+      ),
     create_spot_service_linked_role: z
       .boolean()
       .default(false)
@@ -207,7 +214,31 @@ export const environmentShape = z.strictObject({
       .min(2, 'must list at least 2 zones (EKS needs subnets in two zones)')
       .max(4, 'must list at most 4 zones'),
     vpc_cidr: cidr(16, 20).describe('The VPC CIDR, /16 to /20. Subnets are carved from it per zone.'),
-    kubernetes_version: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default(DEFAULT_KUBERNETES_VERSION),
+    kubernetes_version: z
+      .string({ error: (issue) => (issue.input === undefined ? undefined : 'quote the version, such as "1.35" (YAML reads 1.30 as the number 1.3)') })
+      .regex(/^1\.\d+$/, 'must be a Kubernetes minor version such as "1.35"')
+      .refine((version) => !/^1\.\d+$/.test(version) || eksRelease(version) !== undefined, {
+        error: (issue) =>
+          `${quoted(issue.input)} is not in the EKS calendar (reference/eks/kubernetes-versions.json: ${calendarVersions().join(', ')}); when EKS releases a new version, refresh the calendar (docs/UPGRADES.md)`,
+      })
+      .default(DEFAULT_KUBERNETES_VERSION)
+      .describe(`EKS Kubernetes minor version. Synth refuses a version EKS does not offer on the day and warns in, and before, extended support (docs/UPGRADES.md). Default: ${DEFAULT_KUBERNETES_VERSION}.`),
+    upgrade_policy: z
+      .strictObject({
+        support_type: z
+          .enum(['STANDARD', 'EXTENDED'])
+          .optional()
+          .describe(`What EKS does when standard support of kubernetes_version ends. STANDARD: ${SUPPORT_TYPES.STANDARD}. EXTENDED: ${SUPPORT_TYPES.EXTENDED}. Default: EXTENDED (AWS's default); a protected environment must state it.`),
+        warn_days_before_standard_support_ends: z
+          .number()
+          .int()
+          .min(0)
+          .max(365)
+          .default(DEFAULT_SUPPORT_WARNING_DAYS)
+          .describe(`Synth warns when standard support of kubernetes_version ends within this many days. Default: ${DEFAULT_SUPPORT_WARNING_DAYS}.`),
+      })
+      .prefault({})
+      .describe('The EKS upgrade policy (aws_eks_cluster upgrade_policy) and when synth warns about the end of standard support.'),
     enable_cilium: z.boolean().default(true).describe('Run Cilium as the only CNI. Ignored (with a warning) when enable_fargate is true.'),
     enable_fargate: z.boolean().default(false).describe('Create Fargate profiles. Turns Cilium off: Fargate runs no DaemonSets and no eBPF.'),
     enable_hubble: z.boolean().default(true),
@@ -361,6 +392,30 @@ export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z
   }
   if (!env.enable_fargate && env.fargate_profiles.length > 0) {
     refuse(['fargate_profiles'], 'is set but enable_fargate is false');
+  }
+  refineLifecycle(env, refuse);
+}
+
+/** The Kubernetes version against the pinned components and add-ons; what a protected environment must pin. */
+function refineLifecycle(env: z.output<typeof environmentShape>, refuse: (path: (string | number)[], message: string) => void): void {
+  if (env.protect_stateful_resources && env.upgrade_policy.support_type === undefined) {
+    refuse(['upgrade_policy', 'support_type'], `must be stated in a protected environment (protect_stateful_resources: true): STANDARD (${SUPPORT_TYPES.STANDARD}) or EXTENDED (${SUPPORT_TYPES.EXTENDED})`);
+  }
+  if (env.protect_stateful_resources && env.karpenter.enabled && env.karpenter.ami_alias === 'al2023@latest') {
+    refuse(['karpenter', 'ami_alias'], `al2023@latest is refused in a protected environment: every AMI release would roll every Karpenter node; pin a release such as ${PINNED_AMI_ALIAS} (docs/UPGRADES.md)`);
+  }
+  const version = env.kubernetes_version;
+  // An unknown version is reported once, by the field itself.
+  if (eksRelease(version) === undefined) return;
+  const { unsupported, untested } = compatibilityFindings(componentsInUse(env), version);
+  for (const problem of unsupported) refuse(['kubernetes_version'], problem);
+  if (env.protect_stateful_resources) {
+    for (const problem of untested) refuse(['kubernetes_version'], `${problem}; a protected environment runs tested combinations only`);
+  }
+  const missing = eksAddonsInUse(env).filter((addon) => eksAddonVersion(addon, version) === undefined);
+  if (missing.length > 0) {
+    const known = Object.keys(EKS_ADDON_VERSIONS.addons[missing[0]!].versions).join(', ');
+    refuse(['kubernetes_version'], `no pinned EKS add-on version of ${missing.join(', ')} for ${version} (reference/eks/addon-versions.json has ${known}; refresh it: docs/UPGRADES.md)`);
   }
 }
 

@@ -17,6 +17,12 @@ export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'contro
 export interface EksControlPlaneProps {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
+  /**
+   * What EKS does when standard support of the version ends: STANDARD upgrades the control
+   * plane itself, EXTENDED keeps it (at the extended-support price). Always stated: left out,
+   * AWS applies EXTENDED silently.
+   */
+  readonly supportType: 'STANDARD' | 'EXTENDED';
   readonly region: string;
   /** Subnets for the control-plane ENIs (the private subnets). */
   readonly subnetIds: string[];
@@ -96,6 +102,7 @@ export class EksControlPlane extends Construct {
     this.cluster = new EksCluster(this, 'cluster', {
       name: props.clusterName,
       version: props.kubernetesVersion,
+      upgradePolicy: { supportType: props.supportType },
       roleArn: role.arn,
       bootstrapSelfManagedAddons: props.bootstrapSelfManagedAddons,
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],

@@ -15,6 +15,11 @@ export const CILIUM_STARTUP_TAINT = { key: 'node.cilium.io/agent-not-ready', val
 export interface ManagedNodeGroupProps {
   readonly clusterName: string;
   readonly name: string;
+  /**
+   * Kubernetes version of the nodes: the control plane's. A change rolls the group through
+   * update_config (a third of the nodes at a time) onto the AMI of the new version.
+   */
+  readonly kubernetesVersion: string;
   readonly nodeRoleArn: string;
   readonly subnetIds: string[];
   /** Security groups of the nodes: the cluster security group and the node group. */
@@ -95,6 +100,7 @@ export class ManagedNodeGroup extends Construct {
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName: props.clusterName,
       nodeGroupName: props.name,
+      version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
       amiType,

@@ -53,8 +53,8 @@ export const KARPENTER_INTERRUPTION_EVENTS = {
 } as const;
 
 /**
- * The Karpenter controller policy: the statements of the upstream v1.11.1 CloudFormation
- * (reference/karpenter-1.11.1/cloudformation.yaml; a test compares them), scoped to this
+ * The Karpenter controller policy: the statements of the upstream v1.14.1 CloudFormation
+ * (reference/karpenter-1.14.1/cloudformation.yaml; a test compares them), scoped to this
  * cluster: it may only launch, tag and terminate instances and launch templates that carry
  * the cluster's ownership tag and a Karpenter node pool tag, read in its own region, pass
  * only the Karpenter node role, and manage only instance profiles tagged for this cluster.
@@ -124,6 +124,8 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
           'ec2:DescribeCapacityReservations',
           'ec2:DescribeImages',
           'ec2:DescribeInstances',
+          // Since 1.12: instance health for the node repair and status checks.
+          'ec2:DescribeInstanceStatus',
           'ec2:DescribeInstanceTypeOfferings',
           'ec2:DescribeInstanceTypes',
           'ec2:DescribeLaunchTemplates',
@@ -174,6 +176,14 @@ export function karpenterControllerPolicy(props: KarpenterInfrastructureProps & 
       { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: profileArn },
       // The instance-profile garbage collector lists every profile; IAM List APIs take no resource scope.
       { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Action: 'iam:ListInstanceProfiles', Resource: '*' },
+      {
+        // Since 1.12, for settings.enableZonalShift (off here): read-only, this cluster only.
+        Sid: 'AllowZonalShiftStatusReadOnly',
+        Effect: 'Allow',
+        Action: 'arc-zonal-shift:GetManagedResource',
+        Resource: '*',
+        Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': `arn:${partition}:eks:${props.region}:${props.accountId}:cluster/${props.clusterName}` } },
+      },
       { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: `arn:${partition}:eks:${props.region}:${props.accountId}:cluster/${props.clusterName}` },
     ],
   };

@@ -30,8 +30,8 @@ const REFERENCE_CRDS = new URL('../../reference/crds/', import.meta.url);
  */
 export const CRD_SCHEMA_FILES: Readonly<Record<string, string>> = {
   'argoproj.io/v1alpha1/ApplicationSet': 'argo-cd-9.5.14/applicationsets.argoproj.io.v1alpha1.json',
-  'karpenter.sh/v1/NodePool': 'karpenter-1.11.1/nodepools.karpenter.sh.v1.json',
-  'karpenter.k8s.aws/v1/EC2NodeClass': 'karpenter-1.11.1/ec2nodeclasses.karpenter.k8s.aws.v1.json',
+  'karpenter.sh/v1/NodePool': 'karpenter-1.14.1/nodepools.karpenter.sh.v1.json',
+  'karpenter.k8s.aws/v1/EC2NodeClass': 'karpenter-1.14.1/ec2nodeclasses.karpenter.k8s.aws.v1.json',
 };
 
 const loaded = new Map<string, { file: CrdSchemaFile; checker: JsonSchemaChecker }>();

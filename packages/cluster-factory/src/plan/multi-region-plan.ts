@@ -1,6 +1,6 @@
 import { regionalClusterName, regionalConfig, type MultiRegionConfig } from '../config/multi-region-schema.js';
 import type { StackSettings } from '../stacks/environment-stack.js';
-import { baseTags, planPlatform, planStateBootstrap, type PlatformPlan, type StateBootstrapPlan } from './platform-plan.js';
+import { baseTags, planPlatform, planStateBootstrap, type PlanOptions, type PlatformPlan, type StateBootstrapPlan } from './platform-plan.js';
 
 /** The plan of a multi-region environment: one cluster per region, and what the mesh shares. */
 export interface MultiRegionPlan {
@@ -31,7 +31,7 @@ export function meshZoneName(config: Pick<MultiRegionConfig, 'name'>): string {
  * membership: its id, the DNS names of its peers, the shared CA, and more than one
  * clustermesh API server where the environment is protected.
  */
-export function planMultiRegion(config: MultiRegionConfig): MultiRegionPlan {
+export function planMultiRegion(config: MultiRegionConfig, options: Pick<PlanOptions, 'today'> = {}): MultiRegionPlan {
   const mesh = config.cluster_mesh.enabled;
   const zoneName = meshZoneName(config);
   const caSecret = { secretId: `${config.name}/cilium-cluster-mesh-ca`, region: config.state.region };
@@ -41,6 +41,7 @@ export function planMultiRegion(config: MultiRegionConfig): MultiRegionPlan {
     const clusterName = regionalClusterName(config, entry.region);
     const peers = config.regions.filter((peer) => peer.region !== entry.region);
     const plan = planPlatform(regionalConfig(config, entry), {
+      today: options.today,
       stackPrefix: clusterName,
       clusterName,
       clusterMesh: mesh

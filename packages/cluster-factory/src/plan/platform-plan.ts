@@ -12,6 +12,11 @@ import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeCla
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
+import { calendarToday } from '../lifecycle/eks-calendar.js';
+import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
+import { compatibilityFindings } from '../lifecycle/compatibility.js';
+import { componentsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
+import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
 
 /**
  * Every decision about one environment's cluster, made once from its validated config: the
@@ -38,6 +43,8 @@ export interface PlatformPlan {
   readonly fargateProfiles: readonly FargateProfilePlan[];
   /** The EBS CSI driver (SPIRE's server volume). */
   readonly ebsCsiDriver: boolean;
+  /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
+  readonly nodeAddons: readonly EksAddonPlan[];
   readonly karpenter?: KarpenterPlan;
   readonly addons: AddonSelection;
   /** Membership in a Cilium Cluster Mesh (multi-region). */
@@ -55,7 +62,12 @@ export interface NetworkPlan {
 }
 
 export interface ControlPlanePlan {
+  /** Also the version of every managed node group: nodes follow the control plane. */
   readonly kubernetesVersion: string;
+  /** What EKS does when standard support ends (upgrade_policy.support_type). */
+  readonly supportType: SupportType;
+  /** EKS add-ons installed with the control plane, each pinned for kubernetesVersion. */
+  readonly addons: readonly EksAddonPlan[];
   readonly endpointPublicAccess: boolean;
   readonly publicAccessCidrs: readonly string[];
   readonly adminPrincipalArns: readonly string[];
@@ -114,6 +126,17 @@ export interface PlanWarning {
   readonly message: string;
 }
 
+/** The day's verdict on the Kubernetes version, and pinned components outside their tested range. */
+function lifecycleWarnings(config: EnvironmentConfig, today: string): string[] {
+  const support = kubernetesSupport(
+    { version: config.kubernetes_version, supportType: supportTypeOf(config), warnDays: config.upgrade_policy.warn_days_before_standard_support_ends },
+    today,
+  );
+  // A protected environment refuses untested combinations at validation (config/schema.ts).
+  const untested = config.protect_stateful_resources ? [] : compatibilityFindings(componentsInUse(config), config.kubernetes_version).untested;
+  return [...support.warnings, ...untested];
+}
+
 export interface PlanOptions {
   /** Membership in a Cilium Cluster Mesh. @default none */
   readonly clusterMesh?: ClusterMeshOptions;
@@ -121,6 +144,8 @@ export interface PlanOptions {
   readonly stackPrefix?: string;
   /** EKS cluster name. @default config.name */
   readonly clusterName?: string;
+  /** The day (YYYY-MM-DD, UTC) support warnings are judged on; only messages depend on it. @default calendarToday() */
+  readonly today?: string;
 }
 
 /** Tags every resource of an environment carries, before the config's own tags. */
@@ -157,7 +182,11 @@ function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPoo
 export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {}): PlatformPlan {
   const clusterName = options.clusterName ?? config.name;
   const networking = networkingOf(config);
-  const warnings: PlanWarning[] = networking.warnings.map((message) => ({ stack: 'cluster', message }));
+  const warnings: PlanWarning[] = [
+    ...networking.warnings.map((message) => ({ stack: 'cluster' as const, message })),
+    ...lifecycleWarnings(config, options.today ?? calendarToday()).map((message) => ({ stack: 'cluster' as const, message })),
+  ];
+  const ebsCsiDriver = needsEbsCsiDriver(config);
   const settings: StackSettings = {
     environment: config.name,
     stackPrefix: options.stackPrefix ?? config.name,
@@ -254,6 +283,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     network: { vpcCidr: config.vpc_cidr, availabilityZones: config.availability_zones, natGateways: config.nat_gateways },
     controlPlane: {
       kubernetesVersion: config.kubernetes_version,
+      supportType: supportTypeOf(config),
+      addons: pinnedAddons(controlPlaneAddonNames(networking), config.kubernetes_version),
       endpointPublicAccess: config.endpoint_access.public,
       publicAccessCidrs: config.endpoint_access.public_cidrs,
       adminPrincipalArns: config.admin_principals,
@@ -263,7 +294,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     cilium,
     nodeGroups,
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
-    ebsCsiDriver: networking.ciliumEnabled && c.mutual_auth,
+    ebsCsiDriver,
+    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version),
     karpenter,
     addons: {
       networkPolicyBaseline: config.platform.network_policy_baseline,

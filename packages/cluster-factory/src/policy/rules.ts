@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import type { PolicyResource, PolicyRule } from './rule.js';
 import { CONTROL_PLANE_LOG_TYPES } from '../constructs/eks-control-plane.js';
-import { SUPPORTED_KUBERNETES_VERSIONS } from '../versions.js';
+import { calendarVersions, eksRelease } from '../lifecycle/eks-calendar.js';
 import { policyDocumentOf } from '../lib/private/aws.js';
 
 const asList = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : value === undefined || value === null ? [] : [value as T]);
@@ -73,10 +73,26 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     id: 'EKS-005',
     severity: 'error',
     checkov: 'CKV_AWS_339',
-    title: 'The Kubernetes version is supported',
-    fix: `use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`,
+    title: 'The Kubernetes version is one EKS releases',
+    fix: `use a version of the EKS calendar (${calendarVersions().join(', ')}); which of them EKS offers on the day is checked with the config (docs/UPGRADES.md)`,
     resourceTypes: ['aws_eks_cluster'],
-    check: ({ config }) => ((SUPPORTED_KUBERNETES_VERSIONS as readonly unknown[]).includes(config.version) ? undefined : `version ${String(config.version)} is not supported`),
+    check: ({ config }) => (typeof config.version === 'string' && eksRelease(config.version) ? undefined : `version ${String(config.version)} is not in the EKS calendar`),
+  },
+  {
+    id: 'EKS-006',
+    severity: 'error',
+    title: 'The EKS upgrade policy is stated',
+    fix: 'set upgrade_policy.support_type (STANDARD or EXTENDED); left out, AWS applies EXTENDED silently',
+    resourceTypes: ['aws_eks_cluster'],
+    check: ({ config }) => (first(config.upgrade_policy).support_type ? undefined : 'no upgrade_policy.support_type'),
+  },
+  {
+    id: 'EKS-007',
+    severity: 'error',
+    title: 'Every EKS add-on pins its version',
+    fix: 'set addon_version (src/lifecycle/eks-addons.ts pins one per Kubernetes minor); left out, EKS installs its default of the day',
+    resourceTypes: ['aws_eks_addon'],
+    check: ({ config }) => (config.addon_version ? undefined : `add-on ${String(config.addon_name)} has no addon_version`),
   },
   {
     id: 'NODE-001',
@@ -112,6 +128,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     fix: 'set metadata_options.http_tokens = "required" (hop limit 1 keeps pods away from node credentials)',
     resourceTypes: ['aws_launch_template'],
     check: ({ config }) => (first(config.metadata_options).http_tokens === 'required' ? undefined : 'IMDSv1 is allowed'),
+  },
+  {
+    id: 'NODE-004',
+    severity: 'error',
+    title: 'Managed node groups pin their Kubernetes version',
+    fix: 'set version to the cluster\'s Kubernetes version; left out, nodes stay on the old version after a control-plane upgrade',
+    resourceTypes: ['aws_eks_node_group'],
+    check: ({ config }) => (config.version ? undefined : 'no version'),
   },
   {
     id: 'NET-001',

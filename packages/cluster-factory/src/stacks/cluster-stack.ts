@@ -1,4 +1,5 @@
 import { PodIdentityRole } from '../constructs/pod-identity-role.js';
+import { firstRepeated } from '../lib/private/names.js';
 import { type Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -8,13 +9,22 @@ import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
 import type { NetworkingDecision } from '../networking/decision.js';
+import type { SupportType } from '../lifecycle/kubernetes-support.js';
+import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
   /** EKS cluster name (a literal: IAM conditions and tags use it). */
   readonly clusterName: string;
-  /** EKS Kubernetes version, e.g. `1.34`. */
+  /** EKS Kubernetes version, e.g. `1.35`. */
   readonly kubernetesVersion: string;
+  /** What EKS does when standard support ends (upgrade_policy.support_type). */
+  readonly supportType: SupportType;
+  /**
+   * The add-ons that run without nodes, each with its pinned version (the plan's
+   * controlPlane.addons: Cilium replaces vpc-cni, and kube-proxy with its replacement).
+   */
+  readonly addons: readonly EksAddonPlan[];
   /** Decides the control-plane add-ons, self-managed bootstrap and node ports. */
   readonly networking: NetworkingDecision;
   /** The VPC of the network stack (a remote-state token). */
@@ -37,13 +47,17 @@ export interface ClusterStackProps {
   readonly meshPeerCidrs?: readonly string[];
 }
 
-/**
- * Add-ons that run without nodes (DaemonSets), installed with the control plane. Cilium
- * replaces vpc-cni, and kube-proxy too when its kube-proxy replacement is on.
- */
-export function controlPlaneAddonNames(networking: NetworkingDecision): string[] {
-  if (!networking.ciliumEnabled) return ['eks-pod-identity-agent', 'vpc-cni', 'kube-proxy'];
-  return networking.kubeProxyReplacement ? ['eks-pod-identity-agent'] : ['eks-pod-identity-agent', 'kube-proxy'];
+/** The props' own invariants: the add-ons the networking needs, once each, every one pinned. */
+function validateCluster(stack: string, props: ClusterStackProps): void {
+  const names = props.addons.map((addon) => addon.name);
+  const twice = firstRepeated(names);
+  if (twice !== undefined) throw new Error(`${stack}: the add-on ${twice} is listed twice`);
+  if (!names.includes('eks-pod-identity-agent')) throw new Error(`${stack}: addons must include eks-pod-identity-agent (every controller identity is a Pod Identity association)`);
+  if (props.networking.ciliumEnabled && names.includes('vpc-cni')) throw new Error(`${stack}: vpc-cni cannot run with Cilium (Cilium is the only CNI)`);
+  if (!props.networking.ciliumEnabled && !names.includes('vpc-cni')) throw new Error(`${stack}: without Cilium, addons must include vpc-cni`);
+  if (props.networking.kubeProxyReplacement && names.includes('kube-proxy')) throw new Error(`${stack}: kube-proxy cannot run with Cilium's kube-proxy replacement`);
+  const unpinned = props.addons.find((addon) => addon.version.trim() === '');
+  if (unpinned) throw new Error(`${stack}: the add-on ${unpinned.name} has no version (every EKS add-on is pinned)`);
 }
 
 /**
@@ -59,11 +73,13 @@ export class ClusterStack extends EnvironmentStack {
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
+    validateCluster(this.node.id, props);
     this.networking = props.networking;
 
     this.controlPlane = new EksControlPlane(this, 'control-plane', {
       clusterName: props.clusterName,
       kubernetesVersion: props.kubernetesVersion,
+      supportType: props.supportType,
       region: props.settings.region,
       subnetIds: props.privateSubnetIds,
       endpointPublicAccess: props.endpointPublicAccess,
@@ -91,11 +107,12 @@ export class ClusterStack extends EnvironmentStack {
 
     const cluster = this.controlPlane.cluster;
     const addons = Object.fromEntries(
-      controlPlaneAddonNames(props.networking).map((name) => [
+      props.addons.map(({ name, version }) => [
         name,
         new EksAddon(this, `addon-${name}`, {
           clusterName: cluster.name,
           addonName: name,
+          addonVersion: version,
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
         }),

@@ -11,6 +11,7 @@ import { ManagedNodeGroup, CILIUM_STARTUP_TAINT } from '../constructs/managed-no
 import { FargateProfile } from '../constructs/fargate-profile.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { FargateProfilePlan, NodeGroupPlan } from '../plan/platform-plan.js';
+import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 import { eksTaintEffect } from '../capacity/ami-types.js';
 import { firstRepeated } from '../lib/private/names.js';
@@ -18,6 +19,8 @@ import { firstRepeated } from '../lib/private/names.js';
 export interface ComputeStackProps {
   readonly settings: StackSettings;
   readonly clusterName: string;
+  /** The control plane's Kubernetes version: every managed node group runs it (nodes follow the control plane). */
+  readonly kubernetesVersion: string;
   readonly networking: NetworkingDecision;
   readonly privateSubnetIds: string[];
   readonly clusterSecurityGroupId: string;
@@ -32,10 +35,10 @@ export interface ComputeStackProps {
    */
   readonly cniStack?: TerraformStack;
   /**
-   * Install the EBS CSI driver (with its own Pod Identity role): volumes such as the SPIRE
-   * server's need it. @default false
+   * EKS add-ons whose Deployments need nodes, each pinned: coredns, and aws-ebs-csi-driver
+   * (with its own Pod Identity role) when volumes such as the SPIRE server's need it.
    */
-  readonly ebsCsiDriver?: boolean;
+  readonly addons: readonly EksAddonPlan[];
   /**
    * Create Karpenter's IAM roles, interruption queue and event rules for the cluster of this
    * literal name (tag keys in its IAM conditions need the name at synth time, not a token).
@@ -54,6 +57,10 @@ function validateCompute(stack: string, props: ComputeStackProps): void {
   }
   const unset = props.nodeGroups.find((group) => props.networking.ciliumEnabled && group.maxPods === undefined);
   if (unset) throw new Error(`${stack}: node group ${unset.name} needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)`);
+  const addons = props.addons.map((addon) => addon.name);
+  if (!addons.includes('coredns')) throw new Error(`${stack}: addons must include coredns`);
+  const unknown = addons.filter((name) => name !== 'coredns' && name !== 'aws-ebs-csi-driver');
+  if (unknown.length > 0) throw new Error(`${stack}: ${unknown.join(', ')} run without nodes and belong to the cluster stack`);
 }
 
 /** Worker capacity: managed node groups, Fargate profiles, and CoreDNS once nodes exist. */
@@ -80,6 +87,7 @@ export class ComputeStack extends EnvironmentStack {
       return new ManagedNodeGroup(this, `node-group-${group.name}`, {
         clusterName: props.clusterName,
         name: group.name,
+        kubernetesVersion: props.kubernetesVersion,
         nodeRoleArn: this.nodeRole.role.arn,
         subnetIds: props.privateSubnetIds,
         securityGroupIds: [props.clusterSecurityGroupId, props.nodeSecurityGroupId],
@@ -132,17 +140,21 @@ export class ComputeStack extends EnvironmentStack {
     // CoreDNS and the EBS CSI controller are Deployments: created before nodes exist, the
     // add-ons stay degraded and Terraform times out.
     const capacity = [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)];
-    const addon = (name: string, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
+    const addon = ({ name, version }: EksAddonPlan, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
       new EksAddon(this, `addon-${name}`, {
         clusterName: props.clusterName,
         addonName: name,
+        addonVersion: version,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
         dependsOn: capacity,
         ...extra,
       });
-    addon('coredns');
-    if (props.ebsCsiDriver) {
+    for (const entry of props.addons) {
+      if (entry.name !== 'aws-ebs-csi-driver') {
+        addon(entry);
+        continue;
+      }
       const ebs = new PodIdentityRole(this, 'ebs-csi-identity', {
         clusterName: props.clusterName,
         region,
@@ -152,7 +164,7 @@ export class ComputeStack extends EnvironmentStack {
         // The add-on binds the role itself.
         associate: false,
       });
-      addon('aws-ebs-csi-driver', { podIdentityAssociation: [{ roleArn: ebs.role.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
+      addon(entry, { podIdentityAssociation: [{ roleArn: ebs.role.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
     }
   }
 }

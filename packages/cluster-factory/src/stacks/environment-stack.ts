@@ -3,6 +3,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { ClusterAccess } from './cluster-access.js';
 import { configureKubernetesProviders } from '../lib/private/kubernetes-providers.js';
+import { TERRAFORM_VERSION } from '../versions.js';
 
 /** What every stack of one environment (and region) shares. */
 export interface StackSettings {
@@ -52,8 +53,8 @@ export function stackName(settings: Pick<StackSettings, 'environment' | 'stackPr
 }
 
 /**
- * The base of every stack: its name, its backend (S3 state, encrypted, with S3-native
- * locking, so cross-stack references become `terraform_remote_state` reads), and its
+ * The base of every stack: its name, the Terraform it needs, its backend (S3 state, encrypted,
+ * with S3-native locking, so cross-stack references become `terraform_remote_state` reads), and its
  * providers (AWS with the account pinned and default tags; helm and kubernetes for a
  * cluster), all assembled here once.
  */
@@ -67,6 +68,7 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, stackName(settings, kind));
     this.settings = settings;
     this.kind = kind;
+    this.addOverride('terraform.required_version', TERRAFORM_VERSION.required);
     const backend = options.backend ?? { s3: stateKey(settings, kind) };
     if ('localPath' in backend) {
       new LocalBackend(this, { path: backend.localPath });

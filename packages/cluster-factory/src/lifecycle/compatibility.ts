@@ -1,0 +1,160 @@
+import { AL2023_AMI_RELEASE, ARGOCD_VERSION, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
+import { compareKubernetesVersions } from './eks-calendar.js';
+
+/** Kubernetes minors, inclusive; no `max`: upstream states no upper bound. */
+export interface KubernetesRange {
+  readonly min: string;
+  readonly max?: string;
+}
+
+/** What one release series of a component says about Kubernetes versions. */
+export interface ComponentRelease {
+  /** `1.14` covers every 1.14.x; an AMI release names itself (`v20260903`). */
+  readonly series: string;
+  /** Outside it the component refuses to run or is declared unsupported: synth refuses. */
+  readonly supported: KubernetesRange;
+  /**
+   * The versions upstream tests it on. Outside it (but supported) synth warns, and refuses in a
+   * protected environment. @default the supported range
+   */
+  readonly tested?: KubernetesRange;
+  /** Where the ranges come from (repository, path, tag or page, and the date read). */
+  readonly source: string;
+}
+
+export interface ComponentCompatibility {
+  /** As messages name it: `Karpenter`, `Cilium`. */
+  readonly component: string;
+  /** The version this project pins (src/versions.ts). */
+  readonly pinned: string;
+  /** The pinned series and the others upstream documents, oldest first. */
+  readonly releases: readonly ComponentRelease[];
+}
+
+/** `1.14.1` -> `1.14`; `v1.4.1` -> `1.4`; `v3.4.2` -> `3.4`; an AMI release stays whole. */
+export function seriesOf(version: string): string {
+  const match = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(version);
+  return match ? `${match[1]}.${match[2]}` : version;
+}
+
+export const CILIUM_COMPATIBILITY: ComponentCompatibility = {
+  component: 'Cilium',
+  pinned: CILIUM_CHART.version,
+  releases: [
+    {
+      series: '1.19',
+      supported: { min: '1.21' },
+      tested: { min: '1.32', max: '1.35' },
+      source:
+        'tested: cilium/cilium Documentation/network/kubernetes/compatibility.rst, v1.19 branch as of 1.19.3 (2026-04-15, read from a copy of the file); supported: cilium/charts cilium-1.19.6.tgz Chart.yaml kubeVersion ">= 1.21.0-0" (2026-07-16). Cilium: newer versions "will depend on the forward / backward compatibility offered by Kubernetes"',
+    },
+    {
+      series: '1.20',
+      supported: { min: '1.21' },
+      tested: { min: '1.33', max: '1.36' },
+      source:
+        'supported: cilium/charts cilium-1.20.0.tgz Chart.yaml kubeVersion ">= 1.21.0-0" (2026-07-29); tested: 1.36 joined the CI matrices in cilium/cilium#47846 (2026-08-07), the 1.33-1.36 list is from a secondary source, not yet read from compatibility.rst of v1.20. Needs Gateway API v1.6.1; deprecates authentication.mutual (SPIRE)',
+    },
+  ],
+};
+
+export const GATEWAY_API_COMPATIBILITY: ComponentCompatibility = {
+  component: 'Gateway API CRDs',
+  pinned: GATEWAY_API_VERSION,
+  releases: [
+    {
+      series: '1.4',
+      supported: { min: '1.30' },
+      source:
+        'kubernetes-sigs/gateway-api site-src/concepts/versioning.md at v1.4.1 (2025-12-03): "Support a minimum of the most recent 5 Kubernetes minor versions" (1.30 to 1.34 when v1.4 was released; a floor, no upper bound). Cilium 1.19 implements v1.4 and breaks with v1.5 CRDs (cilium/cilium#44920)',
+    },
+  ],
+};
+
+const KARPENTER_SOURCE =
+  'aws/karpenter-provider-aws hack/docs/compatibilitymatrix_gen/compatibility.yaml at v1.14.1 (2026-08-20; a copy in reference/karpenter-1.14.1/); the controller refuses other versions (pkg/providers/version/version.go MinK8sVersion, MaxK8sVersion)';
+
+export const KARPENTER_COMPATIBILITY: ComponentCompatibility = {
+  component: 'Karpenter',
+  pinned: KARPENTER_CHART.version,
+  releases: [
+    { series: '1.11', supported: { min: '1.26', max: '1.35' }, source: KARPENTER_SOURCE },
+    { series: '1.12', supported: { min: '1.26', max: '1.35' }, source: KARPENTER_SOURCE },
+    { series: '1.13', supported: { min: '1.26', max: '1.36' }, source: KARPENTER_SOURCE },
+    { series: '1.14', supported: { min: '1.26', max: '1.36' }, source: KARPENTER_SOURCE },
+  ],
+};
+
+const argoCdSource = (at: string) =>
+  `tested: argoproj/argo-cd docs/operator-manual/tested-kubernetes-versions.md at ${at}; supported: argoproj/argo-helm charts/argo-cd/Chart.yaml kubeVersion ">=1.25.0-0"`;
+
+export const ARGOCD_COMPATIBILITY: ComponentCompatibility = {
+  component: 'Argo CD',
+  pinned: ARGOCD_VERSION,
+  releases: [
+    { series: '3.3', supported: { min: '1.25' }, tested: { min: '1.32', max: '1.35' }, source: argoCdSource('release-3.3 (2026-08-19)') },
+    { series: '3.4', supported: { min: '1.25' }, tested: { min: '1.32', max: '1.35' }, source: argoCdSource('v3.4.2 (2026-05-12)') },
+    { series: '3.5', supported: { min: '1.25' }, tested: { min: '1.33', max: '1.36' }, source: argoCdSource('release-3.5 (2026-08-22)') },
+  ],
+};
+
+export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
+  component: 'EKS AL2023 AMI release',
+  pinned: AL2023_AMI_RELEASE,
+  releases: [
+    {
+      series: 'v20260903',
+      supported: { min: '1.31', max: '1.36' },
+      source: 'awslabs/amazon-eks-ami release v20260903 (2026-09-03), "AMI Details": AMIs for Kubernetes 1.31 to 1.36 (1.36.3-20260903)',
+    },
+  ],
+};
+
+/** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
+export const COMPATIBILITY: readonly ComponentCompatibility[] = [CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, ARGOCD_COMPATIBILITY, AL2023_AMI_COMPATIBILITY];
+
+const within = (version: string, range: KubernetesRange) =>
+  compareKubernetesVersions(version, range.min) >= 0 && (range.max === undefined || compareKubernetesVersions(version, range.max) <= 0);
+
+/** `1.26 to 1.35`, or `1.30 and later`. */
+export function formatRange(range: KubernetesRange): string {
+  return range.max === undefined ? `${range.min} and later` : `${range.min} to ${range.max}`;
+}
+
+/** The releases of a component whose range holds a version (`Karpenter 1.13 and 1.14`). */
+function alternatives(compatibility: ComponentCompatibility, version: string, range: (release: ComponentRelease) => KubernetesRange): string {
+  const series = compatibility.releases.filter((release) => within(version, range(release))).map((release) => release.series);
+  if (series.length === 0) return `no ${compatibility.component} release in the compatibility table covers ${version}`;
+  const names = series.length === 1 ? series[0] : `${series.slice(0, -1).join(', ')} and ${series.at(-1)}`;
+  return `${compatibility.component} ${names} ${series.length === 1 ? 'covers' : 'cover'} ${version}`;
+}
+
+export interface CompatibilityFindings {
+  /** Outside the supported range: refused. */
+  readonly unsupported: readonly string[];
+  /** Supported but outside the tested range: a warning, refused in a protected environment. */
+  readonly untested: readonly string[];
+}
+
+/** The pinned release of a component; a pin without a row in its table is a defect of this project. */
+export function pinnedRelease(compatibility: ComponentCompatibility): ComponentRelease {
+  const release = compatibility.releases.find((entry) => entry.series === seriesOf(compatibility.pinned));
+  if (!release) throw new Error(`${compatibility.component} ${compatibility.pinned} has no row in the compatibility table (src/lifecycle/compatibility.ts)`);
+  return release;
+}
+
+/** What the pinned components in use say about a Kubernetes version. */
+export function compatibilityFindings(components: readonly ComponentCompatibility[], version: string): CompatibilityFindings {
+  const unsupported: string[] = [];
+  const untested: string[] = [];
+  for (const compatibility of components) {
+    const release = pinnedRelease(compatibility);
+    const name = `${compatibility.component} ${compatibility.pinned}`;
+    if (!within(version, release.supported)) {
+      unsupported.push(`${name} supports Kubernetes ${formatRange(release.supported)}, not ${version} (${alternatives(compatibility, version, (entry) => entry.supported)}; sources: docs/UPGRADES.md)`);
+    } else if (release.tested && !within(version, release.tested)) {
+      untested.push(`${name} is tested on Kubernetes ${formatRange(release.tested)}, not ${version} (${alternatives(compatibility, version, (entry) => entry.tested ?? entry.supported)}; sources: docs/UPGRADES.md)`);
+    }
+  }
+  return { unsupported, untested };
+}

@@ -1,0 +1,33 @@
+import type { EnvironmentConfig } from '../config/schema.js';
+import { networkingOf } from '../networking/decision.js';
+import { AL2023_AMI_RELEASE } from '../versions.js';
+import { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
+
+type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium_mode' | 'enable_kube_proxy_replacement' | 'enable_hubble' | 'cilium' | 'karpenter' | 'platform'>;
+
+/** The Karpenter AMI alias that pins the project's AL2023 release (its default). */
+export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
+
+/** The EBS CSI driver is installed for SPIRE's server volume (Cilium mutual authentication). */
+export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium_mode' | 'enable_kube_proxy_replacement' | 'enable_hubble' | 'cilium'>): boolean {
+  return networkingOf(config).ciliumEnabled && config.cilium.mutual_auth;
+}
+
+/** The pinned components a config installs whose Kubernetes range synth checks. */
+export function componentsInUse(config: ComponentConfig): ComponentCompatibility[] {
+  const cilium = networkingOf(config).ciliumEnabled;
+  return [
+    ...(cilium ? [CILIUM_COMPATIBILITY] : []),
+    ...(cilium && config.cilium.gateway_api ? [GATEWAY_API_COMPATIBILITY] : []),
+    ...(config.karpenter.enabled ? [KARPENTER_COMPATIBILITY] : []),
+    // Another alias (a newer release, @latest) is the config's own choice: the table knows only the pinned one.
+    ...(config.karpenter.enabled && config.karpenter.ami_alias === PINNED_AMI_ALIAS ? [AL2023_AMI_COMPATIBILITY] : []),
+    ...(config.platform.argocd?.enabled ? [ARGOCD_COMPATIBILITY] : []),
+  ];
+}
+
+/** The EKS managed add-ons a config's cluster gets, in the order they are installed. */
+export function eksAddonsInUse(config: Parameters<typeof needsEbsCsiDriver>[0]): EksAddonName[] {
+  return [...controlPlaneAddonNames(networkingOf(config)), ...nodeAddonNames({ ebsCsiDriver: needsEbsCsiDriver(config) })];
+}

@@ -1,0 +1,71 @@
+import table from '../../reference/eks/addon-versions.json' with { type: 'json' };
+import type { NetworkingDecision } from '../networking/decision.js';
+import { compareKubernetesVersions } from './eks-calendar.js';
+
+/** The EKS managed add-ons this project installs. */
+export type EksAddonName = 'coredns' | 'kube-proxy' | 'vpc-cni' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
+
+/**
+ * EKS add-on versions pinned per Kubernetes minor (reference/eks/addon-versions.json, with
+ * each add-on's source and the command that refreshes the table).
+ */
+export const EKS_ADDON_VERSIONS: {
+  readonly retrieved: string;
+  readonly refresh: string;
+  readonly addons: Readonly<Record<EksAddonName, { readonly source: string; readonly versions: Readonly<Record<string, string>> }>>;
+} = table;
+
+/** An add-on of one cluster and the version it installs. */
+export interface EksAddonPlan {
+  readonly name: EksAddonName;
+  readonly version: string;
+}
+
+/** The pinned version of an add-on for a Kubernetes minor, if the table has one. */
+export function eksAddonVersion(name: EksAddonName, kubernetesVersion: string): string | undefined {
+  return EKS_ADDON_VERSIONS.addons[name].versions[kubernetesVersion];
+}
+
+/**
+ * Add-ons that run without nodes (DaemonSets), installed with the control plane. Cilium
+ * replaces vpc-cni, and kube-proxy too when its kube-proxy replacement is on.
+ */
+export function controlPlaneAddonNames(networking: Pick<NetworkingDecision, 'ciliumEnabled' | 'kubeProxyReplacement'>): EksAddonName[] {
+  if (!networking.ciliumEnabled) return ['eks-pod-identity-agent', 'vpc-cni', 'kube-proxy'];
+  return networking.kubeProxyReplacement ? ['eks-pod-identity-agent'] : ['eks-pod-identity-agent', 'kube-proxy'];
+}
+
+/** Add-ons whose Deployments need nodes: CoreDNS, and the EBS CSI driver when a volume needs it. */
+export function nodeAddonNames(options: { readonly ebsCsiDriver: boolean }): EksAddonName[] {
+  return options.ebsCsiDriver ? ['coredns', 'aws-ebs-csi-driver'] : ['coredns'];
+}
+
+/** Add-ons with their versions for a Kubernetes minor; throws naming the add-ons the table lacks. */
+export function pinnedAddons(names: readonly EksAddonName[], kubernetesVersion: string): EksAddonPlan[] {
+  const missing = names.filter((name) => eksAddonVersion(name, kubernetesVersion) === undefined);
+  if (missing.length > 0) throw new Error(`no pinned EKS add-on version for Kubernetes ${kubernetesVersion}: ${missing.join(', ')} (reference/eks/addon-versions.json)`);
+  return names.map((name) => ({ name, version: eksAddonVersion(name, kubernetesVersion)! }));
+}
+
+/** `v1.14.3-eksbuild.3` against `v1.14.2-eksbuild.11`, number by number. */
+export function compareAddonVersions(a: string, b: string): number {
+  const parts = (version: string) => version.replace(/^v/, '').split(/[.-]|eksbuild\./).filter(Boolean).map(Number);
+  const [x, y] = [parts(a), parts(b)];
+  for (let index = 0; index < Math.max(x.length, y.length); index += 1) {
+    const difference = (x[index] ?? 0) - (y[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Where an add-on's pin goes down from one Kubernetes minor to the next, which EKS refuses in an
+ * upgrade: `coredns 1.35 v1.14.3-eksbuild.3 > 1.36 v1.14.2-eksbuild.1`.
+ */
+export function addonDowngrades(addon: string, versions: Readonly<Record<string, string>>): string[] {
+  const minors = Object.keys(versions).sort(compareKubernetesVersions);
+  return minors.slice(1).flatMap((minor, index) => {
+    const previous = minors[index]!;
+    return compareAddonVersions(versions[previous]!, versions[minor]!) > 0 ? [`${addon} ${previous} ${versions[previous]} > ${minor} ${versions[minor]}`] : [];
+  });
+}
