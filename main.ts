@@ -5,9 +5,10 @@
  * Per-environment work happens in apps/<env>.
  */
 import { App } from 'cdktf';
-import { applyPolicies, ConfigError, defineWorkspace, printAnnotations, SharedAccountResourceError } from '@cilium-eks/cluster-factory';
+import { acknowledgeCdktfDeprecations, applyPolicies, ConfigError, defineWorkspace, printAnnotations, SharedAccountResourceError, writePolicyReport } from '@cilium-eks/cluster-factory';
 import { WORKSPACE_APPS } from './workspace-apps.js';
 
+acknowledgeCdktfDeprecations();
 const app = new App();
 try {
   defineWorkspace(app, WORKSPACE_APPS);
@@ -16,6 +17,7 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
-applyPolicies(app);
+const policies = applyPolicies(app);
 app.synth();
 printAnnotations(app);
+writePolicyReport(app.outdir, policies.report());

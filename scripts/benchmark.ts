@@ -1,7 +1,9 @@
 /**
- * Benchmark (not a timed test): cold synth wall time and peak memory per app, type-check time
- * per project, test time per project, and the whole `nx run-many -t test` (and `-t e2e`)
- * without the Nx cache. Every section by default, written to docs/performance.md:
+ * Benchmark (not a timed test): cold synth wall time and peak memory per app, the ratios of
+ * issue 23 (all apps' synth through Nx against one, type-checking every project against the
+ * cdktf CLI's synth), type-check time per project, test time per project, and the whole
+ * `nx run-many -t test` and `-t e2e` without the Nx cache. Every section by default, written to
+ * docs/performance.md:
  *
  *   npm run bench
  *   npm run bench -- --only suite --test-runs 5     # some sections, printed; the page is kept
@@ -10,20 +12,22 @@
  * Medians with their extremes, CPU time beside wall time, and the CPU time other processes
  * used during the runs: on a shared machine that figure says whether a wall time holds.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleApp, BUNDLE_FILE } from '@cilium-eks/cluster-factory/bundler';
 import { median, medianOf, otherLoadNow, spread, timed, type Timing } from './lib/measure.js';
 
-const SECTIONS = ['synth', 'typecheck', 'tests', 'suite'] as const;
+const SECTIONS = ['synth', 'ratios', 'typecheck', 'tests', 'suite'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench -- [options]
   --only <sections>   comma-separated, of ${SECTIONS.join(', ')} (default: all, and the page is written)
   --runs <n>          synth runs per app (default 5)
+  --ratio-runs <n>    runs of each command the ratios compare (default 3)
   --test-runs <n>     counted runs of nx run-many -t test (default 3)
-  --e2e-runs <n>      counted runs of nx run-many -t e2e (default 1; 0 skips it)
+  --e2e-runs <n>      counted runs of nx run-many -t e2e (default 3; 0 skips it)
   --warmup <n>        uncounted runs of nx run-many -t test first (default 1)
   --quiet-wait <s>    wait up to s seconds for other processes to go quiet first (default 0)
   --write / --no-write  write docs/performance.md (default: only when every section runs)`;
@@ -33,8 +37,9 @@ function options() {
     options: {
       only: { type: 'string' },
       runs: { type: 'string', default: '5' },
+      'ratio-runs': { type: 'string', default: '3' },
       'test-runs': { type: 'string', default: '3' },
-      'e2e-runs': { type: 'string', default: '1' },
+      'e2e-runs': { type: 'string', default: '3' },
       warmup: { type: 'string', default: '1' },
       'quiet-wait': { type: 'string', default: '0' },
       write: { type: 'boolean' },
@@ -58,6 +63,7 @@ function options() {
   return {
     sections,
     runs: count('runs', 1),
+    ratioRuns: count('ratio-runs', 1),
     testRuns: count('test-runs', 1),
     e2eRuns: count('e2e-runs', 0),
     warmup: count('warmup', 0),
@@ -85,6 +91,7 @@ const projectDirs = (parent: string) =>
 const apps = projectDirs('apps');
 const projects = [...projectDirs('packages'), ...apps, { name: 'scripts', dir: join(ROOT, 'scripts') }];
 const hasTarget = (dir: string, target: string) => target in (JSON.parse(readFileSync(join(dir, 'project.json'), 'utf8')) as { targets: object }).targets;
+const countOfRuns = (count: number) => `${count} run${count === 1 ? '' : 's'}`;
 const seconds = (value: number | undefined, digits = 0) => (value === undefined ? 'n/a' : `${value.toFixed(digits)} s`);
 
 /** Every timed run, for the page's account of how busy the machine was. */
@@ -108,39 +115,107 @@ function waitForQuiet(): number | undefined {
 const quietBefore = waitForQuiet();
 if (quietBefore !== undefined && quietBefore >= 0.25) log(`measuring although other processes use ${quietBefore.toFixed(2)} of ${CORES} cores`);
 
-// Targets (issue 2 and issue 13): checked against the medians measured here.
-const TARGETS = { sandboxSynthSeconds: 1, sandboxPeakMb: 300, testSuiteSeconds: 60 };
+// Targets (issues 2, 13 and 23): checked against the medians measured here.
+const TARGETS = { synthSeconds: 1, synthPeakMb: 200, runManyRatio: 2, typecheckRatio: 3, testSuiteSeconds: 60, e2eSeconds: 150 };
 const targetRows: string[] = [];
 const met = (ok: boolean) => (ok ? 'met' : '**not met**');
 
-function synthSection(): string {
-  const rows = apps.map(({ name, dir }) => {
-    log(`synth ${name} x${opts.runs}`);
-    const runs = Array.from({ length: opts.runs }, (_, index) => {
-      const rssFile = join(work, `rss-${name}-${index}`);
-      const timing = measure(process.execPath, ['--import', join(ROOT, 'scripts/lib/report-peak-rss.mjs'), '--import', 'tsx', 'main.ts'], dir, {
-        CLUSTER_FACTORY_OUTDIR: join(work, `${name}-${index}`),
-        PEAK_RSS_FILE: rssFile,
-      });
-      return { ...timing, peakMb: Number(readFileSync(rssFile, 'utf8')) / 1024 / 1024 };
-    });
-    const stacks = readdirSync(join(work, `${name}-0`, 'stacks')).length;
+/** One cold synth of an app in a fresh process, with its peak memory. */
+function coldSynth(name: string, dir: string, entry: string[], index: number) {
+  const rssFile = join(work, `rss-${name}-${index}`);
+  const outdir = join(work, `${name}-${index}`);
+  rmSync(outdir, { recursive: true, force: true });
+  const timing = measure(process.execPath, ['--import', join(ROOT, 'scripts/lib/report-peak-rss.mjs'), ...entry], dir, { CLUSTER_FACTORY_OUTDIR: outdir, PEAK_RSS_FILE: rssFile });
+  return { ...timing, peakMb: Number(readFileSync(rssFile, 'utf8')) / 1024 / 1024, outdir };
+}
+
+async function synthSection(): Promise<string> {
+  const rows: string[] = [];
+  for (const { name, dir } of apps) {
+    log(`bundle ${name}`);
+    const started = process.hrtime.bigint();
+    await bundleApp(dir);
+    const bundleSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    log(`synth ${name} x${opts.runs} (bundle), x${opts.ratioRuns} (tsx)`);
+    const runs = Array.from({ length: opts.runs }, (_, index) => coldSynth(name, dir, [BUNDLE_FILE], index));
+    const tsx = Array.from({ length: opts.ratioRuns }, (_, index) => coldSynth(name, dir, ['--import', 'tsx', 'main.ts'], opts.runs + index));
+    const stacks = readdirSync(join(runs[0]!.outdir, 'stacks')).length;
     const wall = median(runs.map((run) => run.seconds));
     const peak = Math.max(...runs.map((run) => run.peakMb));
-    if (name === 'sandbox') {
-      targetRows.push(`| sandbox synth wall, median | under ${TARGETS.sandboxSynthSeconds} s | ${wall.toFixed(2)} s | ${met(wall < TARGETS.sandboxSynthSeconds)} |`);
-      targetRows.push(`| sandbox synth peak memory, worst run | under ${TARGETS.sandboxPeakMb} MB | ${peak.toFixed(0)} MB | ${met(peak < TARGETS.sandboxPeakMb)} |`);
-    }
-    return `| ${name} | ${stacks} | ${spread(runs.map((run) => run.seconds), 2)} | ${medianOf(runs.map((run) => run.cpuSeconds), 2)} | ${peak.toFixed(0)} MB |`;
-  });
+    targetRows.push(`| ${name} synth wall (\`node dist/main.cjs\`), median | under ${TARGETS.synthSeconds} s | ${wall.toFixed(2)} s | ${met(wall < TARGETS.synthSeconds)} |`);
+    targetRows.push(`| ${name} synth peak memory, worst run | under ${TARGETS.synthPeakMb} MB | ${peak.toFixed(0)} MB | ${met(peak < TARGETS.synthPeakMb)} |`);
+    rows.push(
+      `| ${name} | ${stacks} | ${spread(runs.map((run) => run.seconds), 2)} | ${medianOf(runs.map((run) => run.cpuSeconds), 2)} | ${peak.toFixed(0)} MB | ${spread(tsx.map((run) => run.seconds), 2)} | ${Math.max(...tsx.map((run) => run.peakMb)).toFixed(0)} MB | ${bundleSeconds.toFixed(2)} s |`,
+    );
+  }
   return `## Cold synth per app
 
-A fresh \`node --import tsx main.ts\` process per run (what \`nx run <app>:synth --skip-nx-cache\`
-runs), ${opts.runs} runs each. Peak memory is the process's maximum resident set size, worst run.
+A fresh process per run, ${countOfRuns(opts.runs)} each: \`node dist/main.cjs\` in the app's directory, what
+\`nx run <app>:synth\` runs once its cached \`bundle\` target has made the bundle. Beside it, ${countOfRuns(opts.ratioRuns)}
+of \`node --import tsx main.ts\`, what \`cdktf synth\` runs (\`cdktf.json\`), and the time to bundle
+the app once (esbuild, in this process). Peak memory is the process's maximum resident set
+size, worst run. Each app's tests check that both paths write byte-identical output.
 
-| app | stacks | wall, median (min to max) | CPU, median | peak memory |
-|---|---|---|---|---|
+| app | stacks | bundle: wall, median (min to max) | CPU, median | peak memory | tsx: wall, median (min to max) | peak memory | bundling |
+|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+`;
+}
+
+/** Interleaved runs of several commands (so drift in the machine's load hits each alike); their timings by label. */
+function interleaved(commands: ReadonlyArray<{ label: string; run: () => Timing; before?: () => void }>): Map<string, Timing[]> {
+  const timings = new Map(commands.map((command) => [command.label, [] as Timing[]]));
+  for (let index = 0; index < opts.ratioRuns; index++) {
+    for (const command of commands) {
+      log(`${command.label} (${index + 1}/${opts.ratioRuns})`);
+      command.before?.();
+      timings.get(command.label)!.push(command.run());
+    }
+  }
+  return timings;
+}
+
+/** The whole suite as `npm test` runs it, one Nx target at a time, never from the Nx cache. */
+const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
+const NX = join(ROOT, 'node_modules/.bin/nx');
+/** Variables that would change what a synth does or where it writes: never set for these runs. */
+const SYNTH_OVERRIDES = { CLUSTER_FACTORY_CONFIG: undefined, CLUSTER_FACTORY_OUTDIR: undefined, CDKTF_OUTDIR: undefined };
+
+function ratiosSection(): string {
+  const sandbox = apps.find((app) => app.name === 'sandbox')!;
+  const nx = (...args: string[]) => () => measure(NX, [...args, '--skip-nx-cache', '--output-style=static'], ROOT, { ...NX_ENV, ...SYNTH_OVERRIDES });
+  const timings = interleaved([
+    { label: 'single', run: nx('run', 'sandbox:synth') },
+    { label: 'all', run: nx('run-many', '-t', 'synth') },
+    { label: 'cdktf', run: () => measure(join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', join(work, 'cdktf-cli.out')], sandbox.dir, { ...SYNTH_OVERRIDES, CHECKPOINT_DISABLE: '1' }) },
+    // Cold: no build info from an earlier run (tsc would otherwise skip what did not change).
+    { label: 'typecheck', before: () => rmSync(join(ROOT, 'node_modules/.cache/tsc'), { recursive: true, force: true }), run: nx('run-many', '-t', 'typecheck') },
+  ]);
+  const wall = (label: string) => median(timings.get(label)!.map((timing) => timing.seconds));
+  const row = (label: string, command: string) => {
+    const runs = timings.get(label)!;
+    return `| ${command} | ${spread(runs.map((run) => run.seconds), 1)} | ${medianOf(runs.map((run) => run.cpuSeconds), 1)} | ${medianOf(runs.map((run) => run.otherCpuSeconds), 1)} |`;
+  };
+  const runMany = wall('all') / wall('single');
+  const typecheck = wall('typecheck') / wall('cdktf');
+  targetRows.push(`| \`npx nx run-many -t synth --skip-nx-cache\` (${apps.length} apps) / \`npx nx run sandbox:synth --skip-nx-cache\`, medians | under ${TARGETS.runManyRatio}x | ${runMany.toFixed(2)}x | ${met(runMany < TARGETS.runManyRatio)} |`);
+  targetRows.push(`| \`npx nx run-many -t typecheck --skip-nx-cache\` (cold) / \`cdktf synth\` of sandbox, medians | under ${TARGETS.typecheckRatio}x | ${typecheck.toFixed(2)}x | ${met(typecheck < TARGETS.typecheckRatio)} |`);
+  return `## Ratios
+
+${countOfRuns(opts.ratioRuns)} of each command, interleaved. Both synth commands run the \`bundle\` target too
+(\`--skip-nx-cache\` skips the cache for every task), so each includes bundling; the single synth
+is the same command for one app, start-up of Nx included. The cdktf CLI's synth is \`cdktf synth\`
+in \`apps/sandbox\` (it runs \`main.ts\` under tsx). Type-checking is cold: the build info of every
+project is removed before each run.
+
+| command | wall, median (min to max) | CPU, median | others' CPU, median |
+|---|---|---|---|
+${row('single', '`npx nx run sandbox:synth --skip-nx-cache`')}
+${row('all', `\`npx nx run-many -t synth --skip-nx-cache\` (${apps.length} apps)`)}
+${row('cdktf', '`cdktf synth` in apps/sandbox')}
+${row('typecheck', `\`npx nx run-many -t typecheck --skip-nx-cache\` (${projects.length} projects, cold)`)}
+
+All apps through Nx take ${runMany.toFixed(2)}x one; type-checking every project takes ${typecheck.toFixed(2)}x the cdktf CLI's synth of sandbox.
 `;
 }
 
@@ -176,21 +251,20 @@ ${rows.join('\n')}
 `;
 }
 
-/** The whole suite as `npm test` runs it, one Nx target at a time, never from the Nx cache. */
-const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' };
 function runMany(target: string, runs: number, warmup: number): string | undefined {
   if (runs === 0) return undefined;
   const args = ['run-many', '-t', target, '--skip-nx-cache', '--output-style=static'];
   for (let index = 0; index < warmup; index++) {
     log(`nx ${args.join(' ')} (warm-up ${index + 1}/${warmup})`);
-    timed(join(ROOT, 'node_modules/.bin/nx'), args, ROOT, NX_ENV);
+    timed(NX, args, ROOT, NX_ENV);
   }
   const timings = Array.from({ length: runs }, (_, index) => {
     log(`nx ${args.join(' ')} (${index + 1}/${runs})`);
-    return measure(join(ROOT, 'node_modules/.bin/nx'), args, ROOT, NX_ENV);
+    return measure(NX, args, ROOT, NX_ENV);
   });
   const wall = median(timings.map((timing) => timing.seconds));
   if (target === 'test') targetRows.push(`| \`npx nx run-many -t test --skip-nx-cache\`, median | under ${TARGETS.testSuiteSeconds} s | ${wall.toFixed(0)} s | ${met(wall < TARGETS.testSuiteSeconds)} |`);
+  if (target === 'e2e') targetRows.push(`| \`npx nx run-many -t e2e --skip-nx-cache\`, median | under ${TARGETS.e2eSeconds} s | ${wall.toFixed(0)} s | ${met(wall < TARGETS.e2eSeconds)} |`);
   return `| \`npx nx run-many -t ${target} --skip-nx-cache\` | ${runs}${warmup ? ` after ${warmup} warm-up` : ''} | ${spread(timings.map((timing) => timing.seconds))} | ${medianOf(timings.map((timing) => timing.cpuSeconds))} | ${medianOf(timings.map((timing) => timing.otherCpuSeconds))} |`;
 }
 
@@ -212,8 +286,9 @@ ${rows.join('\n')}
 `;
 }
 
-const builders: Record<Section, () => string> = { synth: synthSection, typecheck: typecheckSection, tests: testsSection, suite: suiteSection };
-const sections = SECTIONS.filter((section) => opts.sections.has(section)).map((section) => builders[section]());
+const builders: Record<Section, () => string | Promise<string>> = { synth: synthSection, ratios: ratiosSection, typecheck: typecheckSection, tests: testsSection, suite: suiteSection };
+const sections: string[] = [];
+for (const section of SECTIONS.filter((name) => opts.sections.has(name))) sections.push(await builders[section]());
 
 const measuredSeconds = allRuns.reduce((sum, run) => sum + run.seconds, 0);
 const otherCpu = allRuns.reduce((sum, run) => sum + (run.otherCpuSeconds ?? 0), 0);
@@ -243,34 +318,41 @@ ${targets}
 ${sections.join('\n')}
 ## Where synth time goes
 
-Profiled with \`node --cpu-prof\` on sandbox (2026-11-23, after the change below): about 1.6 s
-of the 2 s is loading modules (cdktf's ~370 CommonJS files, which Node's ESM loader also scans
-for named exports; the provider submodules; the project's own TypeScript through tsx's
-off-thread loader), 0.3 s is synthesis. Tests pay the loading once per process: they synthesize
-in process and share the output (\`scripts/lib/apps.ts\`, \`runAppInThisProcess\`), and start the
-entry point as a process only where the process is what they test.
+Under tsx (what \`cdktf synth\` runs), profiled with \`node --cpu-prof\` on sandbox (2026-11-23):
+about 1.6 s of 2 s was loading modules (cdktf's ~370 CommonJS files, which Node's ESM loader
+also scans for named exports; the provider submodules; the project's own TypeScript through
+tsx's off-thread loader), 0.3 s synthesis.
+
+Since 2026-12-05 the synth target runs a bundle instead: the \`bundle\` target of each app
+(\`packages/cluster-factory/bundler\`) writes \`main.ts\` and the ~950 files it loads as one
+CommonJS file (CommonJS because the provider packages use directory imports that native ESM
+rejects; \`import.meta\` of each file rewritten to that file's own path; re2-wasm left external).
+Profiled on multi-region (2026-12-05, 0.8 s): 0.07 s to compile the 5.6 MB file, 0.1 s to
+evaluate its modules, 0.17 s in the four \`terraform version\` processes cdktf starts to check
+that Terraform supports the \`terraform_data\` resources of four stacks, 0.1 s capturing the stack traces
+cdktf records for tokens, the rest constructing and synthesizing 17 stacks.
+
+The bundle target's inputs are every source file, the lockfile and the bundler; an e2e test
+compares them with the files esbuild read, so a stale bundle cannot be served. \`cdktf synth\`
+keeps running \`main.ts\` under tsx, with nothing to go stale.
 
 Until 2026-11-23, 2 s more of every synth (and ~250 MB) was ajv compiling the upstream schemas
 it checks objects against (the 340 KB Argo CD ApplicationSet CRD, the Cilium values schema) to
 code. They are now interpreted (@cfworker/json-schema): a few milliseconds for the handful of
 objects a synth checks.
 
-The next step, if synth must get faster, is to bundle each app's entry point (esbuild is already
-installed with tsx) and run plain \`node\`; it needs CommonJS output, because the provider
-packages use directory imports that native ESM rejects, and asset paths that do not rely on
-\`import.meta.url\`. Tried on 2026-11-23 (not adopted: apps run under tsx, with no build step
-before synth): sandbox bundled to one CommonJS file in 0.8 s, with \`import.meta.url\` rewritten per
-source file and re2-wasm left external, synthesized byte-identical stacks in 0.66 s median
-(5 runs) and ~130 MB.
-
 ## Why it is fast
 
+- Synth runs one bundled file with plain \`node\`: no TypeScript transform, no module resolution.
 - Provider classes are imported from their submodules (\`@cdktf/provider-aws/lib/eks-cluster\`),
   never the package root, which loads every binding (~3 s, ~840 MB to type-check). A lint
   rule enforces it.
-- Apps run under tsx; type-checking is its own cached Nx target instead of part of synth.
+- Type-checking is its own cached Nx target instead of part of synth.
 - Synth does not go through the cdktf CLI, whose start-up alone costs seconds
   (\`cdktf synth\` still works).
+- Tests pay module loading once per process: they synthesize in process and share the output
+  (\`scripts/lib/apps.ts\`), and start an entry point as a process only where the process is
+  what they test (then the bundle, built once per test process).
 `;
 writeFileSync(join(ROOT, 'docs/performance.md'), page);
 process.stdout.write(page);

@@ -1,21 +1,13 @@
 /**
  * Adds up the JSON reports vitest wrote for every project into one closing line,
- * `N passed, N failed`, and fails when a test failed or no test ran at all.
+ * `N passed, N failed, N skipped`, after the list of what was skipped and why and of the stacks
+ * validate could not check; fails when a test failed or no test ran at all. Reports in a
+ * subfolder are another run (a Node.js line).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readTestRuns, readValidateReports, summarize } from './lib/test-summary.js';
 
-const dir = join(import.meta.dirname, '../node_modules/.cache/test-results');
-const reports = existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')).sort() : [];
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-for (const file of reports) {
-  const report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-  skipped += report.numPendingTests + report.numTodoTests;
-  process.stdout.write(`  ${file.replace(/\.json$/, '')}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
-}
-process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+const cache = join(import.meta.dirname, '../node_modules/.cache');
+const summary = summarize(readTestRuns(join(cache, 'test-results')), readValidateReports(join(cache, 'validate-results')));
+process.stdout.write(summary.text);
+process.exit(summary.failed > 0 || summary.passed === 0 ? 1 : 0);

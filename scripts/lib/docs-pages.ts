@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ACCELERATOR_TAINTS,
+  CONTINUE_ON_ERRORS_VARIABLE,
   decideNetworking,
   FARGATE_DISABLES_CILIUM_WARNING,
   INSTANCE_DATA,
@@ -139,6 +140,13 @@ export function policiesPage(): string {
     'the rule\'s message; a warning is printed. Suppress a finding next to the resource with',
     '`suppressPolicy(construct, { ruleId, reason })`; error rules in protected environments (`protect_stateful_resources: true`) also need `approvedBy`, and the public-endpoint rule (EKS-003) applies there.',
     'Every finding, suppressed ones with their reason, is listed in `cdktf.out/policy-report.json`.',
+    '',
+    `With \`${CONTINUE_ON_ERRORS_VARIABLE}\` set, cdktf writes the output despite error annotations (the cdktf CLI sets it for its own`,
+    'synth and then fails on the errors itself). Synth then prints a warning, `policy-report.json` records the errors',
+    '(`errorsLetThrough`), the plan review lists them first, and the deploy of a protected environment',
+    '(`scripts/plan-check-apply.ts`) refuses the output, as it refuses one without a policy report. The variable is an',
+    'input of the `synth` target, so Nx never answers a synth without it with such an output. A suppression with a',
+    'reason is the supported way past a rule.',
     '',
     '| id | severity | Checkov | rule | fix |',
     '|---|---|---|---|---|',

@@ -2,12 +2,14 @@
  * Deploys a synthesized app one stack at a time, in dependency order, applying exactly the
  * plan that was checked: terraform init, plan to a file, show it as JSON, check it with the
  * plan review (a protected environment refuses deletions and replacements unless explicitly
- * allowed), apply that file. The first failure stops everything.
+ * allowed), apply that file. The first failure stops everything. Before any stack, a protected
+ * environment refuses an output whose policy report has unsuppressed errors (or that has none).
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { environmentSchema, loadConfig, multiRegionSchema, resolveConfigPath } from '@cilium-eks/cluster-factory';
+import { POLICY_REPORT_FILE, readPolicyReport, unsuppressedErrors, type PolicyReport } from '@cilium-eks/cluster-factory/policy-report';
 import { firstLines, readSynthesizedStacks, terraform, type SynthesizedStack, type TerraformResult } from '@cilium-eks/terraform-harness';
 import { renderReview, type TerraformPlan } from '@cilium-eks/plan-review';
 
@@ -21,9 +23,10 @@ function controlPlaneVersions(plan: TerraformPlan): Array<[string, string]> {
 }
 import { deployableStacks, inDeploymentOrder } from './deploy-order.js';
 
-export type Step = 'init' | 'plan' | 'show' | 'check' | 'apply';
+export type Step = 'policy' | 'init' | 'plan' | 'show' | 'check' | 'apply';
 
 export interface StepRecord {
+  /** The stack, or the environment for a step about the whole output (policy). */
   readonly stack: string;
   readonly step: Step;
   readonly ok: boolean;
@@ -70,6 +73,18 @@ export interface PlanCheckApplyResult {
 /** The plan file terraform writes and apply reads, in each stack's working directory. */
 export const PLAN_FILE = 'plan.bin';
 
+/**
+ * Why a protected environment refuses a synthesized output before planning it: unsuppressed
+ * policy errors (written only when synth was told to continue past them), or no policy report
+ * at all. Suppressions with a reason (and approvedBy) are the supported way past a rule.
+ */
+export function policyRefusal(policy: PolicyReport | undefined, environment: string): string | undefined {
+  if (!policy) return `the synthesized output has no ${POLICY_REPORT_FILE}: its policies were not checked; synthesize it with nx run ${environment}:synth`;
+  const errors = unsuppressedErrors(policy);
+  if (errors.length === 0) return undefined;
+  return [`${errors.length} unsuppressed policy error(s) in protected ${environment}; fix them or suppress each with a reason and approvedBy (docs/POLICIES.md):`, ...errors.map((finding) => `  ${finding.stack}: ${finding.message}`)].join('\n');
+}
+
 /** Whether an environment's config protects it (`protect_stateful_resources`), validated with its own schema. */
 export function isProtected(configPath: string): boolean {
   const raw = parse(readFileSync(configPath, 'utf8')) as Record<string, unknown> | null;
@@ -96,6 +111,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   if (unknown.length > 0) throw new Error(`not deployable stacks of ${options.outdir}: ${unknown.join(', ')} (deployable: ${deployable.join(', ')})`);
   const selected = all.filter((stack) => deployable.includes(stack.name) && (!options.stacks || options.stacks.includes(stack.name)));
   mkdirSync(options.reviewDir, { recursive: true });
+  const policy = readPolicyReport(options.outdir);
 
   const steps: StepRecord[] = [];
   const planned: Array<{ stack: string; plan: TerraformPlan }> = [];
@@ -110,11 +126,19 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   const finish = (ok: boolean): PlanCheckApplyResult => {
     // Every stack of the app appears in the review: planned, or not planned with the reason.
     const reached = new Set([...planned.map((entry) => entry.stack), ...notPlanned.map((entry) => entry.stack)]);
-    const unreached = all.filter((stack) => !reached.has(stack.name)).map((stack) => ({ stack: stack.name, reason: reasonNotReached(stack.name, deployable, selected) }));
-    const review = renderReview(planned, { environment: options.environment, failOnDestroy: refuse, notPlanned: [...notPlanned, ...unreached] }).markdown;
+    const unreached = all.filter((stack) => !reached.has(stack.name)).map((stack) => ({ stack: stack.name, reason: reasonNotReached(stack.name, deployable, selected, refusedPolicy !== undefined) }));
+    const review = renderReview(planned, { environment: options.environment, failOnDestroy: refuse, notPlanned: [...notPlanned, ...unreached], policy: policy ?? null }).markdown;
     writeFileSync(join(options.reviewDir, 'review.md'), review);
     return { ok, steps, review };
   };
+
+  // Protection against policy errors has no override: a suppression with a reason is the way.
+  const refusedPolicy = options.protected ? policyRefusal(policy, options.environment) : undefined;
+  if (refusedPolicy) {
+    record(options.environment, 'policy', { ok: false, detail: refusedPolicy });
+    // A review still shows every plan; a deploy stops before the first stack.
+    if (!options.planOnly) return finish(false);
+  }
 
   for (const stack of selected) {
     const cwd = options.workdir?.(stack) ?? join(options.outdir, 'stacks', stack.name);
@@ -153,11 +177,12 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
     const applied = await apply(cwd, PLAN_FILE, env);
     if (!record(stack.name, 'apply', { ok: applied.code === 0, detail: firstLines(applied.stderr || applied.stdout) })) return finish(false);
   }
-  return finish(true);
+  return finish(!refusedPolicy);
 }
 
-function reasonNotReached(stack: string, deployable: readonly string[], selected: ReadonlyArray<{ name: string }>): string {
+function reasonNotReached(stack: string, deployable: readonly string[], selected: ReadonlyArray<{ name: string }>, policyRefused: boolean): string {
   if (!deployable.includes(stack)) return 'state bootstrap with local state: deployed by hand until migrated (docs/STATE_BOOTSTRAP.md)';
   if (!selected.some((entry) => entry.name === stack)) return 'not selected for this run';
+  if (policyRefused) return 'not reached: the output was refused for its policy errors (see above)';
   return 'not reached: an earlier stack failed';
 }

@@ -1,9 +1,10 @@
-import { describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { APPS } from '../lib/apps.js';
-import { appConfigPath, isProtected, planCheckApply } from '../lib/plan-check-apply.js';
+import { appConfigPath, isProtected, planCheckApply, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -59,5 +60,91 @@ describe('plan-only review (pull requests) and protection from config', () => {
     expect(readFileSync(file, 'utf8')).toMatch(/^name: production-eu$/m);
     expect(isProtected(file)).toBe(true);
     expect(appConfigPath(ROOT, 'prod', { CLUSTER_FACTORY_CONFIG: file })).toBe(file);
+  });
+});
+
+describe('policy errors let through by CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS', () => {
+  const work = mkdtempSync(join(tmpdir(), 'policy-bypass-'));
+  const outdir = join(work, 'cdktf.out');
+  const OPEN_ENDPOINT = '[EKS-002 / CKV_AWS_38] The public API endpoint is not open to 0.0.0.0/0: the public endpoint accepts 0.0.0.0/0. Fix: list your ranges in endpoint_access.public_cidrs, or turn the public endpoint off.';
+  const LET_THROUGH =
+    '1 unsuppressed policy error(s) written anyway because CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS was set; deploys of protected environments refuse this output. Fix each, or suppress it with a reason (docs/POLICIES.md)';
+  let stderr: string;
+
+  beforeAll(async () => {
+    // The reproduction of issue 24: a sandbox variant whose public endpoint is open to the world.
+    const variant = join(work, 'sandbox.yaml');
+    writeFileSync(variant, readFileSync(join(ROOT, 'environments/sandbox.yaml'), 'utf8').replace('public_cidrs: [203.0.113.0/24]', 'public_cidrs: [0.0.0.0/0]'));
+    const refused = await runAppProcessAsync(APPS.sandbox!.dir, { outdir, config: variant });
+    expect(refused.status, refused.stderr).toBe(1);
+    const letThrough = await runAppProcessAsync(APPS.sandbox!.dir, { outdir, config: variant, env: { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: '1' } });
+    expect(letThrough.status, letThrough.stderr).toBe(0);
+    stderr = letThrough.stderr;
+  }, 120_000);
+
+  test('synth says what it wrote, and policy-report.json records it', () => {
+    expect(stderr).toContain(`[error] sandbox-cluster/control-plane/cluster: ${OPEN_ENDPOINT}\n`);
+    expect(stderr.endsWith(`WARNING: ${LET_THROUGH}.\n`)).toBe(true);
+    const report = JSON.parse(readFileSync(join(outdir, 'policy-report.json'), 'utf8')) as { summary: { errors: number }; errorsLetThrough: string };
+    expect(report.summary.errors).toBe(1);
+    expect(report.errorsLetThrough).toBe(LET_THROUGH);
+  });
+
+  const options = (extra: Partial<PlanCheckApplyOptions>, calls: string[]): PlanCheckApplyOptions => ({
+    outdir,
+    environment: 'sandbox',
+    protected: true,
+    reviewDir: mkdtempSync(join(tmpdir(), 'policy-bypass-review-')),
+    terraform: async (cwd, args) => {
+      calls.push(`${cwd.split('/').at(-1)} ${args[0]}`);
+      return { code: 0, stdout: args[0] === 'show' ? JSON.stringify({ resource_changes: [] }) : '', stderr: '' };
+    },
+    apply: async (cwd) => {
+      calls.push(`${cwd.split('/').at(-1)} apply`);
+      return { code: 0, stdout: '', stderr: '' };
+    },
+    ...extra,
+  });
+  const policySection = `### Policy errors (1)\n\n> **${LET_THROUGH}.**\n\n- sandbox-cluster: \`aws_eks_cluster.control-plane_cluster_47C848BD\`: ${OPEN_ENDPOINT}\n`;
+
+  test('a protected environment refuses the output before any terraform runs; allow-destroy does not override it', async () => {
+    const calls: string[] = [];
+    const result = await planCheckApply(options({ allowDestroy: true }, calls));
+    expect(result.ok).toBe(false);
+    expect(calls).toEqual([]);
+    expect(result.steps).toEqual([
+      { stack: 'sandbox', step: 'policy', ok: false, detail: `1 unsuppressed policy error(s) in protected sandbox; fix them or suppress each with a reason and approvedBy (docs/POLICIES.md):\n  sandbox-cluster: ${OPEN_ENDPOINT}` },
+    ]);
+    expect(result.review).toContain(policySection);
+    expect(result.review).toContain('- sandbox-network: not reached: the output was refused for its policy errors (see above)');
+  });
+
+  test('a review (plan only) of a protected environment plans every stack, shows the errors and fails', async () => {
+    const calls: string[] = [];
+    const result = await planCheckApply(options({ planOnly: true }, calls));
+    expect(result.ok).toBe(false);
+    expect(calls.filter((call) => call.endsWith(' show'))).toHaveLength(5);
+    expect(result.review).toContain(policySection);
+  });
+
+  test('an unprotected environment deploys it, with the errors at the top of its review', async () => {
+    const calls: string[] = [];
+    const result = await planCheckApply(options({ protected: false }, calls));
+    expect(result.ok).toBe(true);
+    expect(calls.filter((call) => call.endsWith(' apply'))).toHaveLength(5);
+    const top = `## Plan review: sandbox\n\n${policySection}\n| stack |`;
+    expect(result.review.slice(0, top.length)).toBe(top);
+  });
+
+  test('an output without policy-report.json is refused in a protected environment: its policies were not checked', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'policy-missing-')), 'cdktf.out');
+    cpSync(APPS.sandbox!.shared(), copy, { recursive: true });
+    rmSync(join(copy, 'policy-report.json'));
+    const calls: string[] = [];
+    const result = await planCheckApply(options({ outdir: copy }, calls));
+    expect(result.ok).toBe(false);
+    expect(calls).toEqual([]);
+    expect(result.steps[0]!.detail).toBe('the synthesized output has no policy-report.json: its policies were not checked; synthesize it with nx run sandbox:synth');
+    expect(result.review).toContain('> **Policies not checked:** the synthesized output has no policy-report.json (synthesize it with `nx run <app>:synth`).\n');
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { bootstrapStatePath } from '@cilium-eks/cluster-factory';
-import { PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from '@cilium-eks/terraform-harness';
+import { PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders, writeCliConfig } from '@cilium-eks/terraform-harness';
+import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -26,7 +27,7 @@ interface StateJson {
  * directory standing in for the bucket. Without AWS nothing can be applied, so the state
  * "created" in step 1 is built from the stack's own plan and pushed through the backend.
  */
-describe.skipIf(!mirror && !process.env.CI)('state bootstrap, a synth, then migration (real terraform)', () => {
+describe('state bootstrap, a synth, then migration (real terraform)', skippedWhen(whyNoProviders({ registryInCi: true })), () => {
   const work = mkdtempSync(join(tmpdir(), 'state-bootstrap-'));
   const outdir = join(work, 'apps/sandbox/cdktf.out');
   const stackDir = join(outdir, 'stacks/sandbox-state');

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { TERRAFORM_VERSION } from '@cilium-eks/cluster-factory';
+import { NODE_LINES } from '../node-lines.mjs';
 import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -12,11 +13,12 @@ interface Step {
   uses?: string;
   run?: string;
   if?: string;
+  with?: Record<string, unknown>;
 }
 interface Job {
   permissions?: Record<string, string>;
   steps: Step[];
-  strategy?: { matrix?: { app?: unknown } };
+  strategy?: { matrix?: { app?: unknown; node?: unknown } };
   environment?: string;
   env?: Record<string, string>;
 }
@@ -110,6 +112,34 @@ describe('GitHub workflows', () => {
     expect(runs).toContain('npx tsx scripts/plan-check-apply.ts --app "$APP" --review-dir "$RUNNER_TEMP/review" "${flags[@]}"');
     expect(runs).toContain('set -euo pipefail');
     expect(runs).not.toMatch(/cdktf deploy|--auto-approve|\|\| *continue|prod/);
+  });
+
+  test('every job runs on the primary Node.js line; one job runs the test target on each other supported line, as .ci/run does (scripts/node-lines.json)', () => {
+    const primary = NODE_LINES.tested[NODE_LINES.primary]!;
+    const others = Object.entries(NODE_LINES.tested)
+      .filter(([line]) => line !== NODE_LINES.primary)
+      .map(([, version]) => version);
+    const versions = files.flatMap((file) =>
+      Object.entries(load(file).jobs).map(([name, job]) => [`${file}:${name}`, job.steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.['node-version']]),
+    );
+    expect(Object.fromEntries(versions)).toEqual({
+      'deploy.yml:deploy': primary,
+      'pull-request.yml:affected': primary,
+      'pull-request.yml:node-lines': '${{ matrix.node }}',
+      'pull-request.yml:plan': primary,
+    });
+    const lines = load('pull-request.yml').jobs['node-lines']!;
+    expect(lines.strategy?.matrix?.node).toEqual(others);
+    expect(lines.steps.map((step) => step.run).filter(Boolean)).toEqual(['npm ci', 'npx nx run-many -t test']);
+    // The affected job installs the other lines for the e2e test that synthesizes every app on each.
+    const affected = load('pull-request.yml').jobs.affected!.steps.map((step) => step.run ?? '');
+    expect(affected.indexOf('node scripts/node-lines.mjs install')).toBeGreaterThan(affected.indexOf('npm ci'));
+    expect(affected.indexOf('node scripts/node-lines.mjs install')).toBeLessThan(affected.findIndex((run) => run.startsWith('npx nx affected -t')));
+    // .ci/run: the primary line first on PATH for everything, then the test target on each other line.
+    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
+    expect(ci).toContain('lines=$(node scripts/node-lines.mjs install)');
+    expect(ci).toContain('export PATH="$primary:$PATH"');
+    expect(ci).toContain('PATH="$bin:$PATH" npx nx run-many -t test --output-style=stream || status=$?');
   });
 
   test('nothing names an environment to decide its protection: it comes from protect_stateful_resources', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runAppInThisProcess, runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,12 @@ const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const synth = (outdir: string, config?: string) => runAppInThisProcess(APP_DIR, multiRegionApp, { outdir, config });
 
 describe('multi-region app', () => {
-  test('through the real entry point: one set of stacks per region, the global mesh stack between network and cni', async () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'mr-')), 'cdktf.out');
-    const result = await runAppProcessAsync(APP_DIR, { outdir });
-    expect(result.status, result.stderr).toBe(0);
+  test('through the real entry point (main.ts under tsx, and the bundle the synth target runs, byte-identical): one set of stacks per region, the global mesh stack between network and cni', async () => {
+    const { tsx, bundle } = await runBothEntryPoints(APP_DIR, mkdtempSync(join(tmpdir(), 'mr-')));
+    expect(tsx.status, tsx.stderr).toBe(0);
+    expect({ ...bundle, outdir: tsx.outdir }).toEqual(tsx);
+    expect(directorySnapshot(bundle.outdir)).toEqual(directorySnapshot(tsx.outdir));
+    const outdir = tsx.outdir;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { dependencies: string[] }> };
     const regions = ['us-west-2', 'us-east-1', 'eu-west-1'];
     expect(Object.keys(manifest.stacks).sort()).toEqual(

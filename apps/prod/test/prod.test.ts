@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { runAppProcess } from '@cilium-eks/cluster-factory/testing/app-process';
+import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
+import { runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 describe('prod app', () => {
-  test('synthesizes its stacks through the real entry point, with the hardened settings', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'prod-')), 'cdktf.out');
-    const result = runAppProcess(APP_DIR, { outdir });
-    expect(result.status, result.stderr).toBe(0);
+  test('synthesizes its stacks through the real entry point (main.ts under tsx, and the bundle the synth target runs, byte-identical), with the hardened settings', async () => {
+    const { tsx, bundle } = await runBothEntryPoints(APP_DIR, mkdtempSync(join(tmpdir(), 'prod-')));
+    expect(tsx.status, tsx.stderr).toBe(0);
+    expect({ ...bundle, outdir: tsx.outdir }).toEqual(tsx);
+    expect(directorySnapshot(bundle.outdir)).toEqual(directorySnapshot(tsx.outdir));
+    const outdir = tsx.outdir;
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(['prod-cluster', 'prod-cni', 'prod-compute', 'prod-network', 'prod-platform', 'prod-state']);
     const cluster = JSON.parse(readFileSync(join(outdir, 'stacks/prod-cluster/cdk.tf.json'), 'utf8')) as {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
-import { runAppInThisProcess, runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
+import { runAppInThisProcess, runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,24 +15,31 @@ const synth = (outdir: string, config?: string) => runAppInThisProcess(APP_DIR, 
 
 const snapshot = directorySnapshot;
 
-/** The default output, once through the real entry point (as the synth target runs it), once in this process. */
+/**
+ * The default output three ways: main.ts under tsx (as `cdktf synth` runs it), the bundle (as
+ * the synth target runs it), and in this process.
+ */
 const synthRoot = mkdtempSync(join(tmpdir(), 'sandbox-synth-'));
 let output: Record<string, string>;
 
+let bundled: string;
+
 beforeAll(async () => {
-  const spawned = runAppProcessAsync(APP_DIR, { outdir: join(synthRoot, 'a') });
-  const second = synth(join(synthRoot, 'b'));
-  const first = await spawned;
-  expect(first.status, first.stderr).toBe(0);
-  expect(second.status, second.stderr).toBe(0);
-  expect(second.stderr).toBe(first.stderr);
-  output = snapshot(join(synthRoot, 'a'));
+  const processes = runBothEntryPoints(APP_DIR, synthRoot);
+  const inProcess = synth(join(synthRoot, 'in-process'));
+  const { tsx, bundle } = await processes;
+  for (const result of [tsx, inProcess, bundle]) expect(result.status, result.stderr).toBe(0);
+  expect(inProcess.stderr).toBe(tsx.stderr);
+  expect(bundle.stderr).toBe(tsx.stderr);
+  output = snapshot(tsx.outdir);
+  bundled = bundle.outdir;
 }, 120_000);
 
 describe('sandbox app', () => {
-  test('synthesizes network -> cluster -> cni -> compute -> platform, byte-identical across runs (main.ts in its own process and in this one)', () => {
+  test('synthesizes network -> cluster -> cni -> compute -> platform, byte-identical across runs (main.ts under tsx, the bundle, and in this process)', () => {
     const a = output;
-    expect(a).toEqual(snapshot(join(synthRoot, 'b')));
+    expect(a).toEqual(snapshot(join(synthRoot, 'in-process')));
+    expect(a).toEqual(snapshot(bundled));
     const manifest = JSON.parse(a['manifest.json']!) as { stacks: Record<string, { dependencies: string[] }> };
     const dependencies = Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, [...stack.dependencies].sort()]));
     expect(dependencies).toEqual({
@@ -65,7 +72,7 @@ describe('sandbox app', () => {
   test('a bad config fails with one message per problem and leaves the previous cdktf.out intact', () => {
     const root = mkdtempSync(join(tmpdir(), 'sandbox-bad-'));
     const outdir = join(root, 'cdktf.out');
-    cpSync(join(synthRoot, 'a'), outdir, { recursive: true });
+    cpSync(join(synthRoot, 'cdktf.out'), outdir, { recursive: true });
     const before = snapshot(outdir);
 
     const bad = join(root, 'bad.yaml');
@@ -75,6 +82,7 @@ describe('sandbox app', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       `${bad}:8:11: vpc_cidr: "10.10.0.0/8" has prefix /8 (allowed: /16 to /20)`,
       `${bad}:19:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)`,
+      `${bad}:19:14: cilium_mode: not checked until it is valid: cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR`,
     ]);
     expect(snapshot(outdir)).toEqual(before);
     expect(readdirSync(root).sort()).toEqual(['bad.yaml', 'cdktf.out']);

@@ -71,8 +71,10 @@ export * from './policy/rule.js';
 export * from './policy/rules.js';
 export * from './policy/suppress.js';
 export * from './policy/aspect.js';
+export * from './policy/report.js';
 
 // App entry point, and every app of a workspace together.
 export * from './app/run-app.js';
 export * from './app/shared-account-resources.js';
 export * from './app/workspace.js';
+export * from './app/cdktf-deprecations.js';

@@ -59,7 +59,55 @@ describe('environment config', () => {
     expect(found).toEqual([
       'environments/bad.yaml:15:14: cilium_mode: "vxlan" is not allowed (allowed: eni, overlay)',
       'environments/bad.yaml:33:15: nat_gateways: "some" is not allowed (allowed: single, one_per_zone)',
+      // Whether the pod range may overlap depends on the mode, which is unknown (prefix_delegation is off: its rule needs no mode).
+      'environments/bad.yaml:15:14: cilium_mode: not checked until it is valid: cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
     ]);
+  });
+
+  describe('cross-field rules run past type errors, and say what they could not check (src/config/rules.ts)', () => {
+    test('min_size: "2" with desired_size: 5 reports both, and the range checks that needed min_size (issue 24)', () => {
+      const text = variant('    min_size: 2\n    max_size: 3\n    desired_size: 2\n', '    min_size: "2"\n    max_size: 3\n    desired_size: 5\n');
+      expect(problems(text)).toEqual([
+        'environments/bad.yaml:44:15: node_groups[0].min_size: expected a number, got string "2"',
+        'environments/bad.yaml:46:19: node_groups[0].desired_size: 5 is larger than max_size 3',
+        'environments/bad.yaml:44:15: node_groups[0].min_size: not checked until it is valid: min_size is at most max_size; desired_size is at least min_size',
+      ]);
+    });
+
+    test('desired_size between the bounds of each side', () => {
+      const sizes = (min: number, max: number, desired: number) => variant('    min_size: 2\n    max_size: 3\n    desired_size: 2\n', `    min_size: ${min}\n    max_size: ${max}\n    desired_size: ${desired}\n`);
+      expect(problems(sizes(2, 3, 1))).toEqual(['environments/bad.yaml:46:19: node_groups[0].desired_size: 1 is smaller than min_size 2']);
+      expect(problems(sizes(2, 3, 4))).toEqual(['environments/bad.yaml:46:19: node_groups[0].desired_size: 4 is larger than max_size 3']);
+      // min above max: one error, desired_size is not compared with a bound that contradicts the other.
+      expect(problems(sizes(5, 3, 2))).toEqual(['environments/bad.yaml:44:15: node_groups[0].min_size: 5 is larger than max_size 3']);
+    });
+
+    test('an unknown key anywhere no longer hides the rules of the file', () => {
+      const text = variant('enable_kube_proxy_replacement: true', 'enable_kube_proxy_replacement: false').replace('nat_gateways: single', 'nat_gateways: single\ncolour: blue');
+      expect(problems(text)).toEqual([
+        expect.stringMatching(/^environments\/bad\.yaml:34:1: colour: unknown key \(allowed here: /),
+        'environments/bad.yaml:21:16: cilium.gateway_api: needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)',
+      ]);
+    });
+
+    test('a rule that reads a field with an error is named at that field; the rules that do not read it still run', () => {
+      const text = variant('region: us-west-2\n', 'region: us-west-22\n').replace('enable_hubble: true', 'enable_hubble: 1').replace('public_cidrs: [203.0.113.0/24]', 'public_cidrs: []');
+      expect(problems(text)).toEqual([
+        'environments/bad.yaml:6:9: region: "us-west-22" must be an AWS region such as us-west-2',
+        'environments/bad.yaml:13:16: enable_hubble: expected true or false, got number 1',
+        'environments/bad.yaml:36:17: endpoint_access.public_cidrs: must list at least one CIDR when public is true (the API server is never open to the whole internet by default)',
+        'environments/bad.yaml:13:16: enable_hubble: not checked until it is valid: cilium.hubble_relay needs enable_hubble',
+        'environments/bad.yaml:6:9: region: not checked until it is valid: availability_zones are zones of region',
+      ]);
+    });
+
+    test('an item with its own error is left out of item-by-item checks; the others are still checked', () => {
+      const text = variant('instance_types: [m6i.large, m5.large]', 'instance_types: [m6i, m5.large, x9z.large]');
+      expect(problems(text)).toEqual([
+        'environments/bad.yaml:42:22: node_groups[0].instance_types[0]: "m6i" must be an EC2 instance type such as m6i.large',
+        expect.stringMatching(/^environments\/bad\.yaml:42:37: node_groups\[0\]\.instance_types\[2\]: "x9z\.large" is not in the instance table \(docs\/INSTANCE_TYPES\.md; families: /),
+      ]);
+    });
   });
 
   test('a public endpoint must be restricted', () => {

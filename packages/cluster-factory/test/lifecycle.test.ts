@@ -120,12 +120,15 @@ describe('the config: refused with file, line and field; warned at synth', () =>
     expect(problems(text, today)).toEqual(expected);
   });
 
-  test('a version the calendar does not know, or not a string', () => {
+  test('a version the calendar does not know, or not a string; what it keeps from being checked', () => {
+    const notChecked = 'environments/sandbox.yaml:9:21: kubernetes_version: not checked until it is valid: kubernetes_version is supported by every pinned component in use; kubernetes_version has a pinned version of every EKS add-on in use';
     expect(problems(variant('kubernetes_version: "1.35"', 'kubernetes_version: "1.40"'))).toEqual([
       'environments/sandbox.yaml:9:21: kubernetes_version: "1.40" is not in the EKS calendar (reference/eks/kubernetes-versions.json: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36); when EKS releases a new version, refresh the calendar (docs/UPGRADES.md)',
+      notChecked,
     ]);
     expect(problems(variant('kubernetes_version: "1.35"', 'kubernetes_version: 1.30'))).toEqual([
       'environments/sandbox.yaml:9:21: kubernetes_version: expected a string, got number 1.3; quote the version, such as "1.35" (YAML reads 1.30 as the number 1.3)',
+      notChecked,
     ]);
   });
 

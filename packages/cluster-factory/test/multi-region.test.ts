@@ -80,6 +80,16 @@ describe('multi-region config', () => {
     expect(problems(overrides)).toEqual(expected);
   });
 
+  test('a region with an error keeps neither the mesh rules nor its own from running; what needed it is named (issue 24)', () => {
+    const regions = region(1, { region: 'us-east-11' }).map((entry, i) => (i === 2 ? { ...entry, cluster_id: 1 } : entry));
+    expect(problems({ regions })).toEqual([
+      'regions[1].region: "us-east-11" must be an AWS region such as us-west-2',
+      'regions[2].cluster_id: 1 is already used by regions[0] (us-west-2): cluster ids must be unique in the mesh',
+      "regions[1].region: not checked until it is valid: each regional cluster name fits Cilium's limit",
+      'regions[1].region: not checked until it is valid: availability_zones are zones of region',
+    ]);
+  });
+
   test('overlay mode with a pod range per region is accepted', () => {
     const pods = ['10.100.0.0/16', '10.101.0.0/16', '10.102.0.0/16'];
     expect(() => config({ cilium_mode: 'overlay', regions: base.regions.map((entry, i) => ({ ...entry, pod_cidr: pods[i] })) })).not.toThrow();

@@ -31,6 +31,23 @@ type Properties = Record<string, unknown>;
 export const TEST_TODAY = '2026-12-05';
 process.env[TODAY_OVERRIDE_VARIABLE] = TEST_TODAY;
 
+/**
+ * Tests are hermetic: cdktf reads these from process.env whenever it synthesizes, and the apps
+ * read theirs, but no test target hashes them, so a developer's shell must not change what a
+ * test sees (CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS would turn every refused synth into a
+ * success). A test that needs one passes it explicitly.
+ */
+export const SYNTH_VARIABLES_KEPT_FROM_TESTS = [
+  'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS',
+  'SYNTH_HCL_OUTPUT',
+  'CDKTF_CONTEXT_JSON',
+  'CDKTF_OUTDIR',
+  'CDKTF_TARGET_STACK_ID',
+  'CLUSTER_FACTORY_CONFIG',
+  'CLUSTER_FACTORY_OUTDIR',
+] as const;
+for (const name of SYNTH_VARIABLES_KEPT_FROM_TESTS) delete process.env[name];
+
 expect.extend({
   toHaveResource: (received: string, type: TerraformConstructor) => returnMatcherToJest(getToHaveResourceWithProperties()(received, type, {})),
   toHaveResourceWithProperties: (received: string, type: TerraformConstructor, properties: Properties) =>

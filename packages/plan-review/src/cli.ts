@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { checkStacks, formatReports, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
+import { readPolicyReport } from '@cilium-eks/cluster-factory/policy-report';
 import { renderReview, type ReviewOptions, type StackPlan } from './render.js';
 import { parsePlan } from './plan.js';
 
@@ -32,7 +33,7 @@ const { values, positionals } = parseArgs({
 const [command, ...args] = positionals;
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
 
-function review(stacks: StackPlan[], extra: Pick<ReviewOptions, 'notPlanned' | 'offline'> = {}): never {
+function review(stacks: StackPlan[], extra: Pick<ReviewOptions, 'notPlanned' | 'offline' | 'policy'> = {}): never {
   if (!values.environment) throw new Error('--environment is required');
   const failOnDestroy = values['fail-on-destroy'] && !values['allow-destroy'];
   const result = renderReview(stacks, { environment: values.environment, failOnDestroy, ...extra });
@@ -64,7 +65,7 @@ async function main() {
     } finally {
       rmSync(planJsonDir, { recursive: true, force: true });
     }
-    review(stacks, { offline: true, notPlanned });
+    review(stacks, { offline: true, notPlanned, policy: readPolicyReport(outdir) ?? null });
   }
   if (command === 'synth-diff') {
     // Loaded here only: it brings the app runner, which render and offline do not need at start-up.

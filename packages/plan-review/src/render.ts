@@ -1,3 +1,4 @@
+import { unsuppressedErrors, type PolicyReport } from '@cilium-eks/cluster-factory/policy-report';
 import { classify, type Action, type TerraformPlan } from './plan.js';
 import { attributeChanges, changedTopLevel, type AttributeChange } from './attributes.js';
 import { reviewUpgrades } from './upgrades.js';
@@ -20,6 +21,11 @@ export interface ReviewOptions {
    * node-group check; e.g. a cluster stack an earlier step of the same deploy applied. @default none
    */
   readonly controlPlanes?: ReadonlyMap<string, string>;
+  /**
+   * The synthesized output's policy-report.json, or null when it has none (then the review says
+   * the policies were not checked). @default undefined: plans alone, no policy section
+   */
+  readonly policy?: PolicyReport | null;
 }
 
 /** What an offline review says before anything else. */
@@ -54,6 +60,22 @@ function describeChange(stack: string, change: NonNullable<TerraformPlan['resour
   return parts.join('');
 }
 
+/** What the review says about the rule pack's findings for the synthesized output. */
+export function policySection(policy: PolicyReport | null): string[] {
+  if (policy === null) return ['> **Policies not checked:** the synthesized output has no policy-report.json (synthesize it with `nx run <app>:synth`).', ''];
+  const errors = unsuppressedErrors(policy);
+  const { warnings, suppressed } = policy.summary;
+  if (errors.length === 0) return [`Policies: no unsuppressed error; ${warnings} warning(s), ${suppressed} suppressed with a reason (policy-report.json).`, ''];
+  return [
+    `### Policy errors (${errors.length})`,
+    '',
+    `> **${policy.errorsLetThrough ?? `${errors.length} unsuppressed policy error(s) in the synthesized output`}.**`,
+    '',
+    ...errors.map((finding) => `- ${finding.stack}: ${code(finding.resource)}: ${finding.message}`),
+    '',
+  ];
+}
+
 /** Appends without spreading: a spread of 100k entries overflows the call stack. */
 function append(target: string[], entries: readonly string[]): void {
   for (const entry of entries) target.push(entry);
@@ -80,6 +102,7 @@ export function renderReview(stacks: readonly StackPlan[], options: ReviewOption
   const actions = countedActions(withForget);
   const lines: string[] = [`## Plan review: ${options.environment}`, ''];
   if (options.offline) lines.push(OFFLINE_DISCLAIMER, '');
+  if (options.policy !== undefined) append(lines, policySection(options.policy));
   lines.push(`| stack | ${actions.join(' | ')} |`, `|---|${actions.map(() => '---:').join('|')}|`);
   const totals = new Map<Counted, number>(actions.map((action) => [action, 0]));
   const destructive: string[] = [];

@@ -2,14 +2,15 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
+import { checkStacks, PLUGIN_MIRROR_VARIABLE, whyNoProviders } from '@cilium-eks/terraform-harness';
+import { skippedWhen } from '../../../vitest.shared.js';
 import { runAppProcess } from '@cilium-eks/cluster-factory/testing/app-process';
 import { renderReview } from '../src/render.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
-describe.skipIf(!mirror)('review of real offline plans (sandbox)', () => {
+describe('review of real offline plans (sandbox)', skippedWhen(whyNoProviders()), () => {
   test('every AWS stack of a new sandbox is created; nothing destroyed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-real-'));
     expect(runAppProcess(join(ROOT, 'apps/sandbox'), { outdir: join(dir, 'cdktf.out') }).status).toBe(0);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
 import { placeholderState, type ProviderSchemas } from './placeholders.js';
-import { mirrorContents, terraform, writeCliConfig } from './terraform.js';
+import { mirrorContents, PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from './terraform.js';
 
 const AWS = 'registry.terraform.io/hashicorp/aws';
 
-export type StackStatus = 'planned' | 'validated' | 'not-checked' | 'failed';
+export type StackStatus = 'planned' | 'validated' | 'prepared' | 'not-checked' | 'failed';
 
 export interface StackReport {
   readonly stack: string;
@@ -39,6 +39,15 @@ export interface CheckOptions {
   readonly keepWorkdirs?: boolean;
   /** Only these stacks (remote-state reads of the others still get placeholders). @default every stack */
   readonly stacks?: readonly string[];
+  /** The environment terraform runs in (proxies, credentials). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Only prepare each stack's working directory (overrides, placeholder remote state) and run
+   * `terraform init`, without validating or planning: for a caller that runs its own terraform
+   * steps in the kept directories (plan-check-apply's e2e test). Reported as `prepared`.
+   * @default false
+   */
+  readonly prepareOnly?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -79,6 +88,22 @@ function remoteStateOverride(stack: SynthesizedStack, stateFiles: Map<string, st
   };
 }
 
+/** How terraform says it could not reach a registry or download site (Go's network errors). */
+const NETWORK_ERROR = /could not connect to [\w.-]+|\b(?:dial|proxyconnect) tcp\b|no such host|connection refused|i\/o timeout|TLS handshake timeout|network is unreachable|Client\.Timeout exceeded/;
+
+/**
+ * The reason when `terraform init` failed only because providers could not be downloaded (no
+ * mirror, no registry access): then the stack was not checked, which says nothing about the
+ * stack. Any other init error (a version that does not exist, a bad source, a syntax error) is
+ * a real failure, and so is an output that mixes both.
+ */
+export function unreachableProviderSource(output: string): string | undefined {
+  const errors = output.split(/^Error: /m).slice(1);
+  if (errors.length === 0 || !errors.every((error) => NETWORK_ERROR.test(error))) return undefined;
+  const host = /could not connect to ([\w.-]+)/.exec(output)?.[1] ?? /Get "https?:\/\/([\w.-]+)/.exec(output)?.[1];
+  return `providers could not be installed: ${host ?? 'their download site'} is unreachable (${firstLines(errors[0]!, 1)}); set ${PLUGIN_MIRROR_VARIABLE} to an offline mirror to check it here`;
+}
+
 /** The first non-blank lines of terraform's output: enough to say why a step failed. */
 export function firstLines(text: string, count = 12): string {
   return text
@@ -102,7 +127,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   mkdirSync(pluginCacheDir);
   const cliConfig = cliConfigOf(join(root, 'stack'));
   writeCliConfig(cliConfig, { mirror: options.mirror, pluginCacheDir });
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig };
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), TF_CLI_CONFIG_FILE: cliConfig };
   delete env.TF_PLUGIN_CACHE_DIR;
   const available = options.mirror ? mirrorContents(options.mirror) : undefined;
 
@@ -132,7 +157,9 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
 
       const init = await terraform(dir, ['init', '-input=false', '-no-color'], env);
       if (init.code !== 0) {
-        reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform init failed:\n${firstLines(init.stderr || init.stdout)}` });
+        const unreachable = unreachableProviderSource(init.stderr || init.stdout);
+        if (unreachable) reports.push({ stack: stack.name, status: 'not-checked', validated: false, planned: false, detail: unreachable });
+        else reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform init failed:\n${firstLines(init.stderr || init.stdout)}` });
         continue;
       }
       if (!schemas && providers.includes(AWS)) {
@@ -155,6 +182,10 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         writeFileSync(join(dir, 'harness_remote_state_override.tf.json'), JSON.stringify(remoteStateOverride(stack, stateFiles), null, 2));
       }
 
+      if (options.prepareOnly) {
+        reports.push({ stack: stack.name, status: 'prepared', validated: false, planned: false, workdir: options.keepWorkdirs ? dir : undefined });
+        continue;
+      }
       const validate = await terraform(dir, ['validate', '-no-color'], env);
       if (validate.code !== 0) {
         reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
@@ -203,6 +234,8 @@ export function formatReports(reports: readonly StackReport[]): string {
         return `${name}  validated  planned  ${report.changes!.add} to add, ${report.changes!.change} to change, ${report.changes!.destroy} to destroy`;
       case 'validated':
         return `${name}  validated  ${report.detail}`;
+      case 'prepared':
+        return `${name}  prepared (initialized, not validated)`;
       case 'not-checked':
         return `${name}  NOT CHECKED: ${report.detail}`;
       case 'failed':
@@ -211,7 +244,7 @@ export function formatReports(reports: readonly StackReport[]): string {
   });
   const count = (status: StackStatus) => reports.filter((report) => report.status === status).length;
   lines.push(
-    `${reports.length} stacks: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed`,
+    `${reports.length} stacks: ${count('planned')} validated and planned, ${count('validated')} validated only, ${count('not-checked')} not checked, ${count('failed')} failed${count('prepared') ? `, ${count('prepared')} prepared only` : ''}`,
   );
   return lines.join('\n');
 }

@@ -1,13 +1,19 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { checkStacks, formatReports } from './check-stacks.js';
 import { PLUGIN_MIRROR_VARIABLE } from './terraform.js';
+
+/** Where the reports go as JSON, for CI's closing summary (scripts/test-summary.ts). */
+const REPORT_DIR_VARIABLE = 'VALIDATE_REPORT_DIR';
 
 const USAGE = `Usage: check-stacks <cdktf.out> [--plan-json DIR] [--keep]
 
 Runs terraform init and validate on every synthesized stack, and an offline plan
 (local state, placeholder credentials) on every AWS-only stack.
-Set ${PLUGIN_MIRROR_VARIABLE} to an offline provider mirror to install providers from it.`;
+Set ${PLUGIN_MIRROR_VARIABLE} to an offline provider mirror to install providers from it.
+Set ${REPORT_DIR_VARIABLE} to a folder to also write the reports there as <app>.json (the
+app: the folder holding cdktf.out), for a closing summary.`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,12 +25,19 @@ if (values.help || positionals.length !== 1) {
 }
 
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
+const outdir = resolve(positionals[0]!);
 const reports = await checkStacks({
-  outdir: resolve(positionals[0]!),
+  outdir,
   mirror,
   planJsonDir: values['plan-json'] ? resolve(values['plan-json']) : undefined,
   keepWorkdirs: values.keep,
   log: (line) => process.stderr.write(`${line}\n`),
 });
 process.stdout.write(`${formatReports(reports)}\n`);
+const reportDir = process.env[REPORT_DIR_VARIABLE];
+if (reportDir) {
+  mkdirSync(reportDir, { recursive: true });
+  const stacks = reports.map(({ stack, status, detail }) => ({ stack, status, detail }));
+  writeFileSync(join(reportDir, `${basename(dirname(outdir))}.json`), `${JSON.stringify(stacks, null, 2)}\n`);
+}
 process.exit(reports.some((report) => report.status === 'failed') || reports.length === 0 ? 1 : 0);

@@ -5,6 +5,17 @@ import { join } from 'node:path';
 /** Environment variable naming an offline provider mirror in the registry layout. */
 export const PLUGIN_MIRROR_VARIABLE = 'TF_PLUGIN_MIRROR';
 
+/**
+ * Why terraform cannot install providers here, or undefined when it can: from the offline mirror
+ * (TF_PLUGIN_MIRROR), or, where the caller accepts downloads, from the registry in CI (machines
+ * without a mirror may have no registry access). Tests skip with this reason.
+ */
+export function whyNoProviders(options: { registryInCi?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env[PLUGIN_MIRROR_VARIABLE]) return undefined;
+  if (options.registryInCi && env.CI) return undefined;
+  return `${PLUGIN_MIRROR_VARIABLE} is not set${options.registryInCi ? ' and this is not CI' : ''}: no provider mirror to install hashicorp/aws from (.ci/run finds the machine's)`;
+}
+
 export interface TerraformResult {
   readonly code: number;
   readonly stdout: string;

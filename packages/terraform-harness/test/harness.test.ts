@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { deploymentOrder } from '../src/synth-output.js';
+import { unreachableProviderSource } from '../src/check-stacks.js';
 import { referenceType, placeholderState, type ProviderSchemas } from '../src/placeholders.js';
 import { stateFromPlan } from '../src/state-from-plan.js';
 
@@ -115,3 +116,40 @@ describe('placeholders', () => {
 });
 
 // Real terraform against the offline mirror: harness.e2e.test.ts.
+
+describe('terraform init that could not install providers', () => {
+  // Terraform 1.11's own words (the real runs: harness.e2e.test.ts).
+  const unreachable = (how: string) => `Initializing the backend...
+Initializing provider plugins...
+- Finding hashicorp/aws versions matching "5.100.0"...
+
+Error: Failed to query available provider packages
+
+Could not retrieve the list of available versions for provider hashicorp/aws:
+could not connect to registry.terraform.io: failed to request discovery
+document: Get "https://registry.terraform.io/.well-known/terraform.json":
+${how}
+`;
+  const invalid = `
+Error: Invalid version constraint
+
+  on cdk.tf.json line 35, in terraform.required_providers.aws:
+  35:         "version": "not a version"
+`;
+
+  test.each([
+    ['dial tcp: lookup registry.terraform.io on 10.255.255.53:53: no such host'],
+    ['proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused'],
+  ])('no registry access (%s): not checked, with the reason', (how) => {
+    expect(unreachableProviderSource(unreachable(how))).toBe(
+      'providers could not be installed: registry.terraform.io is unreachable (Failed to query available provider packages); set TF_PLUGIN_MIRROR to an offline mirror to check it here',
+    );
+  });
+
+  test('any other error, alone or beside a network error, is a real failure', () => {
+    expect(unreachableProviderSource(invalid)).toBeUndefined();
+    expect(unreachableProviderSource(`${unreachable('dial tcp: i/o timeout')}${invalid}`)).toBeUndefined();
+    expect(unreachableProviderSource('Error: Failed to query available provider packages\n\nno available releases match the given constraints 0.0.1')).toBeUndefined();
+    expect(unreachableProviderSource('')).toBeUndefined();
+  });
+});

@@ -1,8 +1,11 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
 import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
+import { parse } from 'yaml';
 import { PolicyAspect } from '../policy/aspect.js';
+import { acknowledgeCdktfDeprecations } from './cdktf-deprecations.js';
+import { errorsLetThroughNote, unsuppressedErrors, writePolicyReport } from '../policy/report.js';
 import type { IConstruct } from 'constructs';
 import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPath, type ConfigLoadContext } from '../config/load.js';
 import { TODAY_OVERRIDE_VARIABLE, calendarToday } from '../lifecycle/eks-calendar.js';
@@ -56,11 +59,6 @@ export function applyPolicies(app: App): PolicyAspect {
   return aspect;
 }
 
-/** policy-report.json beside manifest.json: every finding, suppressed ones with their reason. */
-export function writePolicyReport(outdir: string, aspect: PolicyAspect): void {
-  writeFileSync(join(outdir, 'policy-report.json'), `${JSON.stringify(aspect.report(), null, 2)}\n`);
-}
-
 /** Warnings and errors of the construct tree, one line each, as `cdktf synth` prints them. */
 export function formatAnnotations(root: IConstruct): string {
   return collectAnnotations(root)
@@ -73,15 +71,26 @@ export function printAnnotations(root: IConstruct): void {
   process.stderr.write(formatAnnotations(root));
 }
 
-/** A config of another environment would overwrite this app's output (and state keys) with it. */
-function checkEnvironmentName(file: string, config: unknown, environment: string): void {
-  const name = (config as { name?: unknown }).name;
-  if (name === environment) return;
+/**
+ * A config of another environment would overwrite this app's output (and state keys) with it.
+ * The problem, or undefined when `name` is this app's environment.
+ */
+function environmentNameProblem(file: string, name: unknown, environment: string): string | undefined {
+  if (name === environment) return undefined;
   const display = configDisplayPath(file);
   const text = readFileSync(file, 'utf8');
   const match = /^name:[ \t]*/m.exec(text);
   const position = match ? `:${text.slice(0, match.index).split('\n').length}:${match[0].length + 1}` : '';
-  throw new ConfigError(display, [`${display}${position}: name: ${JSON.stringify(name)} is not this app's environment (this app synthesizes name: ${environment} only)`]);
+  return `${display}${position}: name: ${JSON.stringify(name)} is not this app's environment (this app synthesizes name: ${environment} only)`;
+}
+
+/** The `name` of a config file that failed validation, when it can be read at all. */
+function nameAsWritten(file: string): unknown {
+  try {
+    return (parse(readFileSync(file, 'utf8')) as { name?: unknown } | null)?.name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Signals that end the process: the staging directory goes with it. */
@@ -110,8 +119,18 @@ export function loadAppConfig<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const load = options.load ?? (loadEnvironmentConfig as unknown as NonNullable<RunAppOptions<C>['load']>);
   const environment = options.environment ?? basename(options.configPath).replace(/\.ya?ml$/, '');
   const file = resolveConfigPath(options.configPath, env);
-  const config = load(file, synthContext(env));
-  checkEnvironmentName(file, config, environment);
+  let config: C;
+  try {
+    config = load(file, synthContext(env));
+  } catch (error) {
+    // Every problem at once: a file of another environment says so beside its other errors.
+    if (!(error instanceof ConfigError)) throw error;
+    const name = nameAsWritten(file);
+    const problem = typeof name === 'string' ? environmentNameProblem(file, name, environment) : undefined;
+    throw problem ? new ConfigError(error.file, [...error.problems, problem]) : error;
+  }
+  const problem = environmentNameProblem(file, (config as { name?: unknown }).name, environment);
+  if (problem) throw new ConfigError(configDisplayPath(file), [problem]);
   return config;
 }
 
@@ -138,6 +157,7 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const removeStaging = () => {
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
   };
+  acknowledgeCdktfDeprecations();
   const app = new App({ outdir: staging });
   try {
     options.define(app, config, synthContext(context.env));
@@ -146,7 +166,12 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
     const policies = applyPolicies(app);
     app.synth();
     context.stderr(formatAnnotations(app));
-    writePolicyReport(staging, policies);
+    const report = policies.report();
+    writePolicyReport(staging, report);
+    // Only CONTINUE_ON_ERRORS_VARIABLE gets an output past error annotations. The cdktf CLI sets
+    // it and then fails on the errors itself; anyone else is told what the output carries.
+    const letThrough = unsuppressedErrors(report).length;
+    if (letThrough > 0 && !cliOutdir) context.stderr(`WARNING: ${errorsLetThroughNote(letThrough)}.\n`);
   } catch (error) {
     removeStaging();
     // Policy violations and construct errors: the message says what to fix; no stack trace.

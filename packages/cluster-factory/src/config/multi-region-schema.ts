@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { environmentShape, refineEnvironment, type EnvironmentConfig } from './schema.js';
+import { ENVIRONMENT_RULES, environmentShape, type EnvironmentConfig } from './schema.js';
+import { forEachValid, guardedView, runRules, type CrossFieldRule } from './rules.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { networkingOf } from '../networking/decision.js';
+import { ciliumEnabledBy } from '../networking/decision.js';
 
 /**
  * A multi-region environment file: the settings every cluster shares, and per region its
@@ -56,62 +57,120 @@ export function regionalConfig(config: MultiRegionConfig, entry: RegionEntry): E
 
 const SINGLE_REGION_FIELDS = new Set(['region', 'availability_zones', 'vpc_cidr']);
 
-export const multiRegionSchema = multiRegionShape.superRefine((config, ctx) => {
-  const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-
-  // Every region passes the single-region rules; shared-field findings are reported once.
-  const reported = new Set<string>();
-  const once = {
-    addIssue: (issue: { path?: PropertyKey[]; message?: string }) => {
-      const key = JSON.stringify([issue.path, issue.message]);
-      if (!reported.has(key)) {
-        reported.add(key);
-        ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
-      }
+/**
+ * One region's settings as the single-region rules read them, field by field from the guarded
+ * views of the file (src/config/rules.ts): a field with an error stops a rule where it is in the file.
+ */
+function regionalView(config: MultiRegionConfig, entry: RegionEntry): EnvironmentConfig {
+  const cilium = new Proxy({} as EnvironmentConfig['cilium'], {
+    get: (_target, key) => (key === 'pod_cidr' ? (entry.pod_cidr ?? config.cilium.pod_cidr) : Reflect.get(config.cilium, key)),
+  });
+  return new Proxy({} as EnvironmentConfig, {
+    get: (_target, key) => {
+      if (typeof key === 'string' && SINGLE_REGION_FIELDS.has(key)) return Reflect.get(entry, key);
+      return key === 'cilium' ? cilium : Reflect.get(config, key);
     },
-  } as unknown as z.RefinementCtx;
-  config.regions.forEach((entry, index) => {
-    const at = (path: (string | number)[]): (string | number)[] => {
-      if (SINGLE_REGION_FIELDS.has(String(path[0]))) return ['regions', index, ...path];
-      if (path[0] === 'cilium' && path[1] === 'pod_cidr' && entry.pod_cidr) return ['regions', index, 'pod_cidr'];
-      return path;
-    };
-    refineEnvironment(regionalConfig(config, entry), once, at);
   });
+}
 
-  const seenRegions = new Map<string, number>();
-  const seenIds = new Map<number, number>();
-  const tooLong = config.regions.map((entry) => regionalClusterName(config, entry.region)).find((name) => name.length > MAX_CILIUM_CLUSTER_NAME);
-  if (tooLong) refuse(['name'], `the cluster name "${tooLong}" is longer than ${MAX_CILIUM_CLUSTER_NAME} characters (Cilium's limit); use a shorter name`);
-  config.regions.forEach((entry, index) => {
-    const region = seenRegions.get(entry.region);
-    if (region !== undefined) refuse(['regions', index, 'region'], `${entry.region} is already regions[${region}]: one cluster per region`);
-    seenRegions.set(entry.region, index);
-    const id = seenIds.get(entry.cluster_id);
-    if (id !== undefined) refuse(['regions', index, 'cluster_id'], `${entry.cluster_id} is already used by regions[${id}] (${config.regions[id]!.region}): cluster ids must be unique in the mesh`);
-    seenIds.set(entry.cluster_id, index);
-    if (config.cilium_mode === 'overlay' && config.cluster_mesh.enabled && !entry.pod_cidr) {
-      refuse(['regions', index], 'needs pod_cidr in overlay mode: each cluster of a Cluster Mesh needs its own pod range');
-    }
-  });
+type MultiRegionRule = CrossFieldRule<MultiRegionConfig>;
 
-  const networking = networkingOf(config);
-  if (config.cluster_mesh.enabled && !networking.ciliumEnabled) {
-    refuse(['cluster_mesh', 'enabled'], 'needs Cilium (enable_cilium: true, enable_fargate: false)');
-  }
+/** Rules of the mesh as a whole; each region also passes ENVIRONMENT_RULES. */
+const MULTI_REGION_RULES: readonly MultiRegionRule[] = [
+  {
+    checks: "each regional cluster name fits Cilium's limit",
+    check: (config, refuse) => {
+      const tooLong = config.regions.map((entry) => regionalClusterName(config, entry.region)).find((name) => name.length > MAX_CILIUM_CLUSTER_NAME);
+      if (tooLong) refuse(['name'], `the cluster name "${tooLong}" is longer than ${MAX_CILIUM_CLUSTER_NAME} characters (Cilium's limit); use a shorter name`);
+    },
+  },
+  {
+    checks: 'regions are listed once',
+    check: (config, refuse) => {
+      const seen = new Map<string, number>();
+      forEachValid(config.regions, (entry, index) => {
+        const first = seen.get(entry.region);
+        if (first !== undefined) refuse(['regions', index, 'region'], `${entry.region} is already regions[${first}]: one cluster per region`);
+        seen.set(entry.region, index);
+      });
+    },
+  },
+  {
+    checks: 'cluster ids are unique',
+    check: (config, refuse) => {
+      const seen = new Map<number, number>();
+      forEachValid(config.regions, (entry, index) => {
+        const first = seen.get(entry.cluster_id);
+        if (first !== undefined) refuse(['regions', index, 'cluster_id'], `${entry.cluster_id} is already used by regions[${first}] (${config.regions[first]!.region}): cluster ids must be unique in the mesh`);
+        seen.set(entry.cluster_id, index);
+      });
+    },
+  },
+  {
+    checks: 'each region has its own pod_cidr in overlay mode',
+    check: (config, refuse) => {
+      if (config.cilium_mode !== 'overlay' || !config.cluster_mesh.enabled) return;
+      forEachValid(config.regions, (entry, index) => {
+        if (!entry.pod_cidr) refuse(['regions', index], 'needs pod_cidr in overlay mode: each cluster of a Cluster Mesh needs its own pod range');
+      });
+    },
+  },
+  {
+    checks: 'cluster_mesh needs Cilium',
+    check: (config, refuse) => {
+      if (config.cluster_mesh.enabled && !ciliumEnabledBy(config)) refuse(['cluster_mesh', 'enabled'], 'needs Cilium (enable_cilium: true, enable_fargate: false)');
+    },
+  },
+  {
+    checks: 'address ranges of the mesh do not overlap',
+    check: (config, refuse) => {
+      // VPCs, and pod pools in overlay mode.
+      const ranges: Array<{ path: (string | number)[]; label: string; cidr: string }> = [];
+      const overlay = config.cilium_mode === 'overlay';
+      forEachValid(config.regions, (entry, index) => {
+        ranges.push({ path: ['regions', index, 'vpc_cidr'], label: `regions[${index}].vpc_cidr`, cidr: entry.vpc_cidr });
+        if (overlay && entry.pod_cidr) ranges.push({ path: ['regions', index, 'pod_cidr'], label: `regions[${index}].pod_cidr`, cidr: entry.pod_cidr });
+      });
+      ranges.forEach((a, i) => {
+        for (const b of ranges.slice(0, i)) {
+          if (!parseIpv4Cidr(a.cidr) || !parseIpv4Cidr(b.cidr)) continue;
+          if (cidrsOverlap(a.cidr, b.cidr)) refuse(a.path, `${a.cidr} overlaps ${b.label} ${b.cidr}: address ranges in a Cluster Mesh must not overlap`);
+        }
+      });
+    },
+  },
+];
 
-  // No two address ranges of the mesh may overlap: VPCs, and pod pools in overlay mode.
-  const ranges: Array<{ path: (string | number)[]; label: string; cidr: string }> = [];
-  config.regions.forEach((entry, index) => {
-    ranges.push({ path: ['regions', index, 'vpc_cidr'], label: `regions[${index}].vpc_cidr`, cidr: entry.vpc_cidr });
-    if (config.cilium_mode === 'overlay' && entry.pod_cidr) {
-      ranges.push({ path: ['regions', index, 'pod_cidr'], label: `regions[${index}].pod_cidr`, cidr: entry.pod_cidr });
-    }
-  });
-  ranges.forEach((a, i) => {
-    for (const b of ranges.slice(0, i)) {
-      if (!parseIpv4Cidr(a.cidr) || !parseIpv4Cidr(b.cidr)) continue;
-      if (cidrsOverlap(a.cidr, b.cidr)) refuse(a.path, `${a.cidr} overlaps ${b.label} ${b.cidr}: address ranges in a Cluster Mesh must not overlap`);
-    }
-  });
-});
+export const multiRegionSchema = multiRegionShape.check(
+  z.superRefine<MultiRegionConfig>(
+    (value, ctx) => {
+      const issues = ctx.issues.slice();
+      const view = () => guardedView<MultiRegionConfig>(value, issues);
+      runRules(view, MULTI_REGION_RULES, ctx);
+
+      // Every region passes the single-region rules; shared-field findings are reported once.
+      const reported = new Set<string>();
+      const once = {
+        addIssue: (issue: { path?: PropertyKey[]; message?: string }) => {
+          const key = JSON.stringify([issue.path, issue.message]);
+          if (!reported.has(key)) {
+            reported.add(key);
+            ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+          }
+        },
+      } as Pick<z.RefinementCtx, 'addIssue'>;
+      const regions = value !== null && typeof value === 'object' ? (value as { regions?: unknown }).regions : undefined;
+      (Array.isArray(regions) ? regions : []).forEach((entry: { pod_cidr?: unknown } | null, index) => {
+        // A region that is not a mapping has its own error, and nothing in it to check.
+        if (entry === null || typeof entry !== 'object') return;
+        const at = (path: (string | number)[]): (string | number)[] => {
+          if (SINGLE_REGION_FIELDS.has(String(path[0]))) return ['regions', index, ...path];
+          if (path[0] === 'cilium' && path[1] === 'pod_cidr' && entry.pod_cidr) return ['regions', index, 'pod_cidr'];
+          return path;
+        };
+        runRules(() => regionalView(view(), view().regions[index]!), ENVIRONMENT_RULES, once, at);
+      });
+    },
+    { when: () => true },
+  ),
+);

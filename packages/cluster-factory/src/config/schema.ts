@@ -6,11 +6,12 @@ import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { PINNED_AMI_ALIAS, componentsInUse, eksAddonsInUse } from '../lifecycle/components-in-use.js';
 import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { networkingOf } from '../networking/decision.js';
+import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
+import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -55,22 +56,51 @@ export const MAX_CONFIG_TAGS = MAX_TAGS_PER_RESOURCE - RESERVED_TAG_KEYS.length 
 const tags = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .default({})
-  .superRefine((value, ctx) => {
-    const keys = Object.keys(value);
-    if (keys.length > MAX_CONFIG_TAGS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; cluster-factory adds ${RESERVED_TAG_KEYS.join(', ')} to every resource and up to ${MOST_RESOURCE_TAGS} more to some)`,
-      });
-    }
-    for (const key of keys) {
-      if (/^aws:/i.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'keys starting with "aws:" are reserved for AWS' });
-      if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is set by cluster-factory on every resource and cannot be overridden (reserved: ${RESERVED_TAG_KEYS.join(', ')})` });
-      }
-    }
-  })
+  .check(
+    crossFieldRules<Record<string, string>>([
+      {
+        checks: 'tag keys',
+        check: (value, refuse) => {
+          const keys = Object.keys(value);
+          if (keys.length > MAX_CONFIG_TAGS) {
+            refuse(
+              [],
+              `${keys.length} tags; at most ${MAX_CONFIG_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; cluster-factory adds ${RESERVED_TAG_KEYS.join(', ')} to every resource and up to ${MOST_RESOURCE_TAGS} more to some)`,
+            );
+          }
+          for (const key of keys) {
+            if (/^aws:/i.test(key)) refuse([key], 'keys starting with "aws:" are reserved for AWS');
+            if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+              refuse([key], `is set by cluster-factory on every resource and cannot be overridden (reserved: ${RESERVED_TAG_KEYS.join(', ')})`);
+            }
+          }
+        },
+      },
+    ]),
+  )
   .describe(`Tags applied to every AWS resource through the provider default_tags: at most ${MAX_CONFIG_TAGS}, no "aws:" prefix, not ${RESERVED_TAG_KEYS.join(', ')} (set by cluster-factory).`);
+
+/** A node group's sizes; desired_size is checked against each bound it can be compared with. */
+const NODE_GROUP_RULES: readonly CrossFieldRule<{ min_size: number; max_size: number; desired_size: number }>[] = [
+  {
+    checks: 'min_size is at most max_size',
+    check: (group, refuse) => {
+      if (group.min_size > group.max_size) refuse(['min_size'], `${group.min_size} is larger than max_size ${group.max_size}`);
+    },
+  },
+  {
+    checks: 'desired_size is at most max_size',
+    check: (group, refuse) => {
+      if (group.desired_size > group.max_size) refuse(['desired_size'], `${group.desired_size} is larger than max_size ${group.max_size}`);
+    },
+  },
+  {
+    checks: 'desired_size is at least min_size',
+    check: (group, refuse) => {
+      if (group.min_size <= group.max_size && group.desired_size < group.min_size) refuse(['desired_size'], `${group.desired_size} is smaller than min_size ${group.min_size}`);
+    },
+  },
+];
 
 const nodeGroup = z
   .strictObject({
@@ -85,17 +115,7 @@ const nodeGroup = z
     disk_size_gib: z.number().int().min(20).max(16384).default(50),
     labels: z.record(z.string(), z.string()).default({}),
   })
-  .superRefine((group, ctx) => {
-    if (group.min_size > group.max_size) {
-      ctx.addIssue({ code: 'custom', path: ['min_size'], message: `${group.min_size} is larger than max_size ${group.max_size}` });
-    } else if (group.desired_size < group.min_size || group.desired_size > group.max_size) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['desired_size'],
-        message: `${group.desired_size} is outside min_size..max_size (${group.min_size}..${group.max_size})`,
-      });
-    }
-  });
+  .check(crossFieldRules(NODE_GROUP_RULES));
 
 const fargateProfile = z.strictObject({
   name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
@@ -115,18 +135,19 @@ const endpointAccess = z
     public: z.boolean().default(false).describe('Expose the API server publicly (restricted to public_cidrs). Default: false.'),
     public_cidrs: z.array(cidr(0, 32)).default([]).describe('CIDRs allowed to reach the public endpoint.'),
   })
-  .superRefine((access, ctx) => {
-    if (publicEndpointWithoutCidrs(access.public, access.public_cidrs)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['public_cidrs'],
-        message: `must list at least one CIDR when public is true (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`,
-      });
-    }
-    if (!access.public && access.public_cidrs.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['public_cidrs'], message: 'is set but public is false' });
-    }
-  })
+  .check(
+    crossFieldRules<{ public: boolean; public_cidrs: string[] }>([
+      {
+        checks: 'public_cidrs agrees with public',
+        check: (access, refuse) => {
+          if (publicEndpointWithoutCidrs(access.public, access.public_cidrs)) {
+            refuse(['public_cidrs'], `must list at least one CIDR when public is true (${PUBLIC_ENDPOINT_NEEDS_CIDRS})`);
+          }
+          if (!access.public && access.public_cidrs.length > 0) refuse(['public_cidrs'], 'is set but public is false');
+        },
+      },
+    ]),
+  )
   .prefault({})
   .describe('The private endpoint is always on; the public one is opt-in.');
 
@@ -301,126 +322,229 @@ export const environmentShape = z.strictObject({
       .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
   });
 
-/** Cross-field rules of one environment; `at` maps a field path to where it is in the file. */
-export function refineEnvironment(env: z.output<typeof environmentShape>, ctx: z.RefinementCtx, at: (path: (string | number)[]) => (string | number)[] = (path) => path): void {
-  const c = env.cilium;
-  const refuse = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: at(path), message });
-  if (c.gateway_api && !env.enable_kube_proxy_replacement) {
-    refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
-  }
-  if (c.gateway_api && !c.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
-  if (c.hubble_ui && !c.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
-  if (c.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
-  const { ciliumEnabled } = networkingOf(env);
-  if (env.platform.network_policy_baseline && !ciliumEnabled) {
-    refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
-  }
-  if (c.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
-  if (env.cilium_mode === 'overlay' && parseIpv4Cidr(c.pod_cidr)) {
-    for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
-      if (parseIpv4Cidr(range) && cidrsOverlap(c.pod_cidr, range)) {
-        refuse(['cilium', 'pod_cidr'], `${c.pod_cidr} overlaps ${name} ${range}`);
-      }
-    }
-  }
-  // Zones are checked against a well-formed region only (a bad region is reported once).
-  env.availability_zones.forEach((zone, index) => {
-    if (AWS_REGION.test(env.region) && !new RegExp(`^${env.region}[a-z]$`).test(zone)) {
-      refuse(['availability_zones', index], `${quoted(zone)} is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
-    }
-  });
-  const seen = new Set<string>();
-  env.availability_zones.forEach((zone, index) => {
-    if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
-    seen.add(zone);
-  });
-  const table = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
-  env.node_groups.forEach((group, groupIndex) => {
-    group.instance_types.forEach((type, typeIndex) => {
-      if (INSTANCE_TYPE.test(type) && !isKnownInstanceType(type)) {
-        refuse(['node_groups', groupIndex, 'instance_types', typeIndex], `${quoted(type)} is not in the instance table (${table})`);
-      }
-    });
-    if (group.instance_types.every(isKnownInstanceType)) {
-      const hardware = nodeGroupHardware(group.instance_types);
-      if ('problem' in hardware) refuse(['node_groups', groupIndex, 'instance_types'], hardware.problem);
-    }
-  });
-  for (const pool of ['general', 'gpu'] as const) {
+type EnvironmentShape = z.output<typeof environmentShape>;
+type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
+
+/** Where a refused type or family points users: the table's docs and its families. */
+const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
+
+/**
+ * A pool's instance families and categories: in the instance table, generation 5 or later, of
+ * the pool's architectures; GPU and Neuron families never in the general pool (they would run
+ * untainted), only NVIDIA ones in the gpu pool.
+ */
+const karpenterPoolRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
+  checks: `karpenter.${pool} instance families and categories are in the instance table, of its architectures, accelerated ones in karpenter.gpu only`,
+  check: (env, refuse) => {
     const settings = env.karpenter[pool];
-    if (!settings) continue;
+    if (!settings) return;
     const at = (...path: (string | number)[]) => ['karpenter', pool, ...path];
-    settings.instance_families.forEach((family, index) => {
+    forEachValid(settings.instance_families, (family, index) => {
       const traits = familyTraits(family);
-      if (/^[a-z][a-z0-9-]*$/.test(family) && !traits) {
-        refuse(at('instance_families', index), `"${family}" is not in the instance table (${table})`);
-      } else if (traits && pool === 'general' && traits.accelerator !== 'none') {
+      if (!traits) {
+        refuse(at('instance_families', index), `"${family}" is not in the instance table (${INSTANCE_TABLE})`);
+      } else if (pool === 'general' && traits.accelerator !== 'none') {
         refuse(at('instance_families', index), `"${family}" has ${traits.accelerator === 'nvidia' ? 'NVIDIA GPUs: GPU families go in karpenter.gpu (tainted nvidia.com/gpu)' : 'AWS Neuron accelerators: use a managed node group (tainted aws.amazon.com/neuron)'}`);
-      } else if (traits && pool === 'gpu' && traits.accelerator !== 'nvidia') {
+      } else if (pool === 'gpu' && traits.accelerator !== 'nvidia') {
         refuse(at('instance_families', index), `"${family}" has no NVIDIA GPU; karpenter.gpu launches NVIDIA GPU families only`);
       } else if (familyCategoryAndGeneration(family).generation <= 4) {
         refuse(at('instance_families', index), `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
-      } else if (traits && !settings.architectures.includes(traits.arch)) {
+      } else if (!settings.architectures.includes(traits.arch)) {
         refuse(at('instance_families', index), `"${family}" is ${traits.arch}, not in karpenter.${pool}.architectures (${settings.architectures.join(', ')}); add ${traits.arch} there`);
       }
     });
-    settings.instance_categories.forEach((category, index) => {
-      if (!/^[a-z]$/.test(category)) return;
+    forEachValid(settings.instance_categories, (category, index) => {
       const families = familiesInCategories([category], INSTANCE_ARCHITECTURES);
       if (families.length === 0) {
-        refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${table})`);
+        refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${INSTANCE_TABLE})`);
       } else if (pool === 'general' && settings.instance_families.length === 0 && families.some((family) => familyTraits(family)!.accelerator !== 'none')) {
         refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): GPU families go in karpenter.gpu (tainted nvidia.com/gpu), Neuron types in a managed node group`);
       }
     });
-    // Every architecture must admit a family, or the pool says more than it launches.
-    const categoryKnown = (category: string) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0;
-    if (!settings.instance_families.every((family) => familyTraits(family)) || (settings.instance_families.length === 0 && !settings.instance_categories.every(categoryKnown))) continue;
-    settings.architectures.forEach((arch, index) => {
-      const admitted = settings.instance_families.length > 0 ? settings.instance_families.filter((family) => familyTraits(family)?.arch === arch) : familiesInCategories(settings.instance_categories, [arch]);
-      const from = settings.instance_families.length > 0 ? `instance_families (${settings.instance_families.join(', ')})` : `instance_categories (${settings.instance_categories.join(', ')})`;
-      if (admitted.length === 0) refuse(at('architectures', index), `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
-    });
-  }
-  const names = new Set<string>();
-  env.node_groups.forEach((group, index) => {
-    if (names.has(group.name)) refuse(['node_groups', index, 'name'], `${quoted(group.name)} is used twice`);
-    names.add(group.name);
-  });
-  if (env.enable_fargate && env.fargate_profiles.length === 0) {
-    refuse(['fargate_profiles'], 'must list at least one profile when enable_fargate is true');
-  }
-  if (!env.enable_fargate && env.fargate_profiles.length > 0) {
-    refuse(['fargate_profiles'], 'is set but enable_fargate is false');
-  }
-  refineLifecycle(env, refuse);
-}
+  },
+});
 
-/** The Kubernetes version against the pinned components and add-ons; what a protected environment must pin. */
-function refineLifecycle(env: z.output<typeof environmentShape>, refuse: (path: (string | number)[], message: string) => void): void {
-  if (env.protect_stateful_resources && env.upgrade_policy.support_type === undefined) {
-    refuse(['upgrade_policy', 'support_type'], `must be stated in a protected environment (protect_stateful_resources: true): STANDARD (${SUPPORT_TYPES.STANDARD}) or EXTENDED (${SUPPORT_TYPES.EXTENDED})`);
-  }
-  if (env.protect_stateful_resources && env.karpenter.enabled && env.karpenter.ami_alias === 'al2023@latest') {
-    refuse(['karpenter', 'ami_alias'], `al2023@latest is refused in a protected environment: every AMI release would roll every Karpenter node; pin a release such as ${PINNED_AMI_ALIAS} (docs/UPGRADES.md)`);
-  }
-  const version = env.kubernetes_version;
-  // An unknown version is reported once, by the field itself.
-  if (eksRelease(version) === undefined) return;
-  const { unsupported, untested } = compatibilityFindings(componentsInUse(env), version);
-  for (const problem of unsupported) refuse(['kubernetes_version'], problem);
-  if (env.protect_stateful_resources) {
-    for (const problem of untested) refuse(['kubernetes_version'], `${problem}; a protected environment runs tested combinations only`);
-  }
-  const missing = eksAddonsInUse(env).filter((addon) => eksAddonVersion(addon, version) === undefined);
-  if (missing.length > 0) {
-    const known = Object.keys(EKS_ADDON_VERSIONS.addons[missing[0]!].versions).join(', ');
-    refuse(['kubernetes_version'], `no pinned EKS add-on version of ${missing.join(', ')} for ${version} (reference/eks/addon-versions.json has ${known}; refresh it: docs/UPGRADES.md)`);
-  }
-}
+/** Every architecture of a pool admits a family of the table, or the pool says more than it launches. */
+const karpenterArchitecturesRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
+  checks: `karpenter.${pool}.architectures each admit a family of the pool`,
+  check: (env, refuse) => {
+    const settings = env.karpenter[pool];
+    if (!settings) return;
+    const { instance_families: families, instance_categories: categories } = settings;
+    // Unknown families and categories are refused by karpenterPoolRule; judged without them, every architecture would look empty.
+    if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) return;
+    const from = families.length > 0 ? `instance_families (${families.join(', ')})` : `instance_categories (${categories.join(', ')})`;
+    forEachValid(settings.architectures, (arch, index) => {
+      const admitted = families.length > 0 ? families.filter((family) => familyTraits(family)!.arch === arch) : familiesInCategories(categories, [arch]);
+      if (admitted.length === 0) refuse(['karpenter', pool, 'architectures', index], `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
+    });
+  },
+});
+
+/**
+ * Cross-field rules of one environment, each run on its own (src/config/rules.ts): a rule that
+ * reads a field with an error is reported as not checked there, and the others still run.
+ */
+export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
+  {
+    checks: 'cilium.gateway_api needs enable_kube_proxy_replacement',
+    check: (env, refuse) => {
+      if (env.cilium.gateway_api && !env.enable_kube_proxy_replacement) {
+        refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
+      }
+    },
+  },
+  {
+    checks: 'cilium.gateway_api needs cilium.l7_proxy',
+    check: (env, refuse) => {
+      if (env.cilium.gateway_api && !env.cilium.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
+    },
+  },
+  {
+    checks: 'cilium.hubble_ui needs cilium.hubble_relay',
+    check: (env, refuse) => {
+      if (env.cilium.hubble_ui && !env.cilium.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
+    },
+  },
+  {
+    checks: 'cilium.hubble_relay needs enable_hubble',
+    check: (env, refuse) => {
+      if (env.cilium.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
+    },
+  },
+  {
+    checks: 'platform.network_policy_baseline needs Cilium',
+    check: (env, refuse) => {
+      if (env.platform.network_policy_baseline && !ciliumEnabledBy(env)) {
+        refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
+      }
+    },
+  },
+  {
+    checks: 'cilium.prefix_delegation needs cilium_mode: eni',
+    check: (env, refuse) => {
+      if (env.cilium.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
+    },
+  },
+  {
+    checks: 'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
+    check: (env, refuse) => {
+      if (env.cilium_mode !== 'overlay') return;
+      const pods = env.cilium.pod_cidr;
+      for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
+        if (parseIpv4Cidr(pods) && parseIpv4Cidr(range) && cidrsOverlap(pods, range)) refuse(['cilium', 'pod_cidr'], `${pods} overlaps ${name} ${range}`);
+      }
+    },
+  },
+  {
+    checks: 'availability_zones are zones of region',
+    check: (env, refuse) => {
+      forEachValid(env.availability_zones, (zone, index) => {
+        if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
+          refuse(['availability_zones', index], `${quoted(zone)} is not a zone of region ${env.region} (expected ${env.region}a, ${env.region}b, ...)`);
+        }
+      });
+    },
+  },
+  {
+    checks: 'availability_zones are listed once',
+    check: (env, refuse) => {
+      const seen = new Set<string>();
+      forEachValid(env.availability_zones, (zone, index) => {
+        if (seen.has(zone)) refuse(['availability_zones', index], `${quoted(zone)} is listed twice`);
+        seen.add(zone);
+      });
+    },
+  },
+  {
+    checks: 'node_groups instance types are in the instance table',
+    check: (env, refuse) => {
+      forEachValid(env.node_groups, (group, groupIndex) =>
+        forEachValid(group.instance_types, (type, typeIndex) => {
+          if (!isKnownInstanceType(type)) refuse(['node_groups', groupIndex, 'instance_types', typeIndex], `${quoted(type)} is not in the instance table (${INSTANCE_TABLE})`);
+        }),
+      );
+    },
+  },
+  {
+    checks: 'node_groups instance types share one architecture and one accelerator (one AMI type)',
+    check: (env, refuse) => {
+      forEachValid(env.node_groups, (group, groupIndex) => {
+        const types: string[] = [];
+        forEachValid(group.instance_types, (type) => types.push(type));
+        // Invalid or unknown types are refused by the rules above.
+        if (types.length !== group.instance_types.length || !types.every(isKnownInstanceType)) return;
+        const hardware = nodeGroupHardware(types);
+        if ('problem' in hardware) refuse(['node_groups', groupIndex, 'instance_types'], hardware.problem);
+      });
+    },
+  },
+  karpenterPoolRule('general'),
+  karpenterPoolRule('gpu'),
+  karpenterArchitecturesRule('general'),
+  karpenterArchitecturesRule('gpu'),
+  {
+    checks: 'node_groups names are unique',
+    check: (env, refuse) => {
+      const names = new Set<string>();
+      forEachValid(env.node_groups, (group, index) => {
+        if (names.has(group.name)) refuse(['node_groups', index, 'name'], `${quoted(group.name)} is used twice`);
+        names.add(group.name);
+      });
+    },
+  },
+  {
+    checks: 'fargate_profiles agree with enable_fargate',
+    check: (env, refuse) => {
+      if (env.enable_fargate && env.fargate_profiles.length === 0) refuse(['fargate_profiles'], 'must list at least one profile when enable_fargate is true');
+      if (!env.enable_fargate && env.fargate_profiles.length > 0) refuse(['fargate_profiles'], 'is set but enable_fargate is false');
+    },
+  },
+  {
+    checks: 'upgrade_policy.support_type is stated in a protected environment',
+    check: (env, refuse) => {
+      if (env.protect_stateful_resources && env.upgrade_policy.support_type === undefined) {
+        refuse(['upgrade_policy', 'support_type'], `must be stated in a protected environment (protect_stateful_resources: true): STANDARD (${SUPPORT_TYPES.STANDARD}) or EXTENDED (${SUPPORT_TYPES.EXTENDED})`);
+      }
+    },
+  },
+  {
+    checks: 'karpenter.ami_alias is a pinned release in a protected environment',
+    check: (env, refuse) => {
+      if (env.protect_stateful_resources && env.karpenter.enabled && env.karpenter.ami_alias === 'al2023@latest') {
+        refuse(['karpenter', 'ami_alias'], `al2023@latest is refused in a protected environment: every AMI release would roll every Karpenter node; pin a release such as ${PINNED_AMI_ALIAS} (docs/UPGRADES.md)`);
+      }
+    },
+  },
+  {
+    checks: 'kubernetes_version is supported by every pinned component in use',
+    check: (env, refuse) => {
+      const version = env.kubernetes_version;
+      // An unknown version is reported once, by the field itself.
+      if (eksRelease(version) === undefined) return;
+      const { unsupported, untested } = compatibilityFindings(componentsInUse(env), version);
+      for (const problem of unsupported) refuse(['kubernetes_version'], problem);
+      if (env.protect_stateful_resources) {
+        for (const problem of untested) refuse(['kubernetes_version'], `${problem}; a protected environment runs tested combinations only`);
+      }
+    },
+  },
+  {
+    checks: 'kubernetes_version has a pinned version of every EKS add-on in use',
+    check: (env, refuse) => {
+      const version = env.kubernetes_version;
+      if (eksRelease(version) === undefined) return;
+      const missing = eksAddonsInUse(env).filter((addon) => eksAddonVersion(addon, version) === undefined);
+      if (missing.length > 0) {
+        const known = Object.keys(EKS_ADDON_VERSIONS.addons[missing[0]!].versions).join(', ');
+        refuse(['kubernetes_version'], `no pinned EKS add-on version of ${missing.join(', ')} for ${version} (reference/eks/addon-versions.json has ${known}; refresh it: docs/UPGRADES.md)`);
+      }
+    },
+  },
+];
 
 /** One environment file: the shape plus its cross-field rules. */
-export const environmentSchema = environmentShape.superRefine((env, ctx) => refineEnvironment(env, ctx));
+export const environmentSchema = environmentShape.check(crossFieldRules(ENVIRONMENT_RULES));
 
 /** The file as written: defaults not yet applied. */
 export type EnvironmentConfigInput = z.input<typeof environmentSchema>;

@@ -1,22 +1,22 @@
 import type { EnvironmentConfig } from '../config/schema.js';
-import { networkingOf } from '../networking/decision.js';
+import { ciliumEnabledBy } from '../networking/decision.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
 import { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
-type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium_mode' | 'enable_kube_proxy_replacement' | 'enable_hubble' | 'cilium' | 'karpenter' | 'platform'>;
+type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium' | 'karpenter' | 'platform'>;
 
 /** The Karpenter AMI alias that pins the project's AL2023 release (its default). */
 export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
 
 /** The EBS CSI driver is installed for SPIRE's server volume (Cilium mutual authentication). */
-export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium_mode' | 'enable_kube_proxy_replacement' | 'enable_hubble' | 'cilium'>): boolean {
-  return networkingOf(config).ciliumEnabled && config.cilium.mutual_auth;
+export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium'>): boolean {
+  return ciliumEnabledBy(config) && config.cilium.mutual_auth;
 }
 
 /** The pinned components a config installs whose Kubernetes range synth checks. */
 export function componentsInUse(config: ComponentConfig): ComponentCompatibility[] {
-  const cilium = networkingOf(config).ciliumEnabled;
+  const cilium = ciliumEnabledBy(config);
   return [
     ...(cilium ? [CILIUM_COMPATIBILITY] : []),
     ...(cilium && config.cilium.gateway_api ? [GATEWAY_API_COMPATIBILITY] : []),
@@ -28,6 +28,7 @@ export function componentsInUse(config: ComponentConfig): ComponentCompatibility
 }
 
 /** The EKS managed add-ons a config's cluster gets, in the order they are installed. */
-export function eksAddonsInUse(config: Parameters<typeof needsEbsCsiDriver>[0]): EksAddonName[] {
-  return [...controlPlaneAddonNames(networkingOf(config)), ...nodeAddonNames({ ebsCsiDriver: needsEbsCsiDriver(config) })];
+export function eksAddonsInUse(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>): EksAddonName[] {
+  const ciliumEnabled = ciliumEnabledBy(config);
+  return [...controlPlaneAddonNames({ ciliumEnabled, kubeProxyReplacement: ciliumEnabled && config.enable_kube_proxy_replacement }), ...nodeAddonNames({ ebsCsiDriver: needsEbsCsiDriver(config) })];
 }

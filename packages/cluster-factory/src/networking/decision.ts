@@ -41,9 +41,13 @@ export const FARGATE_DISABLES_CILIUM_WARNING =
   'enable_cilium is true but enable_fargate is also true: Cilium is disabled and the AWS VPC CNI is used for all pods, ' +
   'because Fargate cannot run DaemonSets or load eBPF programs. Set enable_fargate: false to run Cilium.';
 
+/** The central rule of the original module: `cilium_enabled = enable_cilium && !enable_fargate`. */
+export function ciliumEnabledBy(config: Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate'>): boolean {
+  return config.enable_cilium && !config.enable_fargate;
+}
+
 export function decideNetworking(request: NetworkingRequest): NetworkingDecision {
-  const ciliumEnabled = request.enableCilium && !request.enableFargate;
-  if (ciliumEnabled) {
+  if (ciliumEnabledBy({ enable_cilium: request.enableCilium, enable_fargate: request.enableFargate })) {
     return {
       cni: 'cilium',
       ciliumEnabled: true,

@@ -4,6 +4,7 @@ import type { PolicyResource, PolicyRule } from './rule.js';
 import { POLICY_RULES } from './rules.js';
 import { suppressionFor } from './suppress.js';
 import { EnvironmentStack } from '../stacks/environment-stack.js';
+import type { PolicyReport } from './report.js';
 
 export interface PolicyFinding {
   readonly ruleId: string;
@@ -76,7 +77,7 @@ export class PolicyAspect implements IAspect {
   }
 
   /** The findings in a stable order, for policy-report.json. */
-  report(): { findings: PolicyFinding[]; summary: Record<string, number> } {
+  report(): PolicyReport {
     const findings = [...this.findings].sort((a, b) => `${a.stack} ${a.resource} ${a.ruleId}`.localeCompare(`${b.stack} ${b.resource} ${b.ruleId}`));
     const count = (status: string, severity: string) => findings.filter((finding) => finding.status === status && finding.severity === severity).length;
     return {
