@@ -1,13 +1,13 @@
 /**
  * Regenerates the docs that are derived from code: the compatibility matrix, the policy
- * rules, one stack diagram per app (synthesized in this process exactly as its main.ts does), the cost
+ * rules, the instance types, one stack diagram per app (synthesized in this process exactly as its main.ts does), the cost
  * block of each docs/environments/<app>.md (estimated from that synthesized app) and the cdktf
  * command blocks of hand-written pages (scripts/lib/commands.ts).
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compatibilityPage, policiesPage, stackDiagramPage, withGeneratedBlocks } from './lib/docs-pages.js';
+import { compatibilityPage, instanceTypesPage, policiesPage, stackDiagramPage, withGeneratedBlocks } from './lib/docs-pages.js';
 import { estimateCost, renderMarkdown, withCostSection } from '@cilium-eks/cost-estimate';
 import { EKS_CALENDAR } from '@cilium-eks/cluster-factory/lifecycle';
 import { APPS } from './lib/apps.js';
@@ -35,6 +35,7 @@ export function generatedDocs(outdirs: ReadonlyMap<string, string> = synthesizeA
   const pages = new Map<string, string>([
     ['docs/COMPATIBILITY.md', compatibilityPage()],
     ['docs/POLICIES.md', policiesPage()],
+    ['docs/INSTANCE_TYPES.md', instanceTypesPage()],
   ]);
   for (const [app, outdir] of outdirs) {
     pages.set(`docs/diagrams/${app}.md`, stackDiagramPage(app, outdir));

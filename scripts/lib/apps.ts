@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import type { AppRunResult, RunAppOptions } from '@cilium-eks/cluster-factory';
 import { runAppInThisProcess, sharedSynthOutput, type AppProcessOptions } from '@cilium-eks/cluster-factory/testing/app-process';
-import { multiRegionApp } from '../../apps/multi-region/src/multi-region.js';
-import { prodApp } from '../../apps/prod/src/prod.js';
-import { sandboxApp } from '../../apps/sandbox/src/sandbox.js';
+import { WORKSPACE_APPS } from '../../workspace-apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -21,12 +19,8 @@ function entry<C>(name: string, app: RunAppOptions<C>): AppEntry {
   return { dir, synth: (options) => runAppInThisProcess(dir, app, options), shared: () => sharedSynthOutput(dir, app) };
 }
 
-/** Every app of the repository by name (a test checks that none is missing). */
-export const APPS: Readonly<Record<string, AppEntry>> = {
-  'multi-region': entry('multi-region', multiRegionApp),
-  prod: entry('prod', prodApp),
-  sandbox: entry('sandbox', sandboxApp),
-};
+/** Every app of the repository by name, from the root registry workspace-apps.ts (a test checks that none is missing). */
+export const APPS: Readonly<Record<string, AppEntry>> = Object.fromEntries(WORKSPACE_APPS.map((app) => [app.name, entry(app.name, app.options)]));
 
 /** Every app's default output, synthesized once per process and shared (read-only): app name -> cdktf.out. */
 export function sharedOutputs(): Map<string, string> {

@@ -9,6 +9,9 @@
  * --ignore-missing-stack-dependencies says they are deployed already (or stay).
  */
 
+import { loadEnvironmentConfig, type EnvironmentConfig, type MultiRegionConfig, type WorkspaceApp } from '@cilium-eks/cluster-factory';
+import { WORKSPACE_APPS } from '../../workspace-apps.js';
+
 export interface DocumentedCommand {
   /** Exactly what the user types, starting with `npx cdktf`. */
   readonly command: string;
@@ -25,13 +28,15 @@ export interface CommandBlock {
 
 const IGNORE = '--ignore-missing-stack-dependencies';
 
-function singleRegion(app: string, options: { single?: string; destroy: boolean }): CommandBlock[] {
+const STATE_STACK = { comment: 'once per account; then move its state into the bucket: docs/STATE_BOOTSTRAP.md' };
+
+function singleRegion(app: string, options: { single?: string; destroy: boolean; stateStack: boolean }): CommandBlock[] {
   const blocks: CommandBlock[] = [
     {
       id: `${app}-deploy`,
       app,
       commands: [
-        { command: `npx cdktf deploy ${app}-state`, comment: 'once per account; then move its state into the bucket: docs/STATE_BOOTSTRAP.md' },
+        ...(options.stateStack ? [{ command: `npx cdktf deploy ${app}-state`, comment: STATE_STACK.comment }] : []),
         { command: `npx cdktf deploy '${app}-*'`, comment: 'the whole environment, each stack after its dependencies' },
         { command: `npx cdktf diff ${app}-cluster`, comment: 'what a change would do to one stack (diff takes one stack)' },
         { command: `npx cdktf deploy ${app}-cluster ${IGNORE}`, comment: options.single ?? 'one stack of an environment whose other stacks exist' },
@@ -49,13 +54,13 @@ function singleRegion(app: string, options: { single?: string; destroy: boolean 
   return blocks;
 }
 
-function multiRegion(app: string, regions: readonly string[]): CommandBlock[] {
+function multiRegion(app: string, regions: readonly string[], options: { stateStack: boolean }): CommandBlock[] {
   return [
     {
       id: `${app}-deploy`,
       app,
       commands: [
-        { command: `npx cdktf deploy ${app}-state`, comment: 'once per account; then move its state into the bucket: docs/STATE_BOOTSTRAP.md' },
+        ...(options.stateStack ? [{ command: `npx cdktf deploy ${app}-state`, comment: STATE_STACK.comment }] : []),
         { command: `npx cdktf deploy '${app}-*'`, comment: 'everything: the networks, global, then each region cluster -> cni -> compute -> platform' },
       ],
     },
@@ -69,6 +74,21 @@ function multiRegion(app: string, regions: readonly string[]): CommandBlock[] {
       ],
     },
   ];
+}
+
+/**
+ * An app's blocks, from its config: a state stack unless the bucket exists (state.bootstrap:
+ * existing), a destroy block unless it is protected, the private-endpoint note, the regions.
+ */
+function appBlocks(app: WorkspaceApp): CommandBlock[] {
+  const config = (app.options.load ?? loadEnvironmentConfig)(app.options.configPath, {}) as EnvironmentConfig | MultiRegionConfig;
+  const stateStack = config.state.bootstrap !== 'existing';
+  if ('regions' in config) return multiRegion(app.name, config.regions.map((entry) => entry.region), { stateStack });
+  return singleRegion(app.name, {
+    single: config.endpoint_access.public ? undefined : 'one stack; cni and platform need the private endpoint: run them from inside the VPC',
+    destroy: !config.protect_stateful_resources,
+    stateStack,
+  });
 }
 
 /** An upgrade by hand, one stack at a time in the order the versions must roll (docs/UPGRADES.md). */
@@ -92,10 +112,9 @@ export const COMMAND_BLOCKS: readonly CommandBlock[] = [
     app: 'prod',
     commands: [{ command: 'npx cdktf deploy prod-state', comment: 'state.bootstrap: local (the default); asks before it applies' }],
   },
-  ...singleRegion('sandbox', { destroy: true }),
+  ...WORKSPACE_APPS.flatMap(appBlocks),
+  // The upgrade procedure of docs/UPGRADES.md, shown for sandbox.
   upgrade('sandbox'),
-  ...singleRegion('prod', { single: 'one stack; cni and platform need the private endpoint: run them from inside the VPC', destroy: false }),
-  ...multiRegion('multi-region', ['us-west-2', 'us-east-1', 'eu-west-1']),
 ];
 
 /** Every documented command, with the app and block it belongs to. */

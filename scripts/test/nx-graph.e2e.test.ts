@@ -39,6 +39,10 @@ interface AffectedQuery {
   readonly withTarget?: readonly string[];
 }
 
+/** Every app of the workspace (a generated environment included), sorted like affected() answers. */
+const ALL_APPS = Object.keys(APPS).sort();
+const sorted = (...projects: string[]) => [...projects].sort();
+
 const APP_CASES: Array<[string, string[]]> = [
   ['environments/prod.yaml', ['prod']],
   ['environments/sandbox.yaml', ['sandbox']],
@@ -46,32 +50,33 @@ const APP_CASES: Array<[string, string[]]> = [
   ['apps/prod/src/prod.ts', ['prod']],
   ['apps/sandbox/main.ts', ['sandbox']],
   ['apps/multi-region/src/multi-region.ts', ['multi-region']],
-  ['packages/cluster-factory/src/platform.ts', ['multi-region', 'prod', 'sandbox']],
-  ['packages/cluster-factory/reference/cilium-1.19.6/values.schema.json', ['multi-region', 'prod', 'sandbox']],
-  ['packages/terraform-harness/src/check-stacks.ts', ['multi-region', 'prod', 'sandbox']],
+  ['packages/cluster-factory/src/platform.ts', ALL_APPS],
+  ['packages/cluster-factory/reference/cilium-1.19.6/values.schema.json', ALL_APPS],
+  ['packages/terraform-harness/src/check-stacks.ts', ALL_APPS],
   ['docs/KARPENTER.md', []],
   ['README.md', []],
   ['docs/environments/prod.md', []],
 ];
 
 const PROJECT_CASES: Array<[string, string[]]> = [
-  // Imports: plan-review and cost-estimate use cluster-factory, scripts and cost-estimate use terraform-harness.
-  ['packages/cluster-factory/src/app/run-app.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-  ['packages/cluster-factory/testing/app-process.ts', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
-  ['packages/terraform-harness/src/index.ts', ['cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts', 'terraform-harness']],
-  // Files outside every project that the workspace tests read.
-  ['.github/workflows/deploy.yml', ['scripts']],
-  ['.github/workflows/pull-request.yml', ['scripts']],
+  // Imports: plan-review, cost-estimate and the Nx plugin use cluster-factory; scripts and cost-estimate use terraform-harness.
+  ['packages/cluster-factory/src/app/run-app.ts', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts')],
+  ['packages/cluster-factory/testing/app-process.ts', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts')],
+  ['packages/terraform-harness/src/index.ts', sorted(...ALL_APPS, 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts', 'terraform-harness')],
+  // Files outside every project that the workspace tests (and the generator's, which edits them) read.
+  ['.github/workflows/deploy.yml', ['nx-plugin', 'scripts']],
+  ['.github/workflows/pull-request.yml', ['nx-plugin', 'scripts']],
   ['.ci/run', ['scripts']],
   ['cdktf.json', ['scripts']],
   ['main.ts', ['scripts']],
+  ['workspace-apps.ts', ['nx-plugin', 'scripts']],
   // The workspace tests synthesize the apps in process (scripts/lib/apps.ts imports their definitions).
-  ['apps/sandbox/src/sandbox.ts', ['sandbox', 'scripts']],
-  // The library's tests use fixtures of their own, not the production configs.
-  ['environments/sandbox.yaml', ['sandbox', 'scripts']],
-  ['environments/multi-region.yaml', ['multi-region', 'scripts']],
+  ['apps/sandbox/src/sandbox.ts', ['nx-plugin', 'sandbox', 'scripts']],
+  // The library's tests use fixtures of their own, not the production configs; the generator's read them.
+  ['environments/sandbox.yaml', ['nx-plugin', 'sandbox', 'scripts']],
+  ['environments/multi-region.yaml', ['multi-region', 'nx-plugin', 'scripts']],
   // ...but they compare the committed JSON Schemas.
-  ['environments/environment.schema.json', ['cluster-factory', 'cost-estimate', 'multi-region', 'plan-review', 'prod', 'sandbox', 'scripts']],
+  ['environments/environment.schema.json', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts')],
 ];
 
 const DOCS_ONLY = ['docs/CI.md', 'README.md'];

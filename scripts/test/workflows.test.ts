@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { TERRAFORM_VERSION } from '@cilium-eks/cluster-factory';
 import { NODE_LINES } from '../node-lines.mjs';
+import { APPS } from '../lib/apps.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const WORKFLOWS = join(ROOT, '.github/workflows');
@@ -96,7 +97,14 @@ describe('GitHub workflows', () => {
     expect(workflow.on).toHaveProperty('push', { branches: ['main'] });
     expect(workflow.on).toHaveProperty('workflow_dispatch', { inputs: { allow_destroy: expect.objectContaining({ type: 'boolean', default: false }) } });
     const deploy = workflow.jobs.deploy!;
-    expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true, matrix: { app: ['sandbox', 'prod', 'multi-region'] } });
+    expect(deploy.strategy).toMatchObject({ 'max-parallel': 1, 'fail-fast': true });
+    // Every app, each once; unprotected environments first (sandbox before prod).
+    const matrix = (deploy.strategy as { matrix: { app: string[] } }).matrix.app;
+    expect([...matrix].sort()).toEqual(Object.keys(APPS).sort());
+    expect(matrix.indexOf('sandbox')).toBeLessThan(matrix.indexOf('prod'));
+    const isProtected = (app: string) => (parse(readFileSync(join(ROOT, 'environments', `${app}.yaml`), 'utf8')) as { protect_stateful_resources?: boolean }).protect_stateful_resources === true;
+    const firstProtected = matrix.findIndex(isProtected);
+    expect(matrix.slice(firstProtected).every(isProtected)).toBe(true);
     expect(deploy.environment).toBe('${{ matrix.app }}');
     expect(deploy.env).toEqual({ APP: '${{ matrix.app }}', ALLOW_DESTROY: '${{ inputs.allow_destroy == true }}' });
     const runs = deploy.steps.map((step) => step.run ?? '').join('\n');

@@ -17,8 +17,8 @@ export * from './networking/platform-rules.js';
 export * from './plan/platform-plan.js';
 export * from './plan/multi-region-plan.js';
 export * from './capacity/max-pods.js';
-export * from './capacity/instance-eni-limits.js';
-export * from './capacity/instance-vcpus.js';
+export * from './capacity/instance-types.js';
+export * from './capacity/ami-types.js';
 export * from './capacity/ip-budget.js';
 export * from './lib/cidr.js';
 export * from './lib/subnet-plan.js';
@@ -73,6 +73,8 @@ export * from './policy/suppress.js';
 export * from './policy/aspect.js';
 export * from './policy/report.js';
 
-// App entry point.
+// App entry point, and every app of a workspace together.
 export * from './app/run-app.js';
+export * from './app/shared-account-resources.js';
+export * from './app/workspace.js';
 export * from './app/cdktf-deprecations.js';

@@ -104,11 +104,16 @@ export class EnvironmentPlatform {
 }
 
 export interface SingleRegionPlatform {
-  readonly state: StateBucketStack;
+  /** The account's state bucket stack; absent when the bucket exists already (`state.bootstrap: existing`). */
+  readonly state?: StateBucketStack;
   readonly platform: EnvironmentPlatform;
 }
 
-/** A single-region environment (sandbox, prod): its account's state bucket stack and its cluster's stacks (support warnings judged on `context.today`). */
+/**
+ * A single-region environment (sandbox, prod): its account's state bucket stack (unless it
+ * exists) and its cluster's stacks (support warnings judged on `context.today`).
+ */
 export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } = {}): SingleRegionPlatform {
-  return { state: new StateBucketStack(scope, planStateBootstrap(config)), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
+  const state = planStateBootstrap(config);
+  return { state: state && new StateBucketStack(scope, state), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
 }

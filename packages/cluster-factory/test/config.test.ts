@@ -105,7 +105,7 @@ describe('environment config', () => {
       const text = variant('instance_types: [m6i.large, m5.large]', 'instance_types: [m6i, m5.large, x9z.large]');
       expect(problems(text)).toEqual([
         'environments/bad.yaml:42:22: node_groups[0].instance_types[0]: "m6i" must be an EC2 instance type such as m6i.large',
-        expect.stringMatching(/^environments\/bad\.yaml:42:37: node_groups\[0\]\.instance_types\[2\]: "x9z\.large" is not in the instance table \(src\/capacity\/instance-eni-limits\.ts; families: /),
+        expect.stringMatching(/^environments\/bad\.yaml:42:37: node_groups\[0\]\.instance_types\[2\]: "x9z\.large" is not in the instance table \(docs\/INSTANCE_TYPES\.md; families: /),
       ]);
     });
   });

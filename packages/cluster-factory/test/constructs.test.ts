@@ -68,13 +68,28 @@ describe('ManagedNodeGroup', () => {
     [{ minSize: 0, maxSize: 0, desiredSize: 0 }, 'node group system: maxSize 0 must be at least 1'],
     [{ desiredSize: 5 }, 'node group system: desiredSize 5 must be within minSize..maxSize (1..3)'],
     [{ maxPods: 0 }, 'node group system: maxPods 0 must be a positive whole number'],
+    [
+      { instanceTypes: ['m6i.large', 'm7g.large'] },
+      'node group system: instanceTypes mixes CPU architectures: m6i.large (amd64), m7g.large (arm64); a managed node group has one AMI type (AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD): use one node group per architecture',
+    ],
+    [{ instanceTypes: ['m7g.large'], amiType: 'AL2023_x86_64_STANDARD' }, 'node group system: amiType AL2023_x86_64_STANDARD does not boot m7g.large (arm64, accelerator none): use AL2023_ARM_64_STANDARD'],
+    [{ instanceTypes: ['m9z.large'] }, 'node group system: m9z.large not in the instance table (docs/INSTANCE_TYPES.md): the AMI type and pod capacity come from it'],
   ])('refuses %j: %s', (overrides, message) => {
     expect(() => synth(overrides as Partial<ManagedNodeGroupProps>)).toThrow(new Error(message));
+  });
+
+  test.each([
+    ['m7g.large', 'AL2023_ARM_64_STANDARD'],
+    ['g5.xlarge', 'AL2023_x86_64_NVIDIA'],
+    ['g5g.xlarge', 'AL2023_ARM_64_NVIDIA'],
+    ['inf2.xlarge', 'AL2023_x86_64_NEURON'],
+  ])('%s: ami_type %s by default (the instance types\' architecture and accelerator)', (type, amiType) => {
+    expect(Object.values(resourcesOf(synth({ instanceTypes: [type] }), EksNodeGroup))[0]).toMatchObject({ ami_type: amiType });
   });
 });
 
 describe('ComputeStack invariants', () => {
-  const group: NodeGroupPlan = { name: 'system', instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGib: 50, labels: {}, maxPods: 28 };
+  const group: NodeGroupPlan = { name: 'system', instanceTypes: ['m6i.large'], capacityType: 'ON_DEMAND', minSize: 1, maxSize: 2, desiredSize: 1, diskSizeGib: 50, labels: {}, maxPods: 28, amiType: 'AL2023_x86_64_STANDARD' };
   const props: ComputeStackProps = {
     settings: SETTINGS,
     clusterName: 'unit',

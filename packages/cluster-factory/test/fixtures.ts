@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
 import type { CiliumValuesInput } from '../src/cilium/values.js';
+import type { KarpenterPool } from '../src/karpenter/node-pools.js';
 
 /** A copy of environments/sandbox.yaml: tests do not depend on the production configs. */
 export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('./fixtures/sandbox.yaml', import.meta.url)), 'utf8');
@@ -46,4 +47,16 @@ export const CILIUM_VALUES_INPUT: CiliumValuesInput = {
   wireguard: false,
   mutualAuth: false,
   spireStorageClass: 'gp3-encrypted',
+};
+
+/** The sandbox's general Karpenter pool (categories c, m, r; spot; 32 vCPUs), as the plan hands it over. */
+export const GENERAL_POOL: KarpenterPool = {
+  name: 'general',
+  capacityTypes: ['spot'],
+  instanceCategories: ['c', 'm', 'r'],
+  instanceFamilies: [],
+  cpuLimit: 32,
+  memoryLimitGib: 128,
+  consolidationPolicy: 'WhenEmptyOrUnderutilized',
+  consolidateAfter: '30s',
 };

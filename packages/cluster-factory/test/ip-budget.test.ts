@@ -8,14 +8,14 @@ import {
   subnetCapacity,
   type IpBudgetInput,
 } from '../src/capacity/ip-budget.js';
-import { instanceVcpus } from '../src/capacity/instance-vcpus.js';
+import { instanceVcpus } from '../src/capacity/instance-types.js';
 import { ciliumMaxPods } from '../src/capacity/max-pods.js';
 import { karpenterNodePool, type KarpenterPool } from '../src/karpenter/node-pools.js';
 import { karpenterPoolScenarios } from '../src/karpenter/karpenter-capacity.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
 import { collectAnnotations } from '../src/app/run-app.js';
 import { EnvironmentPlatform } from '../src/platform.js';
-import { sandboxConfig } from './fixtures.js';
+import { GENERAL_POOL, sandboxConfig } from './fixtures.js';
 
 const HOST = 3; // Cilium agent, Envoy, Pod Identity agent
 
@@ -139,16 +139,7 @@ describe('pod IP budget', () => {
 });
 
 describe('Karpenter pools at their CPU limit', () => {
-  const pool: KarpenterPool = {
-    name: 'general',
-    capacityTypes: ['spot'],
-    instanceCategories: ['c', 'm', 'r'],
-    instanceFamilies: [],
-    cpuLimit: 32,
-    memoryLimitGib: 128,
-    consolidationPolicy: 'WhenEmptyOrUnderutilized',
-    consolidateAfter: '30s',
-  };
+  const pool: KarpenterPool = GENERAL_POOL;
   // The pool as written for overlay mode (categories as given; in ENI mode the pool is narrowed, see below).
   const requirementsOf = (nodePool: KarpenterPool, options: { ciliumEni: boolean }) =>
     karpenterNodePool(nodePool, { ciliumEnabled: true, ...options }).spec!.template.spec.requirements;

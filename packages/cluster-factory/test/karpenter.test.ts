@@ -16,11 +16,10 @@ import {
   CILIUM_NODE_ADDRESSES,
   ciliumMaxPods,
   ciliumHostNetworkPods,
-  familiesInCategories,
   maxPodsCap,
   vpcCniMaxPods,
 } from '../src/capacity/max-pods.js';
-import { INSTANCE_ENI_LIMITS } from '../src/capacity/instance-eni-limits.js';
+import { INSTANCE_ENI_LIMITS, familiesInCategories } from '../src/capacity/instance-types.js';
 import { CILIUM_ENI_NETWORKD_FILE, nodeUserData } from '../src/lib/private/node-user-data.js';
 import { ConfigError } from '../src/config/load.js';
 import type { EnvironmentConfig } from '../src/config/schema.js';
@@ -39,7 +38,9 @@ describe('pod capacity', () => {
     const reference = readFileSync(REFERENCE, 'utf8');
     const published = new Map(reference.split('\n').filter((line) => /^\S+ \d+$/.test(line)).map((line) => line.split(' ') as [string, string]));
     const compared = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => published.has(type));
-    expect(compared.length).toBeGreaterThan(100);
+    // Every type of the table (Graviton, GPU and Neuron ones included) is in the published file.
+    expect(Object.keys(INSTANCE_ENI_LIMITS).filter((type) => !published.has(type))).toEqual([]);
+    expect(compared.length).toBeGreaterThan(250);
     for (const type of compared) {
       expect(vpcCniMaxPods(type), type).toBe(Number(published.get(type)));
       expect(ciliumMaxPods(type, eni, false), type).toBe(vpcCniMaxPods(type) - CILIUM_NODE_ADDRESSES);
@@ -66,7 +67,7 @@ describe('pod capacity', () => {
     expect(ciliumMaxPods(type, { mode: 'overlay', prefixDelegation: false, hostNetworkPods })).toBe(overlayPods);
   });
 
-  const generalFamilies = familiesInCategories(['c', 'm', 'r']);
+  const generalFamilies = familiesInCategories(['c', 'm', 'r'], ['amd64']);
   test.each([
     // mode, prefix delegation, Karpenter maxPods for the sandbox general pool (c, m, r) and a GPU pool
     ['eni' as const, false, 28],
@@ -132,16 +133,16 @@ describe('pod capacity', () => {
       sandboxConfig({ node_groups: [{ name: 'xl', instance_types: ['m9z.large'] }] });
     } catch (error) {
       expect((error as ConfigError).problems.map((problem) => problem.replace(/^[^ ]+ /, ''))).toEqual([
-        'node_groups[0].instance_types[0]: "m9z.large" is not in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)',
+        'node_groups[0].instance_types[0]: "m9z.large" is not in the instance table (docs/INSTANCE_TYPES.md; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5, t4g, m6g, m7g, m8g, c6g, c7g, c8g, r6g, r7g, r8g, g4dn, g5g, g6e, p4de, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2)',
       ]);
     }
   });
 });
 
 test.each([
-  [{ general: { instance_families: ['m5n'] } }, 'karpenter.general.instance_families[0]: "m5n" is not in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+  [{ general: { instance_families: ['m5n'] } }, 'karpenter.general.instance_families[0]: "m5n" is not in the instance table (docs/INSTANCE_TYPES.md; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5, t4g, m6g, m7g, m8g, c6g, c7g, c8g, r6g, r7g, r8g, g4dn, g5g, g6e, p4de, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2)'],
   [{ general: { instance_families: ['t3'] } }, 'karpenter.general.instance_families[0]: "t3" is generation 4 or older; Karpenter pools launch generation 5 and later'],
-  [{ general: { instance_categories: ['x'] } }, 'karpenter.general.instance_categories[0]: "x" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5)'],
+  [{ general: { instance_categories: ['x'] } }, 'karpenter.general.instance_categories[0]: "x" has no family in the instance table (docs/INSTANCE_TYPES.md; families: t3, t3a, m5, m5a, m6i, m6a, m7i, m7a, c5, c6i, c6a, c7i, r5, r6i, r7i, g5, g6, p4d, p5, t4g, m6g, m7g, m8g, c6g, c7g, c8g, r6g, r7g, r8g, g4dn, g5g, g6e, p4de, p5e, p5en, p6-b200, inf2, trn1, trn1n, trn2)'],
 ])('Karpenter pools only launch families whose ENI limits the project knows: %j is refused', (karpenter, message) => {
   try {
     sandboxConfig({ karpenter: { enabled: true, ...karpenter } });

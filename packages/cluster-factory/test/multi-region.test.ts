@@ -199,3 +199,21 @@ describe('Cluster Mesh stacks', () => {
     expect(global).not.toMatch(/PRIVATE KEY|tls_private_key/);
   });
 });
+
+describe('a multi-region environment in an account whose bucket exists', () => {
+  test('state.bootstrap: existing: no state stack; every key (the global stack\'s too) under state.key_prefix', () => {
+    const app = Testing.app();
+    const platform = defineMultiRegion(app, planMultiRegion(config({ state: { ...base.state, bootstrap: 'existing', key_prefix: 'mesh/blue' } })));
+    expect(platform.state).toBeUndefined();
+    const keys = app.node.children.map((stack) => [stack.node.id, (JSON.parse(Testing.synth(stack as never)) as { terraform: { backend: { s3: { key: string } } } }).terraform.backend.s3.key]);
+    expect(keys.map(([stack]) => stack)).not.toContain(`${base.name}-state`);
+    expect(Object.fromEntries(keys)[`${base.name}-global`]).toBe('mesh/blue/global/global.tfstate');
+    expect(keys.every(([, key]) => String(key).startsWith('mesh/blue/'))).toBe(true);
+  });
+
+  test('a key prefix that is not S3 key segments is refused', () => {
+    expect(problems({ state: { ...base.state, key_prefix: '/teams//blue/' } })).toEqual([
+      'state.key_prefix: "/teams//blue/" must be S3 key segments of lowercase letters, digits, dots, dashes and underscores separated by single slashes, e.g. teams/payments/staging',
+    ]);
+  });
+});

@@ -56,6 +56,8 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
         diskSizeGib: 50,
         labels: {},
         maxPods: 28,
+        amiType: 'AL2023_x86_64_STANDARD',
+        acceleratorTaint: undefined,
       },
     ]);
   });
@@ -101,6 +103,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
           capacityTypes: ['spot', 'on-demand'],
           instanceCategories: ['c', 'm', 'r'],
           instanceFamilies: [],
+          architectures: ['amd64'],
           cpuLimit: 100,
           memoryLimitGib: 400,
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
@@ -112,6 +115,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
           capacityTypes: ['spot', 'on-demand'],
           instanceCategories: ['c', 'm', 'r'],
           instanceFamilies: ['g5'],
+          architectures: ['amd64'],
           cpuLimit: 16,
           memoryLimitGib: 400,
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
@@ -219,6 +223,6 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
     const result = meshPlan('cluster_mesh:\n  enabled: false');
     expect(result.mesh).toBeUndefined();
     expect(result.regions.map(({ plan: regional }) => regional.clusterMesh)).toEqual([undefined, undefined]);
-    expect(result.state.settings.stackPrefix).toBe('mesh');
+    expect(result.state!.settings.stackPrefix).toBe('mesh');
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { backendKey, readSynthesizedStacks, type SynthesizedStack } from '@cilium-eks/terraform-harness';
+import { INSTANCE_DATA, KNOWN_INSTANCE_TYPES, instanceFamily } from '@cilium-eks/cluster-factory/instance-types';
 import { EKS_CALENDAR, calendarToday, eksRelease, nextKubernetesVersion, supportPhase } from '@cilium-eks/cluster-factory/lifecycle';
 import { DEFAULT_ASSUMPTIONS, INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES, ROUTE53_HOSTED_ZONE_MONTH, type Assumptions, type RegionPrices } from './prices.js';
 
@@ -151,13 +152,25 @@ function assetNodePools(stack: SynthesizedStack, release: Values): NodePoolValue
     }));
 }
 
-/** The instance type a Karpenter pool is priced at: its first family's xlarge, or m6i.xlarge for categories with m. */
+/** The family a pool given by categories is priced at, per architecture: `<category>6i` (x86), `<category>7g` (Graviton). */
+export const CATEGORY_REFERENCE_FAMILY_SUFFIX = { amd64: '6i', arm64: '7g' } as const;
+
+/**
+ * The instance type a Karpenter pool is priced at: its first family's smallest type of at
+ * least 4 vCPUs (the xlarge; p5: 4xlarge), or for categories the reference family of the
+ * first category (m when listed) in the pool's architecture: m6i.xlarge, or m7g.xlarge for
+ * an arm64-only pool (a pool that admits both is priced as x86, the dearer).
+ */
 export function karpenterReferenceType(pool: NodePoolValues): string {
   const values = (key: string) => pool.requirements?.find((requirement) => requirement.key === key)?.values ?? [];
   const families = values('karpenter.k8s.aws/instance-family');
-  if (families.length > 0) return `${families[0]}.xlarge`;
   const categories = values('karpenter.k8s.aws/instance-category');
-  return `${categories.includes('m') || categories.length === 0 ? 'm' : categories[0]}6i.xlarge`;
+  const arch = values('kubernetes.io/arch');
+  const family =
+    families[0] ??
+    `${categories.includes('m') || categories.length === 0 ? 'm' : categories[0]}${CATEGORY_REFERENCE_FAMILY_SUFFIX[arch.length > 0 && !arch.includes('amd64') ? 'arm64' : 'amd64']}`;
+  const sizes = KNOWN_INSTANCE_TYPES.filter((type) => instanceFamily(type) === family && INSTANCE_DATA[type]!.vcpus >= 4);
+  return sizes.sort((a, b) => INSTANCE_DATA[a]!.vcpus - INSTANCE_DATA[b]!.vcpus)[0] ?? `${family}.xlarge`;
 }
 
 /** Reads a cdktf.out directory and estimates its monthly cost. */

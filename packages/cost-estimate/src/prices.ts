@@ -1,17 +1,22 @@
+import { INSTANCE_DATA } from '@cilium-eks/cluster-factory/instance-types';
+import { EKS_CONTROL_PLANE_PRICES } from '@cilium-eks/cluster-factory/lifecycle';
+import { EC2_PRICES_SOURCE, EC2_US_EAST_1_ON_DEMAND } from './ec2-prices.js';
+
 /**
  * Public AWS list prices (USD), per region, for what the synthesized stacks create.
  *
- * Source: the AWS pricing pages listed in `PRICE_SOURCES`, as published in 2025 (`PRICES_AS_OF`).
- * They were written down from those pages, not fetched: this repository builds without
- * internet, and the figures were NOT re-checked online when committed (2026-11-23). Prices
- * change; re-check them (`aws pricing get-products --service-code AmazonEC2 ...`) before a
- * budget decision, and update the date with the figures. A type or region missing here is
- * reported as not priced, never priced as zero.
+ * EC2 on-demand (us-east-1; us-west-2 is assumed to list the same Linux on-demand prices, as
+ * it did for every type priced here before): ec2-prices.ts, every type of the instance table, derived from
+ * Karpenter's copy of the AWS Price List API with the time it was generated (EC2_PRICES_SOURCE;
+ * docs/INSTANCE_TYPES.md). Everything else, and eu-west-1's EC2 prices: the AWS pricing pages
+ * listed in `PRICE_SOURCES`, as published in 2025, written down from those pages, not fetched
+ * (this repository builds without internet), and NOT re-checked online when committed
+ * (2026-11-23). Prices change; re-check them (`aws pricing get-products --service-code
+ * AmazonEC2 ...`) before a budget decision, and update the date with the figures. A type or
+ * region missing here is reported as not priced, never priced as zero.
  */
 
-import { EKS_CONTROL_PLANE_PRICES } from '@cilium-eks/cluster-factory/lifecycle';
-
-export const PRICES_AS_OF = '2025 (AWS public list prices; not re-checked online when committed on 2026-11-23)';
+export const PRICES_AS_OF = `EC2 on-demand in us-east-1 and us-west-2 from ${EC2_PRICES_SOURCE}; everything else 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23)`;
 
 export const PRICE_SOURCES: Readonly<Record<string, string>> = {
   eks: 'https://aws.amazon.com/eks/pricing/',
@@ -54,46 +59,10 @@ export interface RegionPrices {
 /** Route 53 is global: a hosted zone per month (first 25 zones). */
 export const ROUTE53_HOSTED_ZONE_MONTH = 0.5;
 
-/** vCPUs and memory of the types priced here (https://aws.amazon.com/ec2/instance-types/). */
-export const INSTANCE_SPECS: Readonly<Record<string, { readonly vcpus: number; readonly memoryGib: number }>> = {
-  't3.medium': { vcpus: 2, memoryGib: 4 },
-  'm7a.medium': { vcpus: 1, memoryGib: 4 },
-  'm5.large': { vcpus: 2, memoryGib: 8 },
-  'm5.xlarge': { vcpus: 4, memoryGib: 16 },
-  'm5a.large': { vcpus: 2, memoryGib: 8 },
-  'm6i.large': { vcpus: 2, memoryGib: 8 },
-  'm6i.xlarge': { vcpus: 4, memoryGib: 16 },
-  'm6i.2xlarge': { vcpus: 8, memoryGib: 32 },
-  'm7i.large': { vcpus: 2, memoryGib: 8 },
-  'm7i.xlarge': { vcpus: 4, memoryGib: 16 },
-  'c6i.large': { vcpus: 2, memoryGib: 4 },
-  'c6i.xlarge': { vcpus: 4, memoryGib: 8 },
-  'c7i.xlarge': { vcpus: 4, memoryGib: 8 },
-  'r6i.large': { vcpus: 2, memoryGib: 16 },
-  'r6i.xlarge': { vcpus: 4, memoryGib: 32 },
-  'g5.xlarge': { vcpus: 4, memoryGib: 16 },
-  'g6.xlarge': { vcpus: 4, memoryGib: 16 },
-};
-
-const US_EC2: Readonly<Record<string, number>> = {
-  't3.medium': 0.0416,
-  'm7a.medium': 0.05796,
-  'm5.large': 0.096,
-  'm5.xlarge': 0.192,
-  'm5a.large': 0.086,
-  'm6i.large': 0.096,
-  'm6i.xlarge': 0.192,
-  'm6i.2xlarge': 0.384,
-  'm7i.large': 0.1008,
-  'm7i.xlarge': 0.2016,
-  'c6i.large': 0.085,
-  'c6i.xlarge': 0.17,
-  'c7i.xlarge': 0.1785,
-  'r6i.large': 0.126,
-  'r6i.xlarge': 0.252,
-  'g5.xlarge': 1.006,
-  'g6.xlarge': 0.8048,
-};
+/** vCPUs and memory of every type of the instance table (cluster-factory's INSTANCE_DATA). */
+export const INSTANCE_SPECS: Readonly<Record<string, { readonly vcpus: number; readonly memoryGib: number }>> = Object.fromEntries(
+  Object.entries(INSTANCE_DATA).map(([type, data]) => [type, { vcpus: data.vcpus, memoryGib: data.memoryMib / 1024 }]),
+);
 
 const US_SERVICES = {
   eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
@@ -114,8 +83,8 @@ const US_SERVICES = {
 
 /** us-east-1 and us-west-2 share these list prices; eu-west-1 lists only the types known for it. */
 export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
-  'us-east-1': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
-  'us-west-2': { ...US_SERVICES, ec2OnDemandHour: US_EC2 },
+  'us-east-1': { ...US_SERVICES, ec2OnDemandHour: EC2_US_EAST_1_ON_DEMAND },
+  'us-west-2': { ...US_SERVICES, ec2OnDemandHour: EC2_US_EAST_1_ON_DEMAND },
   'eu-west-1': {
     eksClusterHour: EKS_CONTROL_PLANE_PRICES.standardHour,
     eksClusterExtendedHour: EKS_CONTROL_PLANE_PRICES.extendedHour,

@@ -69,7 +69,7 @@ export function renderMarkdown(estimate: CostEstimate): string {
     `- NAT gateways process ${a.natGbPerGateway} GB a month each; Transit Gateway VPC attachments ${a.transitGatewayGbPerAttachment} GB each`,
     `- every log group ingests ${a.logGbPerGroup} GB a month and keeps it for its retention`,
     `- spot costs ${a.spotShareOfOnDemand * 100}% of on-demand; node groups are priced at their first instance type`,
-    `- Karpenter pools run at ${a.karpenterUtilisation * 100}% of their CPU limit on average, priced as their first family's xlarge (m6i.xlarge for categories), on spot when the pool allows it`,
+    `- Karpenter pools run at ${a.karpenterUtilisation * 100}% of their CPU limit on average, priced as their first family's xlarge (its smallest size of 4 vCPUs or more; for categories m6i.xlarge, m7g.xlarge when the pool is arm64 only), on spot when the pool allows it`,
     `- not included: ${estimate.notIncluded.join('; ')}`,
     '',
     `Sources: ${Object.values(estimate.sources).join(', ')}.`,

@@ -8,6 +8,9 @@ import { defineSingleRegion, parseEnvironmentConfig } from '@cilium-eks/cluster-
 import { estimateCost } from '../src/estimate.js';
 import { renderMarkdown } from '../src/render.js';
 import { INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES } from '../src/prices.js';
+import { EC2_UNPRICED_IN_US_EAST_1, EC2_US_EAST_1_ON_DEMAND } from '../src/ec2-prices.js';
+import { karpenterReferenceType } from '../src/estimate.js';
+import { KNOWN_INSTANCE_TYPES } from '@cilium-eks/cluster-factory/instance-types';
 
 /** A small environment, synthesized for real into a temporary cdktf.out. */
 const FIXTURE = (region: string, systemType: string, kubernetesVersion = '1.35') => `
@@ -132,7 +135,9 @@ describe('a fixture app in us-east-1, priced by hand', () => {
       "About **$445.37/month** for `fixture` (730 hours), of which $124.10 is Karpenter capacity at the assumed 25% of its pools' CPU limits, computed from the synthesized stacks by `packages/cost-estimate`.",
     );
     expect(markdown).toContain('| fixture-compute | us-east-1 | node group batch | 1 x m5.xlarge SPOT at $0.192/h x 0.35 (spot) | $49.06 |');
-    expect(markdown).toContain('Prices: 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23). EKS support status on 2026-12-05 (the EKS calendar).');
+    expect(markdown).toContain(
+      'Prices: EC2 on-demand in us-east-1 and us-west-2 from aws/karpenter-provider-aws tag v1.14.1 (commit bde00654cd316fddb3dccfba3f5ac07039865429, 2026-08-20), pkg/providers/pricing/zz_generated.pricing_aws.go (2026-07-06T14:20:29Z, us-east-1, Linux on-demand); everything else 2025 (AWS public list prices; not re-checked online when committed on 2026-11-23). EKS support status on 2026-12-05 (the EKS calendar).',
+    );
     expect(markdown).toContain('| fixture-cluster | us-east-1 | EKS control plane fixture (Kubernetes 1.35) | 1 x $0.10/h (standard support until 2027-03-27) | $73.00 |');
     expect(markdown).toContain('| fixture-compute | us-east-1 | 3 | 8 | 32 | $280.32 | $98.11 | $340.24 |');
     expect(markdown).toContain('- NAT gateways process 100 GB a month each');
@@ -189,7 +194,81 @@ describe('types the table cannot price', () => {
   });
 });
 
+describe('Graviton, GPU and Neuron capacity', () => {
+  const GRAVITON_AND_GPU = `
+name: fixture
+aws_account_id: "123456789012"
+region: us-west-2
+availability_zones: [us-west-2a, us-west-2b]
+vpc_cidr: 10.50.0.0/16
+nat_gateways: single
+node_groups:
+  - name: graviton
+    instance_types: [m7g.large, c7g.large]
+    desired_size: 2
+  - name: gpu
+    instance_types: [g6e.xlarge]
+    min_size: 0
+    desired_size: 1
+  - name: neuron
+    instance_types: [inf2.xlarge]
+    min_size: 0
+    desired_size: 1
+karpenter:
+  enabled: true
+  general:
+    capacity_types: [on-demand]
+    instance_categories: [m]
+    architectures: [arm64]
+    cpu_limit: 16
+  gpu:
+    capacity_types: [on-demand]
+    instance_families: [g5g, g5]
+    architectures: [arm64, amd64]
+    cpu_limit: 16
+state:
+  bucket: fixture-tfstate-123456789012
+  region: us-west-2
+`;
+
+  test('node groups and pools of the new types are priced from the table, each at its own price', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cost-graviton-'));
+    const app = new App({ outdir });
+    defineSingleRegion(app, parseEnvironmentConfig(GRAVITON_AND_GPU, 'fixture.yaml'));
+    app.synth();
+    const estimate = estimateCost(outdir, 'fixture');
+    const line = (item: string) => estimate.lines.find((entry) => entry.item === item)?.detail;
+    expect(line('node group graviton')).toBe('2 x m7g.large ON_DEMAND at $0.0816/h');
+    expect(line('node group gpu')).toBe('1 x g6e.xlarge ON_DEMAND at $1.861/h');
+    expect(line('node group neuron')).toBe('1 x inf2.xlarge ON_DEMAND at $0.7582/h');
+    // ENI mode: the arm64 pool lists its Graviton families, priced at the first one's xlarge.
+    expect(line('Karpenter pool general')).toBe('assumed 25% of 16 vCPUs = 4 vCPUs as m6g.xlarge at $0.154/h per 4 vCPUs (on-demand)');
+    expect(line('Karpenter pool gpu')).toBe('assumed 25% of 16 vCPUs = 4 vCPUs as g5g.xlarge at $0.42/h per 4 vCPUs (on-demand)');
+    expect(estimate.unpriced).toEqual([]);
+    expect(estimate.comparison[0]).toMatchObject({ nodes: 4, vcpus: 2 * 2 + 4 + 4, memoryGib: 2 * 8 + 32 + 16 });
+  });
+
+  test.each([
+    [[{ key: 'karpenter.k8s.aws/instance-category', values: ['c', 'm', 'r'] }, { key: 'kubernetes.io/arch', values: ['amd64'] }], 'm6i.xlarge'],
+    [[{ key: 'karpenter.k8s.aws/instance-category', values: ['c', 'm'] }, { key: 'kubernetes.io/arch', values: ['arm64'] }], 'm7g.xlarge'],
+    [[{ key: 'karpenter.k8s.aws/instance-category', values: ['c'] }, { key: 'kubernetes.io/arch', values: ['amd64', 'arm64'] }], 'c6i.xlarge'],
+    [[{ key: 'karpenter.k8s.aws/instance-family', values: ['p5'] }], 'p5.4xlarge'],
+    [[{ key: 'karpenter.k8s.aws/instance-family', values: ['p4d', 'g5'] }], 'p4d.24xlarge'],
+  ])('a pool with %j is priced as %s, a type of the table', (requirements, type) => {
+    expect(karpenterReferenceType({ name: 'pool', requirements })).toBe(type);
+    expect(KNOWN_INSTANCE_TYPES).toContain(type);
+  });
+});
+
 describe('the price table', () => {
+  test('us-east-1 prices every type of the instance table except the ones the source does not offer there', () => {
+    expect(EC2_UNPRICED_IN_US_EAST_1).toEqual(['p5e.48xlarge', 'trn2.48xlarge']);
+    expect(KNOWN_INSTANCE_TYPES.filter((type) => !(type in EC2_US_EAST_1_ON_DEMAND))).toEqual(EC2_UNPRICED_IN_US_EAST_1);
+    expect(Object.keys(EC2_US_EAST_1_ON_DEMAND).filter((type) => !KNOWN_INSTANCE_TYPES.includes(type))).toEqual([]);
+    // Spot checks against the source (Karpenter v1.14.1's copy of the Price List API, us-east-1).
+    expect([EC2_US_EAST_1_ON_DEMAND['m6i.large'], EC2_US_EAST_1_ON_DEMAND['m7g.large'], EC2_US_EAST_1_ON_DEMAND['g5.xlarge'], EC2_US_EAST_1_ON_DEMAND['p5en.48xlarge']]).toEqual([0.096, 0.0816, 1.006, 63.296]);
+  });
+
   test.each(Object.keys(REGION_PRICES))('%s: every priced instance type has its vCPUs and memory, every price is positive', (region) => {
     const prices = REGION_PRICES[region]!;
     for (const [type, hourly] of Object.entries(prices.ec2OnDemandHour)) {

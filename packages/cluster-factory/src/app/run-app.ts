@@ -11,6 +11,7 @@ import { ConfigError, configDisplayPath, loadEnvironmentConfig, resolveConfigPat
 import { TODAY_OVERRIDE_VARIABLE, calendarToday } from '../lifecycle/eks-calendar.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { createStagingDirectory, replaceDirectory } from '../lib/private/replace-directory.js';
+import { refuseSharedAccountResources } from './shared-account-resources.js';
 
 /** Environment variable that redirects an app's output (tests, synth diffs against a git ref). */
 export const OUTDIR_OVERRIDE_VARIABLE = 'CLUSTER_FACTORY_OUTDIR';
@@ -160,6 +161,8 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
   const app = new App({ outdir: staging });
   try {
     options.define(app, config, synthContext(context.env));
+    // Within one app too: e.g. two regions' resources of a multi-region environment.
+    refuseSharedAccountResources(app);
     const policies = applyPolicies(app);
     app.synth();
     context.stderr(formatAnnotations(app));

@@ -1,7 +1,6 @@
 import { parseIpv4Cidr } from '../lib/cidr.js';
-import { INSTANCE_ENI_LIMITS } from './instance-eni-limits.js';
 import { ADDRESSES_PER_PREFIX, CILIUM_NODE_ADDRESSES } from './max-pods.js';
-import { instanceVcpus } from './instance-vcpus.js';
+import { KNOWN_INSTANCE_TYPES, familyCategoryAndGeneration, instanceArchitecture, instanceFamily, instanceTypeData, instanceVcpus } from './instance-types.js';
 import { CLUSTER_POOL_MASK_SIZE } from '../cilium/values.js';
 
 /**
@@ -99,9 +98,7 @@ export interface IpBudget {
 }
 
 function ipv4PerEni(instanceType: string): number {
-  const limits = INSTANCE_ENI_LIMITS[instanceType];
-  if (!limits) throw new Error(`unknown instance type ${instanceType}`);
-  return limits[1];
+  return instanceTypeData(instanceType).ipv4PerEni;
 }
 
 /** Subnet addresses one node takes at max pods (see the model above). */
@@ -201,24 +198,26 @@ export interface InstanceRequirement {
   readonly values?: readonly string[];
 }
 
+/** The labels Karpenter gives a node of this type that the project's requirements use. */
 function instanceProperties(instanceType: string): Record<string, string> {
-  const family = instanceType.split('.')[0]!;
-  const match = /^([a-z]+)(\d+)/.exec(family);
+  const family = instanceFamily(instanceType);
+  const { category, generation } = familyCategoryAndGeneration(family);
   return {
     'karpenter.k8s.aws/instance-family': family,
-    'karpenter.k8s.aws/instance-category': match?.[1] ?? family,
-    'karpenter.k8s.aws/instance-generation': match?.[2] ?? '0',
+    'karpenter.k8s.aws/instance-category': category,
+    'karpenter.k8s.aws/instance-generation': String(generation),
     'karpenter.k8s.aws/instance-size': instanceType.split('.')[1] ?? '',
+    'kubernetes.io/arch': instanceArchitecture(instanceType),
   };
 }
 
 /**
  * The instance types of the project's table a NodePool admits, smallest first: family,
- * category, generation and size requirements are evaluated; others (capacity type, arch, OS)
- * admit every type of the table. Types above the pool's CPU limit can never launch.
+ * category, generation, size and architecture requirements are evaluated; others (capacity
+ * type, OS) admit every type of the table. Types above the pool's CPU limit can never launch.
  */
 export function admittedInstanceTypes(requirements: readonly InstanceRequirement[], cpuLimit: number): string[] {
-  return Object.keys(INSTANCE_ENI_LIMITS)
+  return KNOWN_INSTANCE_TYPES
     .filter((type) => {
       const properties = instanceProperties(type);
       return requirements.every((requirement) => {

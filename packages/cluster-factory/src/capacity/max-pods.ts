@@ -1,4 +1,4 @@
-import { INSTANCE_ENI_LIMITS } from './instance-eni-limits.js';
+import { instanceTypeData, instanceVcpus } from './instance-types.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 
 /** Pods per node in overlay mode: pods do not use VPC addresses (the kubelet default). */
@@ -21,30 +21,14 @@ export interface CiliumPodCapacityOptions {
   readonly hostNetworkPods: number;
 }
 
-/** True when the project knows the instance type's ENI limits. */
-export function isKnownInstanceType(instanceType: string): boolean {
-  return instanceType in INSTANCE_ENI_LIMITS;
-}
-
-export const SUPPORTED_INSTANCE_FAMILIES = [...new Set(Object.keys(INSTANCE_ENI_LIMITS).map((type) => type.split('.')[0]!))];
-
 function limits(instanceType: string): readonly [number, number] {
-  const found = INSTANCE_ENI_LIMITS[instanceType];
-  if (!found) throw new Error(`unknown instance type ${instanceType}`);
-  return found;
-}
-
-/** vCPUs from the size name (large = 2, Nxlarge = 4N), enough to pick the EKS max-pods cap. */
-export function estimatedVcpus(instanceType: string): number {
-  const size = instanceType.split('.')[1] ?? '';
-  if (size === 'xlarge') return 4;
-  const multiple = /^(\d+)xlarge$/.exec(size);
-  return multiple ? 4 * Number(multiple[1]) : 2;
+  const data = instanceTypeData(instanceType);
+  return [data.maxEnis, data.ipv4PerEni];
 }
 
 /** EKS guidance: at most 110 pods below 30 vCPUs, 250 above. */
 export function maxPodsCap(instanceType: string): number {
-  return estimatedVcpus(instanceType) < 30 ? 110 : 250;
+  return instanceVcpus(instanceType) < 30 ? 110 : 250;
 }
 
 /**
@@ -74,11 +58,6 @@ export function ciliumMaxPods(instanceType: string, options: CiliumPodCapacityOp
   const addresses = options.prefixDelegation ? slots * ADDRESSES_PER_PREFIX : slots;
   const pods = Math.max(addresses - CILIUM_NODE_ADDRESSES, 0) + options.hostNetworkPods;
   return capped ? Math.min(pods, maxPodsCap(instanceType)) : pods;
-}
-
-/** The instance families of the table in the given categories (first letter: c, m, r, ...). */
-export function familiesInCategories(categories: readonly string[]): string[] {
-  return SUPPORTED_INSTANCE_FAMILIES.filter((family) => categories.includes(family[0]!));
 }
 
 /**

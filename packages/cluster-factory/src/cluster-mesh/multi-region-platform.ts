@@ -6,7 +6,8 @@ import { planMultiRegion, type MultiRegionPlan } from '../plan/multi-region-plan
 import type { MultiRegionConfig } from '../config/multi-region-schema.js';
 
 export interface MultiRegionPlatform {
-  readonly state: StateBucketStack;
+  /** Absent when the bucket exists already (`state.bootstrap: existing`). */
+  readonly state?: StateBucketStack;
   readonly regions: ReadonlyArray<{ readonly region: string; readonly clusterId: number; readonly platform: EnvironmentPlatform }>;
   readonly global?: MeshGlobalStack;
 }
@@ -18,7 +19,7 @@ export interface MultiRegionPlatform {
  * Deploy order: state, each network, global, then per region cluster -> cni -> compute -> platform.
  */
 export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan): MultiRegionPlatform {
-  const state = new StateBucketStack(scope, plan.state);
+  const state = plan.state && new StateBucketStack(scope, plan.state);
   const regions = plan.regions.map(({ region, clusterId, plan: regional }) => ({ region, clusterId, platform: new EnvironmentPlatform(scope, regional) }));
   if (!plan.mesh) return { state, regions };
   const global = new MeshGlobalStack(scope, {

@@ -8,7 +8,8 @@ import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js'
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
-import { SUPPORTED_INSTANCE_FAMILIES, isKnownInstanceType } from '../capacity/max-pods.js';
+import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
+import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 
@@ -23,6 +24,7 @@ import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const STATE_KEY_PREFIX = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
 const cidr = (minPrefix: number, maxPrefix: number) =>
   z.string().superRefine((value, ctx) => {
@@ -186,6 +188,11 @@ const karpenterNodePool = z.strictObject({
   capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
   instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
   instance_families: z.array(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an instance family such as g5')).default([]),
+  architectures: z
+    .array(z.enum(INSTANCE_ARCHITECTURES))
+    .min(1)
+    .default(['amd64'])
+    .describe('CPU architectures the pool may launch: amd64 (x86_64), arm64 (Graviton). The AL2023 AMI alias serves both.'),
   cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
   memory_limit_gib: z.number().int().min(1).default(400),
   consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
@@ -210,9 +217,9 @@ const karpenter = z
       ),
     general: karpenterNodePool.prefault({}),
     gpu: karpenterNodePool
-      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
+      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
       .optional()
-      .describe('A GPU pool (p/g families) with an nvidia.com/gpu taint.'),
+      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint.'),
   })
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
@@ -275,11 +282,17 @@ export const environmentShape = z.strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
       region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
       bootstrap: z
-        .enum(['local', 'migrated'])
+        .enum(['local', 'migrated', 'existing'])
         .default('local')
         .describe(
-          'Where the <env>-state stack keeps its own state. local: a file outside cdktf.out (the bucket does not exist yet). migrated: its own key in the bucket, once its state was pushed there (docs/STATE_BOOTSTRAP.md).',
+          'Who creates the bucket, and where the <env>-state stack keeps its own state. local: this environment creates it, its state in a file outside cdktf.out (the bucket does not exist yet). migrated: this environment created it, its state under its own key in the bucket (docs/STATE_BOOTSTRAP.md). existing: another environment of the account or an administrator created it; this app has no state stack.',
         ),
+      key_prefix: z
+        .string()
+        .regex(STATE_KEY_PREFIX, 'must be S3 key segments of lowercase letters, digits, dots, dashes and underscores separated by single slashes, e.g. teams/payments/staging')
+        .max(200)
+        .optional()
+        .describe('Prefix of every state key of this environment (<prefix>/<region>/<stack>.tfstate). Default: the environment name. Environments sharing a bucket need different prefixes.'),
     }),
     cilium,
     platform,
@@ -312,22 +325,58 @@ export const environmentShape = z.strictObject({
 type EnvironmentShape = z.output<typeof environmentShape>;
 type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
 
-/** A pool's instance families and categories are in the instance table (and generation 5 or later). */
+/** Where a refused type or family points users: the table's docs and its families. */
+const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
+
+/**
+ * A pool's instance families and categories: in the instance table, generation 5 or later, of
+ * the pool's architectures; GPU and Neuron families never in the general pool (they would run
+ * untainted), only NVIDIA ones in the gpu pool.
+ */
 const karpenterPoolRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
-  checks: `karpenter.${pool} instance families and categories are in the instance table`,
+  checks: `karpenter.${pool} instance families and categories are in the instance table, of its architectures, accelerated ones in karpenter.gpu only`,
   check: (env, refuse) => {
-    const families = env.karpenter[pool]?.instance_families ?? [];
-    forEachValid(families, (family, index) => {
-      if (/^[a-z][a-z0-9]*$/.test(family) && !SUPPORTED_INSTANCE_FAMILIES.includes(family)) {
-        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
-      } else if (Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0) <= 4) {
-        refuse(['karpenter', pool, 'instance_families', index], `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+    const settings = env.karpenter[pool];
+    if (!settings) return;
+    const at = (...path: (string | number)[]) => ['karpenter', pool, ...path];
+    forEachValid(settings.instance_families, (family, index) => {
+      const traits = familyTraits(family);
+      if (!traits) {
+        refuse(at('instance_families', index), `"${family}" is not in the instance table (${INSTANCE_TABLE})`);
+      } else if (pool === 'general' && traits.accelerator !== 'none') {
+        refuse(at('instance_families', index), `"${family}" has ${traits.accelerator === 'nvidia' ? 'NVIDIA GPUs: GPU families go in karpenter.gpu (tainted nvidia.com/gpu)' : 'AWS Neuron accelerators: use a managed node group (tainted aws.amazon.com/neuron)'}`);
+      } else if (pool === 'gpu' && traits.accelerator !== 'nvidia') {
+        refuse(at('instance_families', index), `"${family}" has no NVIDIA GPU; karpenter.gpu launches NVIDIA GPU families only`);
+      } else if (familyCategoryAndGeneration(family).generation <= 4) {
+        refuse(at('instance_families', index), `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+      } else if (!settings.architectures.includes(traits.arch)) {
+        refuse(at('instance_families', index), `"${family}" is ${traits.arch}, not in karpenter.${pool}.architectures (${settings.architectures.join(', ')}); add ${traits.arch} there`);
       }
     });
-    forEachValid(env.karpenter[pool]?.instance_categories ?? [], (category, index) => {
-      if (/^[a-z]$/.test(category) && !SUPPORTED_INSTANCE_FAMILIES.some((family) => family.startsWith(category))) {
-        refuse(['karpenter', pool, 'instance_categories', index], `"${category}" has no family in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`);
+    forEachValid(settings.instance_categories, (category, index) => {
+      const families = familiesInCategories([category], INSTANCE_ARCHITECTURES);
+      if (families.length === 0) {
+        refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${INSTANCE_TABLE})`);
+      } else if (pool === 'general' && settings.instance_families.length === 0 && families.some((family) => familyTraits(family)!.accelerator !== 'none')) {
+        refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): GPU families go in karpenter.gpu (tainted nvidia.com/gpu), Neuron types in a managed node group`);
       }
+    });
+  },
+});
+
+/** Every architecture of a pool admits a family of the table, or the pool says more than it launches. */
+const karpenterArchitecturesRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
+  checks: `karpenter.${pool}.architectures each admit a family of the pool`,
+  check: (env, refuse) => {
+    const settings = env.karpenter[pool];
+    if (!settings) return;
+    const { instance_families: families, instance_categories: categories } = settings;
+    // Unknown families and categories are refused by karpenterPoolRule; judged without them, every architecture would look empty.
+    if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) return;
+    const from = families.length > 0 ? `instance_families (${families.join(', ')})` : `instance_categories (${categories.join(', ')})`;
+    forEachValid(settings.architectures, (arch, index) => {
+      const admitted = families.length > 0 ? families.filter((family) => familyTraits(family)!.arch === arch) : familiesInCategories(categories, [arch]);
+      if (admitted.length === 0) refuse(['karpenter', pool, 'architectures', index], `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
     });
   },
 });
@@ -412,18 +461,28 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     check: (env, refuse) => {
       forEachValid(env.node_groups, (group, groupIndex) =>
         forEachValid(group.instance_types, (type, typeIndex) => {
-          if (!isKnownInstanceType(type)) {
-            refuse(
-              ['node_groups', groupIndex, 'instance_types', typeIndex],
-              `${quoted(type)} is not in the instance table (src/capacity/instance-eni-limits.ts; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')})`,
-            );
-          }
+          if (!isKnownInstanceType(type)) refuse(['node_groups', groupIndex, 'instance_types', typeIndex], `${quoted(type)} is not in the instance table (${INSTANCE_TABLE})`);
         }),
       );
     },
   },
+  {
+    checks: 'node_groups instance types share one architecture and one accelerator (one AMI type)',
+    check: (env, refuse) => {
+      forEachValid(env.node_groups, (group, groupIndex) => {
+        const types: string[] = [];
+        forEachValid(group.instance_types, (type) => types.push(type));
+        // Invalid or unknown types are refused by the rules above.
+        if (types.length !== group.instance_types.length || !types.every(isKnownInstanceType)) return;
+        const hardware = nodeGroupHardware(types);
+        if ('problem' in hardware) refuse(['node_groups', groupIndex, 'instance_types'], hardware.problem);
+      });
+    },
+  },
   karpenterPoolRule('general'),
   karpenterPoolRule('gpu'),
+  karpenterArchitecturesRule('general'),
+  karpenterArchitecturesRule('gpu'),
   {
     checks: 'node_groups names are unique',
     check: (env, refuse) => {

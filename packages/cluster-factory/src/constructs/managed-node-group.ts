@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { EksNodeGroup, type EksNodeGroupTaint } from '@cdktf/provider-aws/lib/eks-node-group';
 import { nodeUserData } from '../lib/private/node-user-data.js';
+import { isKnownInstanceType } from '../capacity/instance-types.js';
+import { nodeGroupHardware, type Al2023AmiType } from '../capacity/ami-types.js';
 
 function base64(text: string | undefined): string | undefined {
   return text === undefined ? undefined : Buffer.from(text).toString('base64');
@@ -22,7 +24,13 @@ export interface ManagedNodeGroupProps {
   readonly subnetIds: string[];
   /** Security groups of the nodes: the cluster security group and the node group. */
   readonly securityGroupIds: string[];
+  /** Types of the instance table (capacity/instance-data.ts), one architecture and one accelerator. */
   readonly instanceTypes: readonly string[];
+  /**
+   * The EKS AMI type. @default the AL2023 type of the instance types' architecture and
+   * accelerator (capacity/ami-types.ts): x86_64 or ARM_64, STANDARD, NVIDIA or NEURON
+   */
+  readonly amiType?: Al2023AmiType;
   /** @default 'ON_DEMAND' */
   readonly capacityType?: 'ON_DEMAND' | 'SPOT';
   readonly minSize: number;
@@ -46,28 +54,37 @@ export interface ManagedNodeGroupProps {
   readonly ciliumEni?: boolean;
 }
 
-/** The props' own invariants, as EKS would refuse them at apply. */
-function validateNodeGroup(props: ManagedNodeGroupProps): void {
-  const refuse = (problem: string) => {
+/** The props' own invariants, as EKS would refuse them at apply (or nodes would not run); returns the AMI type. */
+function validateNodeGroup(props: ManagedNodeGroupProps): Al2023AmiType {
+  const refuse = (problem: string): never => {
     throw new Error(`node group ${props.name}: ${problem}`);
   };
   if (props.instanceTypes.length === 0) refuse('instanceTypes must list at least one instance type');
+  const unknown = props.instanceTypes.filter((type) => !isKnownInstanceType(type));
+  if (unknown.length > 0) refuse(`${unknown.join(', ')} not in the instance table (docs/INSTANCE_TYPES.md): the AMI type and pod capacity come from it`);
+  const hardware = nodeGroupHardware(props.instanceTypes);
+  if ('problem' in hardware) return refuse(`instanceTypes ${hardware.problem}`);
+  if (props.amiType !== undefined && props.amiType !== hardware.amiType) {
+    refuse(`amiType ${props.amiType} does not boot ${props.instanceTypes.join(', ')} (${hardware.arch}, accelerator ${hardware.accelerator}): use ${hardware.amiType}`);
+  }
   if (props.minSize < 0 || props.minSize > props.maxSize) refuse(`minSize ${props.minSize} must be between 0 and maxSize ${props.maxSize}`);
   if (props.maxSize < 1) refuse(`maxSize ${props.maxSize} must be at least 1`);
   if (props.desiredSize < props.minSize || props.desiredSize > props.maxSize) refuse(`desiredSize ${props.desiredSize} must be within minSize..maxSize (${props.minSize}..${props.maxSize})`);
   if (props.maxPods !== undefined && (!Number.isInteger(props.maxPods) || props.maxPods < 1)) refuse(`maxPods ${props.maxPods} must be a positive whole number`);
+  return hardware.amiType;
 }
 
 /**
- * An EKS managed node group on AL2023 through a launch template that requires IMDSv2
- * (hop limit 1: pods cannot reach the instance credentials) and encrypts the root volume.
+ * An EKS managed node group on AL2023 (the AMI type of its instance types: x86_64 or arm64,
+ * standard, NVIDIA or Neuron) through a launch template that requires IMDSv2 (hop limit 1:
+ * pods cannot reach the instance credentials) and encrypts the root volume.
  */
 export class ManagedNodeGroup extends Construct {
   readonly nodeGroup: EksNodeGroup;
 
   constructor(scope: Construct, id: string, props: ManagedNodeGroupProps) {
     super(scope, id);
-    validateNodeGroup(props);
+    const amiType = validateNodeGroup(props);
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name: `${props.clusterName}-${props.name}`,
       updateDefaultVersion: true,
@@ -86,7 +103,7 @@ export class ManagedNodeGroup extends Construct {
       version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
-      amiType: 'AL2023_x86_64_STANDARD',
+      amiType,
       instanceTypes: [...props.instanceTypes],
       capacityType: props.capacityType ?? 'ON_DEMAND',
       scalingConfig: { minSize: props.minSize, maxSize: props.maxSize, desiredSize: props.desiredSize },

@@ -1,6 +1,5 @@
-import { INSTANCE_ENI_LIMITS } from '../capacity/instance-eni-limits.js';
-import { instanceVcpus } from '../capacity/instance-vcpus.js';
-import { ciliumMaxPods, isKnownInstanceType, OVERLAY_MAX_PODS, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
+import { KNOWN_INSTANCE_TYPES, familyCategoryAndGeneration, instanceFamily, instanceVcpus, isKnownInstanceType } from '../capacity/instance-types.js';
+import { ciliumMaxPods, OVERLAY_MAX_PODS, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
 import { admittedInstanceTypes, type InstanceRequirement, type NodeScenario } from '../capacity/ip-budget.js';
 
 /**
@@ -13,8 +12,9 @@ export const KARPENTER_EXCLUDED_SIZES = ['nano', 'micro', 'small', 'medium'] as 
 
 /** True when Karpenter may launch the type: a known type, generation > 4, not an excluded size. */
 export function karpenterMayLaunch(instanceType: string, pool: { families: readonly string[] }): boolean {
-  const [family = '', size = ''] = instanceType.split('.');
-  const generation = Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0);
+  const family = instanceFamily(instanceType);
+  const size = instanceType.split('.')[1] ?? '';
+  const { generation } = familyCategoryAndGeneration(family);
   return isKnownInstanceType(instanceType) && pool.families.includes(family) && generation > 4 && !(KARPENTER_EXCLUDED_SIZES as readonly string[]).includes(size);
 }
 
@@ -28,7 +28,7 @@ export function karpenterMayLaunch(instanceType: string, pool: { families: reado
  */
 export function karpenterMaxPods(options: CiliumPodCapacityOptions, pools: ReadonlyArray<{ families: readonly string[] }>): number {
   if (options.mode === 'overlay') return OVERLAY_MAX_PODS;
-  const types = Object.keys(INSTANCE_ENI_LIMITS).filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
+  const types = KNOWN_INSTANCE_TYPES.filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
   if (types.length === 0) throw new Error(`no instance type of the table fits the Karpenter pools (families ${pools.map((pool) => pool.families.join(', ')).join('; ')})`);
   return Math.min(...types.map((type) => ciliumMaxPods(type, options)));
 }

@@ -2,12 +2,13 @@ import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool'
 import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { nodeUserData } from '../lib/private/node-user-data.js';
 import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
-import { familiesInCategories } from '../capacity/max-pods.js';
+import { familiesInCategories, type InstanceArchitecture } from '../capacity/instance-types.js';
+import { ACCELERATOR_TAINTS } from '../capacity/ami-types.js';
 import { KARPENTER_EXCLUDED_SIZES } from './karpenter-capacity.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
 
-/** The taint that keeps non-GPU pods off GPU nodes. */
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' } as const;
+/** The taint that keeps non-GPU pods off GPU nodes (managed node groups of GPU types get it too). */
+export const GPU_TAINT = ACCELERATOR_TAINTS.nvidia;
 
 /** The one EC2NodeClass every NodePool uses. */
 export const KARPENTER_NODE_CLASS = 'default';
@@ -21,6 +22,11 @@ export interface KarpenterPool {
   readonly instanceCategories: readonly string[];
   /** Instance families; empty: every family of instanceCategories. */
   readonly instanceFamilies: readonly string[];
+  /**
+   * CPU architectures (`kubernetes.io/arch`) the pool may launch. The EC2NodeClass's AL2023
+   * alias resolves an AMI for each (and NVIDIA and Neuron variants). @default ['amd64']
+   */
+  readonly architectures?: readonly InstanceArchitecture[];
   /** Most vCPUs the pool may run in total. */
   readonly cpuLimit: number;
   readonly memoryLimitGib: number;
@@ -42,9 +48,14 @@ export interface KarpenterDatapath {
   readonly ciliumEni: boolean;
 }
 
-/** The instance families a pool may launch in Cilium ENI mode: only the table's, whose ENI limits maxPods is computed from. */
-export function karpenterPoolFamilies(pool: Pick<KarpenterPool, 'instanceFamilies' | 'instanceCategories'>): string[] {
-  return pool.instanceFamilies.length > 0 ? [...pool.instanceFamilies] : familiesInCategories(pool.instanceCategories);
+/** The architectures a pool may launch. */
+export function karpenterPoolArchitectures(pool: Pick<KarpenterPool, 'architectures'>): InstanceArchitecture[] {
+  return [...(pool.architectures ?? ['amd64'])];
+}
+
+/** The instance families a pool may launch in Cilium ENI mode: only the table's (of its architectures), whose ENI limits maxPods is computed from. */
+export function karpenterPoolFamilies(pool: Pick<KarpenterPool, 'instanceFamilies' | 'instanceCategories' | 'architectures'>): string[] {
+  return pool.instanceFamilies.length > 0 ? [...pool.instanceFamilies] : familiesInCategories(pool.instanceCategories, karpenterPoolArchitectures(pool));
 }
 
 /** A NodePool requirement, as this project writes them. */
@@ -58,7 +69,7 @@ export interface NodePoolRequirement {
 export function karpenterPoolRequirements(pool: KarpenterPool, datapath: Pick<KarpenterDatapath, 'ciliumEni'>): NodePoolRequirement[] {
   const requirements: NodePoolRequirement[] = [
     { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...pool.capacityTypes] },
-    { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+    { key: 'kubernetes.io/arch', operator: 'In', values: karpenterPoolArchitectures(pool) },
     { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
   ];
   if (datapath.ciliumEni) requirements.push({ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: karpenterPoolFamilies(pool) });

@@ -5,8 +5,8 @@ import { baseTags, planPlatform, planStateBootstrap, type PlanOptions, type Plat
 /** The plan of a multi-region environment: one cluster per region, and what the mesh shares. */
 export interface MultiRegionPlan {
   readonly environment: string;
-  /** The account's state bucket stack. */
-  readonly state: StateBootstrapPlan;
+  /** The account's state bucket stack, unless the bucket exists already (`state.bootstrap: existing`). */
+  readonly state?: StateBootstrapPlan;
   readonly regions: ReadonlyArray<{ readonly region: string; readonly clusterId: number; readonly plan: PlatformPlan }>;
   /** The global stack of the mesh: Transit Gateway peering, private zone, CA. Absent without a mesh. */
   readonly mesh?: MeshPlan;

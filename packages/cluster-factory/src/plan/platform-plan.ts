@@ -4,6 +4,7 @@ import type { StackSettings } from '../stacks/environment-stack.js';
 import type { CiliumValuesInput } from '../cilium/values.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
+import { ACCELERATOR_TAINTS, nodeGroupHardware, type Al2023AmiType, type KubernetesTaint } from '../capacity/ami-types.js';
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
 import { planSubnets } from '../lib/subnet-plan.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
@@ -93,6 +94,10 @@ export interface NodeGroupPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** kubelet maxPods: with Cilium, the smallest of its types' figures. @default nodeadm's own (VPC CNI) */
   readonly maxPods?: number;
+  /** The AL2023 AMI type of its instance types' architecture and accelerator. */
+  readonly amiType: Al2023AmiType;
+  /** GPU and Neuron nodes: the taint that keeps other pods off (ACCELERATOR_TAINTS). @default none */
+  readonly acceleratorTaint?: KubernetesTaint;
 }
 
 export interface FargateProfilePlan {
@@ -158,6 +163,7 @@ function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPoo
             capacityTypes: pool.capacity_types,
             instanceCategories: pool.instance_categories,
             instanceFamilies: pool.instance_families,
+            architectures: pool.architectures,
             cpuLimit: pool.cpu_limit,
             memoryLimitGib: pool.memory_limit_gib,
             consolidationPolicy: pool.consolidation_policy,
@@ -188,6 +194,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     accountId: config.aws_account_id,
     stateBucket: config.state.bucket,
     stateRegion: config.state.region,
+    ...(config.state.key_prefix ? { stateKeyPrefix: config.state.key_prefix } : {}),
     tags: baseTags(config, clusterName),
     protected: config.protect_stateful_resources,
   };
@@ -232,6 +239,9 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         });
       }
     }
+    // The config refuses groups that mix architectures or accelerators; a library caller gets the same message here.
+    const hardware = nodeGroupHardware(group.instance_types);
+    if ('problem' in hardware) throw new Error(`node_groups[${index}] (${group.name}): instance_types ${hardware.problem}`);
     return {
       name: group.name,
       instanceTypes: group.instance_types,
@@ -242,6 +252,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       diskSizeGib: group.disk_size_gib,
       labels: group.labels,
       maxPods: pods.length > 0 ? Math.min(...pods.map((entry) => entry.pods)) : undefined,
+      amiType: hardware.amiType,
+      acceleratorTaint: hardware.accelerator === 'none' ? undefined : ACCELERATOR_TAINTS[hardware.accelerator],
     };
   });
 
@@ -340,7 +352,10 @@ export interface StateBootstrapPlan {
   readonly ownState: 'local' | 'migrated';
 }
 
-export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBootstrapPlan {
+/** The state bucket stack of an environment that creates its bucket; undefined with `state.bootstrap: existing`. */
+export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'state' | 'aws_account_id' | 'tags'>): StateBootstrapPlan | undefined {
+  const ownState = config.state.bootstrap;
+  if (ownState === 'existing') return undefined;
   return {
     settings: {
       environment: config.name,
@@ -349,8 +364,9 @@ export function planStateBootstrap(config: Pick<EnvironmentConfig, 'name' | 'sta
       accountId: config.aws_account_id,
       stateBucket: config.state.bucket,
       stateRegion: config.state.region,
+      ...(config.state.key_prefix ? { stateKeyPrefix: config.state.key_prefix } : {}),
       tags: { Environment: config.name, ManagedBy: 'cdktf', ...config.tags },
     },
-    ownState: config.state.bootstrap,
+    ownState,
   };
 }

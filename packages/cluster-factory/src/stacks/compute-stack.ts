@@ -13,6 +13,7 @@ import type { NetworkingDecision } from '../networking/decision.js';
 import type { FargateProfilePlan, NodeGroupPlan } from '../plan/platform-plan.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
+import { eksTaintEffect } from '../capacity/ami-types.js';
 import { firstRepeated } from '../lib/private/names.js';
 
 export interface ComputeStackProps {
@@ -79,28 +80,30 @@ export class ComputeStack extends EnvironmentStack {
       name: `${props.clusterName}-node`,
       region,
     });
-    const taints = props.networking.ciliumEnabled ? [{ ...CILIUM_STARTUP_TAINT }] : undefined;
-    this.nodeGroups = props.nodeGroups.map(
-      (group) =>
-        new ManagedNodeGroup(this, `node-group-${group.name}`, {
-          clusterName: props.clusterName,
-          name: group.name,
-          kubernetesVersion: props.kubernetesVersion,
-          nodeRoleArn: this.nodeRole.role.arn,
-          subnetIds: props.privateSubnetIds,
-          securityGroupIds: [props.clusterSecurityGroupId, props.nodeSecurityGroupId],
-          instanceTypes: group.instanceTypes,
-          capacityType: group.capacityType,
-          minSize: group.minSize,
-          maxSize: group.maxSize,
-          desiredSize: group.desiredSize,
-          diskSizeGib: group.diskSizeGib,
-          labels: group.labels,
-          taints,
-          maxPods: group.maxPods,
-          ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
-        }),
-    );
+    const startupTaints = props.networking.ciliumEnabled ? [{ ...CILIUM_STARTUP_TAINT }] : [];
+    this.nodeGroups = props.nodeGroups.map((group) => {
+      const { acceleratorTaint } = group;
+      const taints = [...startupTaints, ...(acceleratorTaint ? [{ key: acceleratorTaint.key, value: acceleratorTaint.value, effect: eksTaintEffect(acceleratorTaint.effect) }] : [])];
+      return new ManagedNodeGroup(this, `node-group-${group.name}`, {
+        clusterName: props.clusterName,
+        name: group.name,
+        kubernetesVersion: props.kubernetesVersion,
+        nodeRoleArn: this.nodeRole.role.arn,
+        subnetIds: props.privateSubnetIds,
+        securityGroupIds: [props.clusterSecurityGroupId, props.nodeSecurityGroupId],
+        instanceTypes: group.instanceTypes,
+        amiType: group.amiType,
+        capacityType: group.capacityType,
+        minSize: group.minSize,
+        maxSize: group.maxSize,
+        desiredSize: group.desiredSize,
+        diskSizeGib: group.diskSizeGib,
+        labels: group.labels,
+        taints: taints.length > 0 ? taints : undefined,
+        maxPods: group.maxPods,
+        ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
+      });
+    });
     if (props.karpenter) {
       this.karpenter = new KarpenterInfrastructure(this, 'karpenter', {
         clusterName: props.karpenter.clusterName,

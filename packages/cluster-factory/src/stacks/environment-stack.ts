@@ -16,6 +16,8 @@ export interface StackSettings {
   /** Remote state bucket and its region. */
   readonly stateBucket: string;
   readonly stateRegion: string;
+  /** First segment(s) of every state key (`state.key_prefix`). @default environment */
+  readonly stateKeyPrefix?: string;
   /** Tags on every AWS resource (provider default_tags). */
   readonly tags: Readonly<Record<string, string>>;
   /**
@@ -40,9 +42,9 @@ export interface EnvironmentStackOptions {
   readonly backend?: { readonly s3: string } | { readonly localPath: string };
 }
 
-/** The Terraform state key of a stack: `<env>/<region>/<stack>.tfstate`. */
-export function stateKey(settings: Pick<StackSettings, 'environment' | 'region'>, kind: string): string {
-  return `${settings.environment}/${settings.region}/${kind}.tfstate`;
+/** The Terraform state key of a stack: `<key prefix, default the environment>/<region>/<stack>.tfstate`. */
+export function stateKey(settings: Pick<StackSettings, 'environment' | 'region' | 'stateKeyPrefix'>, kind: string): string {
+  return `${settings.stateKeyPrefix ?? settings.environment}/${settings.region}/${kind}.tfstate`;
 }
 
 /** The stack name users pass to `cdktf deploy`. */

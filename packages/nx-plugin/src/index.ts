@@ -1,0 +1,1 @@
+export { environmentGenerator, type EnvironmentGeneratorOptions } from './generators/environment/generator.js';
