@@ -175,7 +175,8 @@ describe('cni stack', () => {
       sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {}, karpenter: { enabled: false } }),
     );
     expect(platform.cni).toBeUndefined();
-    expect(platform.platform).toBeUndefined();
+    // Only the load balancer controller, which every cluster gets.
+    expect([...platform.platform.installed.keys()]).toEqual(['aws-load-balancer-controller']);
     expect(platform.compute.dependencies).toEqual([]);
   });
 });
@@ -201,7 +202,7 @@ describe('Cilium on the AWS side', () => {
 
   test('overlay mode: no operator role (it allocates from the pod pool, not from EC2)', () => {
     const { cluster } = synthPlatform(sandboxConfig({ cilium_mode: 'overlay' }));
-    expect(Object.keys(resourcesOf(cluster, EksPodIdentityAssociation))).toEqual([]);
+    expect(Object.values(resourcesOf(cluster, EksPodIdentityAssociation)).map((association) => association.service_account)).toEqual(['aws-load-balancer-controller']);
   });
 
   test.each([
@@ -240,7 +241,14 @@ describe('platform add-ons', () => {
     expect(releases.argocd).toMatchObject({ chart: 'argo-cd', version: '9.5.14', namespace: 'argocd', create_namespace: true });
     const appsets = parse((releases['argocd-applicationsets']!.values as string[])[0]!) as { applicationsets: Record<string, { generators: Array<{ matrix: { generators: object[] } }> }> };
     expect(appsets.applicationsets['platform-addons']!.generators[0]!.matrix.generators[0]).toEqual({ clusters: { selector: { matchLabels: { environment: 'sandbox' } } } });
-    expect(releases['argocd-applicationsets']!.depends_on).toEqual(['helm_release.argocd', 'kubernetes_secret_v1.argocd-in-cluster']);
+    // After the load balancer controller: what Argo CD syncs may create LoadBalancer Services.
+    expect(releases['argocd-applicationsets']!.depends_on).toEqual([
+      'helm_release.argocd',
+      'kubernetes_secret_v1.argocd-in-cluster',
+      'terraform_data.aws-load-balancer-controller-crds',
+      'helm_release.aws-load-balancer-controller',
+    ]);
+    expect(releases.argocd!.depends_on).toEqual(['terraform_data.aws-load-balancer-controller-crds', 'helm_release.aws-load-balancer-controller']);
   });
 
   test('policy baseline: the in-repo chart is copied into the stack as an asset', () => {

@@ -1,6 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -17,13 +15,11 @@ import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-r
 import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { resourcesOf } from '../testing/index.js';
+import { MULTI_REGION_YAML, multiRegionConfig } from './fixtures.js';
 
-const YAML = readFileSync(fileURLToPath(new URL('./fixtures/multi-region.yaml', import.meta.url)), 'utf8');
-const base = parseConfig(YAML, 'environments/multi-region.yaml', multiRegionSchema);
-
-function config(overrides: Partial<Record<keyof MultiRegionConfig, unknown>> = {}): MultiRegionConfig {
-  return parseConfig(JSON.stringify({ ...base, ...overrides }), 'mr.yaml', multiRegionSchema);
-}
+const YAML = MULTI_REGION_YAML;
+const base = multiRegionConfig();
+const config = multiRegionConfig;
 
 /** The problems of a variant, without the file:line:column prefix. */
 function problems(overrides: Partial<Record<keyof MultiRegionConfig, unknown>>): string[] {
@@ -118,13 +114,18 @@ describe('Cluster Mesh stacks', () => {
         replicas: 2,
         // Peers dial this name; the chart's certificate covers only *.mesh.cilium.io otherwise.
         tls: { server: { extraDnsNames: [`${names[index]}.mesh.multi-region.internal`] } },
+        // An internal NLB of the AWS Load Balancer Controller (the class set here, not by its
+        // webhook: the Service exists before the controller), ip targets (ENI mode: the pods
+        // have VPC addresses), reachable from the mesh's VPCs only.
         service: {
           type: 'LoadBalancer',
+          loadBalancerClass: 'service.k8s.aws/nlb',
           annotations: {
-            'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
-            'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
-            'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+            'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+            'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
           },
+          loadBalancerSourceRanges: [base.regions[index]!.vpc_cidr, ...base.regions.filter((_, i) => i !== index).map((entry) => entry.vpc_cidr)],
         },
       },
       config: {

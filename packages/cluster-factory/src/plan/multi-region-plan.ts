@@ -51,6 +51,8 @@ export function planMultiRegion(config: MultiRegionConfig, options: Pick<PlanOpt
               address: address(entry.region),
               peers: peers.map((peer) => ({ name: regionalClusterName(config, peer.region), address: address(peer.region) })),
               apiServerReplicas: config.protect_stateful_resources ? 2 : 1,
+              // Its own nodes and every peer's (agents connect from the node network).
+              apiServerClientCidrs: [entry.vpc_cidr, ...peers.map((peer) => peer.vpc_cidr)],
             },
             peerVpcCidrs: peers.map((peer) => peer.vpc_cidr),
             caSecret,

@@ -10,6 +10,7 @@ import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter
 import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
+import type { LoadBalancerScheme } from '../load-balancing/service-annotations.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
@@ -45,6 +46,8 @@ export interface PlatformPlan {
   /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
   readonly nodeAddons: readonly EksAddonPlan[];
   readonly karpenter?: KarpenterPlan;
+  /** The AWS Load Balancer Controller, on every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller. */
+  readonly loadBalancerController: { readonly defaultScheme: LoadBalancerScheme };
   readonly addons: AddonSelection;
   /** Membership in a Cilium Cluster Mesh (multi-region). */
   readonly clusterMesh?: ClusterMeshOptions;
@@ -285,6 +288,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     ebsCsiDriver,
     nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version),
     karpenter,
+    loadBalancerController: { defaultScheme: config.load_balancers.default_scheme },
     addons: {
       networkPolicyBaseline: config.platform.network_policy_baseline,
       argocd: config.platform.argocd?.enabled

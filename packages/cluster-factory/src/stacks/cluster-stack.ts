@@ -8,6 +8,7 @@ import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
+import { LoadBalancerControllerIdentity } from '../load-balancing/load-balancer-controller-identity.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
@@ -70,6 +71,8 @@ export class ClusterStack extends EnvironmentStack {
   readonly networking: NetworkingDecision;
   /** ENI mode only: the operator's Pod Identity role. */
   readonly ciliumOperator?: CiliumOperatorIdentity;
+  /** The AWS Load Balancer Controller's Pod Identity role (its chart is a platform add-on). */
+  readonly loadBalancerController: LoadBalancerControllerIdentity;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
@@ -118,6 +121,13 @@ export class ClusterStack extends EnvironmentStack {
         }),
       ]),
     );
+    this.loadBalancerController = new LoadBalancerControllerIdentity(this, 'aws-load-balancer-controller', {
+      clusterName: cluster.name,
+      region: props.settings.region,
+      accountId: props.settings.accountId,
+      vpcId: props.vpcId,
+      dependsOn: [addons['eks-pod-identity-agent']!],
+    });
     if (addons['vpc-cni']) {
       // aws-node gets its ENI permissions through Pod Identity, not from every node's role.
       new PodIdentityRole(this, 'vpc-cni-identity', {
