@@ -16,6 +16,7 @@ import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js'
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { resourcesOf } from '../testing/index.js';
 import { MULTI_REGION_YAML, multiRegionConfig } from './fixtures.js';
+import { TRANSIT_GATEWAY_MTU, ciliumRouteMtu, largestNodePacket } from '../src/cluster-mesh/path-mtu.js';
 
 const YAML = MULTI_REGION_YAML;
 const base = multiRegionConfig();
@@ -133,6 +134,33 @@ describe('Cluster Mesh stacks', () => {
         clusters: names.filter((_, i) => i !== index).map((name) => ({ name, address: `${name}.mesh.multi-region.internal`, port: 2379 })),
       },
     });
+  });
+
+  test.each([
+    ['eni, WireGuard (the committed file)', {}, 8420],
+    ['eni, no WireGuard', { cilium: { ...base.cilium, wireguard: false } }, 8500],
+    ['overlay, WireGuard', { cilium_mode: 'overlay', regions: base.regions.map((entry, i) => ({ ...entry, pod_cidr: `10.${100 + i}.0.0/16` })) }, 8370],
+  ] as const)('%s: every packet a member sends its peers fits Transit Gateway (8500), pods get %i', (_name, overrides, podMtu) => {
+    const variant = defineMultiRegion(Testing.app(), planMultiRegion(config(overrides)));
+    for (const { platform } of variant.regions) {
+      const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { MTU?: number; encryption: { enabled: boolean }; routingMode: string };
+      const datapath = { baseMtu: values.MTU, wireguard: values.encryption.enabled, tunnel: values.routingMode === 'tunnel' };
+      expect(values.MTU).toBe(TRANSIT_GATEWAY_MTU);
+      expect(ciliumRouteMtu(datapath)).toBe(podMtu);
+      expect(largestNodePacket(datapath)).toBeLessThanOrEqual(TRANSIT_GATEWAY_MTU);
+    }
+  });
+
+  test('Cilium\'s own arithmetic (pkg/mtu/mtu.go): from the device MTU (9001, the MTU left unset) WireGuard packets are 9001 bytes, which Transit Gateway drops', () => {
+    expect(ciliumRouteMtu({ wireguard: true, tunnel: false })).toBe(8921);
+    expect(largestNodePacket({ wireguard: true, tunnel: false })).toBe(9001);
+    expect(largestNodePacket({ wireguard: true, tunnel: false })).toBeGreaterThan(TRANSIT_GATEWAY_MTU);
+    expect(ciliumRouteMtu({ baseMtu: 8500, wireguard: true, tunnel: true })).toBe(8500 - 80 - 50);
+  });
+
+  test('a single-region cluster keeps the MTU Cilium detects (no Transit Gateway on its path)', () => {
+    const values = parse((resourcesOf(Testing.synth(defineMultiRegion(Testing.app(), planMultiRegion(config({ cluster_mesh: { enabled: false } }))).regions[0]!.platform.cni!), Release).cilium!.values as string[])[0]!) as { MTU?: number };
+    expect(values.MTU).toBeUndefined();
   });
 
   test('disjoint VPC ranges: each cluster routes its own VPC, nothing widens to 0.0.0.0/0', () => {

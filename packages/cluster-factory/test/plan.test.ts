@@ -194,6 +194,7 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
         peers: [{ name: 'mesh-eu-west-1', address: 'mesh-eu-west-1.mesh.mesh.internal' }],
         apiServerReplicas: replicas,
         apiServerClientCidrs: ['10.70.0.0/16', '10.71.0.0/16'],
+        pathMtu: 8500,
       },
       peerVpcCidrs: ['10.71.0.0/16'],
       caSecret: { secretId: 'mesh/cilium-cluster-mesh-ca', region: 'us-west-2' },

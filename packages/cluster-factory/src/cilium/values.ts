@@ -8,6 +8,8 @@ import { NLB_LOAD_BALANCER_CLASS, nlbServiceAnnotations } from '../load-balancin
  */
 export interface CiliumValues {
   cluster: { name: string; id?: number };
+  /** The underlying network's MTU; absent: detected from the node's device. */
+  MTU?: number;
   kubeProxyReplacement: boolean;
   k8sServiceHost?: string;
   k8sServicePort?: number;
@@ -68,6 +70,11 @@ export interface ClusterMeshMembership {
   readonly apiServerReplicas: number;
   /** Who may reach the clustermesh API server's load balancer: the VPC CIDRs of every member. */
   readonly apiServerClientCidrs: readonly string[];
+  /**
+   * The MTU of the path to the other members (Transit Gateway: 8500), set as Cilium's `MTU`:
+   * Cilium then sizes pod routes so that encapsulated packets fit it (cluster-mesh/path-mtu.ts).
+   */
+  readonly pathMtu: number;
 }
 
 /** The clustermesh-apiserver port (etcd). */
@@ -177,6 +184,8 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
   const mesh = input.clusterMesh;
   if (mesh) {
     values.cluster.id = mesh.clusterId;
+    // Traffic to the peers crosses a path narrower than the node's device (9001).
+    values.MTU = mesh.pathMtu;
     values.clustermesh = {
       useAPIServer: true,
       apiserver: {
