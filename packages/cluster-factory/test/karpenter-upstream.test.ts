@@ -5,6 +5,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
@@ -180,6 +181,17 @@ describe('Karpenter AWS resources against the upstream v1.14.1 CloudFormation', 
   });
 });
 
+describe('Karpenter controller reaches AWS in its region', () => {
+  test('AWS_REGION is set: without it the controller asks IMDS (pkg/operator/operator.go), which a pod cannot reach through one hop, and Pod Identity sets no region', () => {
+    const { platform } = synthPlatform(sandboxConfig());
+    const release = resourcesOf(Testing.synth(platform.platform), Release).karpenter!;
+    const values = parse((release.values as string[])[0]!) as { controller: { env: Array<{ name: string; value: string }> } };
+    expect(values.controller.env).toEqual([{ name: 'AWS_REGION', value: 'us-west-2' }]);
+    // The chart's own example of controller.env is this variable (values.yaml at v1.14.1).
+    expect(read('values.yaml')).toContain('  env: []\n  # - name: AWS_REGION');
+  });
+});
+
 describe('Karpenter chart values against the v1.14.1 chart', () => {
   const keys = referenceKeyList(`karpenter-${KARPENTER_CHART.version}/values-keys.txt`);
 
@@ -197,7 +209,7 @@ describe('Karpenter chart values against the v1.14.1 chart', () => {
         else if (value && typeof value === 'object' && !Array.isArray(value) && [...keys].some((known) => known.startsWith(`${path}.`))) walk(value as Record<string, unknown>, path);
       }
     };
-    walk(karpenterControllerValues({ clusterName: CLUSTER, interruptionQueueName: 'queue', reservedEnis: 0 }) as Record<string, unknown>, '');
+    walk(karpenterControllerValues({ clusterName: CLUSTER, interruptionQueueName: 'queue', reservedEnis: 0, region: 'us-west-2' }) as Record<string, unknown>, '');
     expect(unknown).toEqual([]);
     // The check itself catches a misspelled key.
     unknown.length = 0;
