@@ -7,6 +7,7 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Testing } from 'cdktf';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
@@ -211,6 +212,21 @@ describe('Cilium on the AWS side', () => {
   ])('kube-proxy replacement $kpr -> add-ons $addons', ({ kpr, addons }) => {
     const { cluster } = synthPlatform(sandboxConfig({ enable_kube_proxy_replacement: kpr, cilium: { gateway_api: false } }));
     expect(Object.values(resourcesOf(cluster, EksAddon)).map((addon) => addon.addon_name).sort()).toEqual(addons);
+  });
+
+  test.each(['eni', 'overlay'])('mutual authentication opens TCP 4250 between nodes (%s; Cilium "Firewall Rules")', (mode) => {
+    const rule = { ip_protocol: 'tcp', from_port: 4250, to_port: 4250 };
+    const { cluster } = synthPlatform(sandboxConfig({ cilium_mode: mode, cilium: { gateway_api: false, mutual_auth: true } }));
+    expect(cluster).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
+    const without = synthPlatform(sandboxConfig({ cilium_mode: mode, cilium: { gateway_api: false } })).cluster;
+    expect(without).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
+  });
+
+  test('the node security group carries no kubernetes.io/cluster tag: the load balancer controller opens the one group that does (the EKS cluster security group, on every node)', () => {
+    const { cluster } = synthPlatform(sandboxConfig());
+    const groups = Object.values(resourcesOf(cluster, SecurityGroup));
+    expect(groups).toHaveLength(1);
+    expect(Object.keys(groups[0]!.tags as Record<string, string>).filter((tag) => tag.startsWith('kubernetes.io/cluster/'))).toEqual([]);
   });
 
   test.each(['eni', 'overlay'])('WireGuard opens UDP 51871 between nodes (%s)', (mode) => {

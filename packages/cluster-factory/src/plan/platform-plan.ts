@@ -76,6 +76,8 @@ export interface ControlPlanePlan {
   readonly logRetentionDays: number;
   /** Open UDP 51871 between nodes (Cilium WireGuard). */
   readonly wireguard: boolean;
+  /** Open TCP 4250 between nodes (Cilium mutual authentication). */
+  readonly mutualAuth: boolean;
 }
 
 export interface CiliumPlan {
@@ -281,6 +283,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       adminPrincipalArns: config.admin_principals,
       logRetentionDays: config.log_retention_days,
       wireguard: c.wireguard,
+      mutualAuth: c.mutual_auth,
     },
     cilium,
     nodeGroups,

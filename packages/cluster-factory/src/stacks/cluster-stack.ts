@@ -42,6 +42,8 @@ export interface ClusterStackProps {
   readonly logRetentionDays?: number;
   /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
   readonly wireguard?: boolean;
+  /** Open TCP 4250 between nodes for Cilium's mutual authentication. @default false */
+  readonly mutualAuth?: boolean;
   /** prevent_destroy on the cluster, its KMS key and its log group. @default false */
   readonly protectStatefulResources?: boolean;
   /** VPC CIDRs of the other clusters of a Cluster Mesh. @default [] */
@@ -97,6 +99,7 @@ export class ClusterStack extends EnvironmentStack {
       vpcId: props.vpcId,
       networking: props.networking,
       wireguard: props.wireguard ?? false,
+      mutualAuth: props.mutualAuth ?? false,
       meshPeerCidrs: props.meshPeerCidrs,
     });
     if (props.networking.cni === 'cilium' && props.networking.ciliumMode === 'eni') {
