@@ -8,6 +8,8 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Route } from '@cdktf/provider-aws/lib/route';
 import { Testing } from 'cdktf';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
@@ -42,7 +44,7 @@ describe('Cilium values per mode', () => {
         // The chart's ENI default: pods keep their VPC addresses; the NAT gateway translates.
         enableIPv4Masquerade: false,
         ipam: { mode: 'eni' },
-        eni: { enabled: true, awsEnablePrefixDelegation: false, awsReleaseExcessIPs: true, nodeSpec: { firstInterfaceIndex: 0 } },
+        eni: { enabled: true, awsEnablePrefixDelegation: false, awsReleaseExcessIPs: true, nodeSpec: { firstInterfaceIndex: 0, subnetTags: ['kubernetes.io/role/internal-elb=1'] } },
       },
     },
     {
@@ -220,6 +222,18 @@ describe('Cilium on the AWS side', () => {
     expect(cluster).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
     const without = synthPlatform(sandboxConfig({ cilium_mode: mode, cilium: { gateway_api: false } })).cluster;
     expect(without).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
+  });
+
+  test('ENI mode: pod ENIs go only to subnets routed through NAT (and Transit Gateway), never to a public subnet', () => {
+    const { network, platform } = synthPlatform(sandboxConfig());
+    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { eni: { nodeSpec: { subnetTags: string[] } } };
+    const [key, value] = values.eni.nodeSpec.subnetTags[0]!.split('=');
+    const subnets = resourcesOf(network, Subnet);
+    const tagged = Object.keys(subnets).filter((id) => (subnets[id]!.tags as Record<string, string>)[key!] === value);
+    expect(tagged.sort()).toEqual(Object.keys(subnets).filter((id) => id.startsWith('vpc_private-')).sort());
+    // Each of them routes 0.0.0.0/0 to a NAT gateway (the public ones route to the internet gateway).
+    const routes = Object.values(resourcesOf(network, Route)).filter((route) => route.destination_cidr_block === '0.0.0.0/0');
+    expect(routes.filter((route) => route.nat_gateway_id)).toHaveLength(tagged.length);
   });
 
   test('the node security group carries no kubernetes.io/cluster tag: the load balancer controller opens the one group that does (the EKS cluster security group, on every node)', () => {

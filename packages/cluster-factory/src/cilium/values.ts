@@ -1,5 +1,6 @@
 import type { CiliumMode } from '../networking/decision.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './eni.js';
+import { PRIVATE_SUBNET_TAG } from '../lib/subnet-plan.js';
 import { NLB_LOAD_BALANCER_CLASS, nlbServiceAnnotations } from '../load-balancing/service-annotations.js';
 
 /**
@@ -25,7 +26,7 @@ export interface CiliumValues {
     enabled: true;
     awsEnablePrefixDelegation: boolean;
     awsReleaseExcessIPs: boolean;
-    nodeSpec: { firstInterfaceIndex: number };
+    nodeSpec: { firstInterfaceIndex: number; subnetTags: string[] };
   };
   hubble: { enabled: boolean; relay: { enabled: boolean }; ui: { enabled: boolean } };
   l7Proxy: boolean;
@@ -176,7 +177,10 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
       enabled: true,
       awsEnablePrefixDelegation: input.prefixDelegation,
       awsReleaseExcessIPs: true,
-      nodeSpec: { firstInterfaceIndex: CILIUM_ENI_FIRST_INTERFACE_INDEX },
+      // Pod ENIs in the private subnets only: without a constraint the operator falls back to
+      // the zone's subnet with the most free addresses (pkg/aws/eni/node.go findSuitableSubnet),
+      // which can be a public one, where pods have no NAT and no Transit Gateway route.
+      nodeSpec: { firstInterfaceIndex: CILIUM_ENI_FIRST_INTERFACE_INDEX, subnetTags: [`${PRIVATE_SUBNET_TAG.key}=${PRIVATE_SUBNET_TAG.value}`] },
     };
   } else {
     values.tunnelProtocol = 'geneve';
