@@ -63,7 +63,7 @@ export * from './cluster-mesh/multi-region-platform.js';
 
 // Load balancers: the AWS Load Balancer Controller and the Services it serves.
 export * from './load-balancing/service-annotations.js';
-export * from './load-balancing/load-balancer-controller-identity.js';
+export * from './load-balancing/load-balancer-controller-policy.js';
 export * from './load-balancing/load-balancer-controller-addon.js';
 
 // Kubernetes add-ons.

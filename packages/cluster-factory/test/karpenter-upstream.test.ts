@@ -13,19 +13,11 @@ import { resourcesOf } from '../testing/index.js';
 import { chartValueKeys, referenceKeyList } from '../src/kubernetes/chart-values.js';
 import { KARPENTER_CHART } from '../src/versions.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { normalized, type Statement } from './iam-statements.js';
 
 /** Upstream files at the pinned tag, committed with their source (reference/karpenter-1.14.1/README.md). */
 const REFERENCE = new URL(`../reference/karpenter-${KARPENTER_CHART.version}/`, import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, REFERENCE), 'utf8');
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: string | string[];
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
 
 const CLUSTER = 'sandbox';
 const ACCOUNT = '111111111111';
@@ -69,14 +61,6 @@ function upstreamControllerStatements(region: string): Statement[] {
     });
     return (JSON.parse(text) as { Statement: Statement[] }).Statement;
   });
-}
-
-const sorted = (value: string | string[]) => [value].flat().sort();
-function normalized(statement: Statement) {
-  const condition = Object.fromEntries(
-    Object.entries(statement.Condition ?? {}).map(([operator, entries]) => [operator, Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value]))]),
-  );
-  return { Effect: statement.Effect, Action: sorted(statement.Action), Resource: sorted(statement.Resource), Condition: condition };
 }
 
 /**

@@ -5,7 +5,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { Testing } from 'cdktf';
-import { loadBalancerControllerPolicy } from '../src/load-balancing/load-balancer-controller-identity.js';
+import { loadBalancerControllerPolicy } from '../src/load-balancing/load-balancer-controller-policy.js';
 import { loadBalancerControllerCrdsUrl, loadBalancerControllerValues, unknownFeatureGates, type LoadBalancerControllerValues } from '../src/load-balancing/load-balancer-controller-addon.js';
 import { chartValueKeys, referenceKeyList, undeclaredValueKeys } from '../src/kubernetes/chart-values.js';
 import { decideNetworking, type CiliumMode } from '../src/networking/decision.js';
@@ -13,18 +13,11 @@ import { partitionOf } from '../src/lib/private/aws.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from '../src/versions.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { normalized, sortedList, type Statement } from './iam-statements.js';
 
 /** Upstream files at the pinned tag, committed with their source (reference/aws-load-balancer-controller-3.5.0/README.md). */
 const REFERENCE = new URL(`../reference/aws-load-balancer-controller-${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}/`, import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, REFERENCE), 'utf8');
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
 
 const ACCOUNT = '111111111111';
 const VPC = 'vpc-0123456789abcdef0';
@@ -34,16 +27,9 @@ function upstreamStatements(region: string): Statement[] {
   return (JSON.parse(read('iam_policy.json').replace(/arn:aws:/g, `arn:${partitionOf(region)}:`)) as { Statement: Statement[] }).Statement;
 }
 
-const list = (value: string | string[]) => [value].flat().sort();
-/** A statement without its Sid, every list sorted: what IAM evaluates. */
-function normalized(statement: Statement): string {
-  const condition = Object.fromEntries(
-    Object.entries(statement.Condition ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([operator, entries]) => [operator, Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value]))]),
-  );
-  return JSON.stringify({ Effect: statement.Effect, Action: list(statement.Action), Resource: list(statement.Resource), Condition: condition });
-}
+const list = sortedList;
+/** A canonical text of a statement (keys sorted), to compare lists of statements in any order. */
+const canonical = (statement: Statement): string => JSON.stringify(normalized(statement), (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) : value));
 
 /**
  * Reviewed, intentional differences from the upstream policy, by the upstream statement's
@@ -90,7 +76,7 @@ describe(`AWS Load Balancer Controller policy against the upstream ${AWS_LOAD_BA
     const upstream = upstreamStatements(region);
     expect(upstream).toHaveLength(16);
     const expected = upstream.flatMap((statement) => INTENTIONAL_DIFFERENCES[key(statement)]?.ours(statement, region) ?? [statement]);
-    expect(ours(region).map(normalized).sort()).toEqual(expected.map(normalized).sort());
+    expect(ours(region).map(canonical).sort()).toEqual(expected.map(canonical).sort());
   });
 
   test('no action is added or lost, and every statement has its own Sid', () => {
@@ -105,7 +91,7 @@ describe(`AWS Load Balancer Controller policy against the upstream ${AWS_LOAD_BA
     for (const [actions, difference] of Object.entries(INTENTIONAL_DIFFERENCES)) {
       const statement = upstream.find((candidate) => key(candidate) === actions);
       expect(statement, actions).toBeDefined();
-      expect(difference.ours(statement!, 'us-west-2').map(normalized), actions).not.toEqual([normalized(statement!)]);
+      expect(difference.ours(statement!, 'us-west-2').map(canonical), actions).not.toEqual([canonical(statement!)]);
     }
   });
 

@@ -7,7 +7,7 @@ import { helmValues } from '../lib/private/helm.js';
 import { manifestUrlApply } from '../lib/private/kubernetes-providers.js';
 import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-values.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from '../versions.js';
-import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from './load-balancer-controller-identity.js';
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from './load-balancer-controller-policy.js';
 import type { LoadBalancerScheme } from './service-annotations.js';
 
 /** The add-on's name: add-ons that create Services of type LoadBalancer list it in `dependsOn`. */
@@ -106,9 +106,9 @@ export function loadBalancerControllerCrdsUrl(version: string = AWS_LOAD_BALANCE
 }
 
 /**
- * The AWS Load Balancer Controller (its AWS side is LoadBalancerControllerIdentity in the
- * cluster stack): its CRDs, applied at the pinned tag so upgrades upgrade them, then the
- * chart. Add-ons that create Services of type LoadBalancer depend on it: its service mutator
+ * The AWS Load Balancer Controller (its AWS side: a PodIdentityRole with
+ * loadBalancerControllerPolicy in the cluster stack): its CRDs, applied at the pinned tag so
+ * upgrades upgrade them, then the chart. Add-ons that create Services of type LoadBalancer depend on it: its service mutator
  * webhook must exist before them, or the in-tree controller makes a Classic ELB.
  */
 export function loadBalancerControllerAddon(props: LoadBalancerControllerAddonProps): PlatformAddon {

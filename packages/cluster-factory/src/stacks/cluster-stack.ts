@@ -8,7 +8,7 @@ import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
-import { LoadBalancerControllerIdentity } from '../load-balancing/load-balancer-controller-identity.js';
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy } from '../load-balancing/load-balancer-controller-policy.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
@@ -74,7 +74,7 @@ export class ClusterStack extends EnvironmentStack {
   /** ENI mode only: the operator's Pod Identity role. */
   readonly ciliumOperator?: CiliumOperatorIdentity;
   /** The AWS Load Balancer Controller's Pod Identity role (its chart is a platform add-on). */
-  readonly loadBalancerController: LoadBalancerControllerIdentity;
+  readonly loadBalancerController: PodIdentityRole;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
@@ -124,11 +124,13 @@ export class ClusterStack extends EnvironmentStack {
         }),
       ]),
     );
-    this.loadBalancerController = new LoadBalancerControllerIdentity(this, 'aws-load-balancer-controller', {
+    // Nodes allow one IMDS hop: the controller is told its region and VPC (its chart values).
+    this.loadBalancerController = new PodIdentityRole(this, 'aws-load-balancer-controller', {
       clusterName: cluster.name,
       region: props.settings.region,
-      accountId: props.settings.accountId,
-      vpcId: props.vpcId,
+      roleName: `${props.clusterName}-aws-load-balancer-controller`,
+      serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+      inlinePolicy: { name: 'aws-load-balancer-controller', document: loadBalancerControllerPolicy({ region: props.settings.region, accountId: props.settings.accountId, vpcId: props.vpcId }) },
       dependsOn: [addons['eks-pod-identity-agent']!],
     });
     if (addons['vpc-cni']) {

@@ -1,20 +1,16 @@
-import { Construct } from 'constructs';
-import type { ITerraformDependable } from 'cdktf';
-import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { partitionOf } from '../lib/private/aws.js';
 
-/** Where the AWS Load Balancer Controller chart runs and the service account it creates. */
+/**
+ * Where the AWS Load Balancer Controller chart runs and the service account it creates: the
+ * cluster stack binds its Pod Identity role (with loadBalancerControllerPolicy) to it.
+ */
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-load-balancer-controller' } as const;
 
-export interface LoadBalancerControllerIdentityProps {
-  readonly clusterName: string;
+export interface LoadBalancerControllerPolicyProps {
   readonly region: string;
   readonly accountId: string;
   /** The cluster's VPC: the only one whose security groups the controller may open. */
   readonly vpcId: string;
-  /** What the Pod Identity association waits for (the Pod Identity agent add-on). @default none */
-  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -28,7 +24,7 @@ export interface LoadBalancerControllerIdentityProps {
  * - Shield Advanced protections only of this account (Shield is a global API, so a region
  *   condition would not fit).
  */
-export function loadBalancerControllerPolicy(props: Pick<LoadBalancerControllerIdentityProps, 'region' | 'accountId' | 'vpcId'>): object {
+export function loadBalancerControllerPolicy(props: LoadBalancerControllerPolicyProps): object {
   const partition = partitionOf(props.region);
   const inRegion = { StringEquals: { 'aws:RequestedRegion': props.region } };
   const elb = (resource: string) => `arn:${partition}:elasticloadbalancing:*:*:${resource}`;
@@ -222,24 +218,4 @@ export function loadBalancerControllerPolicy(props: Pick<LoadBalancerControllerI
       },
     ],
   };
-}
-
-/**
- * The controller's IAM role, bound to its service account through EKS Pod Identity (the
- * controller runs with hop limit 1 on IMDS, so it is told its region and VPC instead).
- */
-export class LoadBalancerControllerIdentity extends Construct {
-  readonly role: IamRole;
-
-  constructor(scope: Construct, id: string, props: LoadBalancerControllerIdentityProps) {
-    super(scope, id);
-    this.role = new PodIdentityRole(this, 'identity', {
-      clusterName: props.clusterName,
-      region: props.region,
-      roleName: `${props.clusterName}-aws-load-balancer-controller`,
-      serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-      inlinePolicy: { name: 'aws-load-balancer-controller', document: loadBalancerControllerPolicy(props) },
-      dependsOn: props.dependsOn,
-    }).role;
-  }
 }
