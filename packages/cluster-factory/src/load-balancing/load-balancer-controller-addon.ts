@@ -13,8 +13,19 @@ import type { LoadBalancerScheme } from './service-annotations.js';
 /** The add-on's name: add-ons that create Services of type LoadBalancer list it in `dependsOn`. */
 export const LOAD_BALANCER_CONTROLLER_ADDON = 'aws-load-balancer-controller';
 
-/** The admission webhooks the chart registers (templates/webhook.yaml), for messages. */
-export const LOAD_BALANCER_CONTROLLER_WEBHOOKS = ['mservice.elbv2.k8s.aws', 'mpod.elbv2.k8s.aws', 'mtargetgroupbinding.elbv2.k8s.aws', 'vtargetgroupbinding.elbv2.k8s.aws', 'vingress.elbv2.k8s.aws'] as const;
+/** The admission webhooks chart 3.5.0 registers (templates/webhook.yaml), for messages. */
+export const LOAD_BALANCER_CONTROLLER_WEBHOOKS = [
+  'mpod.elbv2.k8s.aws',
+  'quicid.elbv2.k8s.aws',
+  'mservice.elbv2.k8s.aws',
+  'alb-target-control.namespace.elbv2.k8s.aws',
+  'alb-target-control.object.elbv2.k8s.aws',
+  'mtargetgroupbinding.elbv2.k8s.aws',
+  'vingressclassparams.elbv2.k8s.aws',
+  'vtargetgroupbinding.elbv2.k8s.aws',
+  'vingress.elbv2.k8s.aws',
+  'vglobalaccelerator.aga.k8s.aws',
+] as const;
 
 export interface LoadBalancerControllerAddonProps {
   /** The literal cluster name (`--cluster-name`: the tags of the load balancers it owns). */
