@@ -10,6 +10,8 @@ import {
   KNOWN_INSTANCE_TYPES,
   nodeGroupHardware,
   POLICY_RULES,
+  RESTRICTED_EGRESS_LABEL,
+  restrictedEgressAllowances,
   SUPPORTED_INSTANCE_FAMILIES,
   instanceFamily,
 } from '@cilium-eks/cluster-factory';
@@ -151,6 +153,21 @@ export function policiesPage(): string {
     '| id | severity | Checkov | rule | fix |',
     '|---|---|---|---|---|',
     ...POLICY_RULES.map((rule) => `| ${rule.id} | ${rule.severity} | ${rule.checkov ?? '-'} | ${rule.title} | ${rule.fix} |`),
+    '',
+    '## Egress profile `restricted-internet`',
+    '',
+    `With \`platform.network_policy_baseline: true\`, pods labelled \`${RESTRICTED_EGRESS_LABEL.key}: ${RESTRICTED_EGRESS_LABEL.value}\` may reach`,
+    'these destinations and nothing else (a CiliumClusterwideNetworkPolicy, `restricted-internet-egress`):',
+    '',
+    '| to | ports | why |',
+    '|---|---|---|',
+    ...restrictedEgressAllowances('{region}').map((allowance) => `| ${allowance.to} | ${allowance.ports} | ${allowance.why} |`),
+    '',
+    'Not allowed, on purpose: the instance metadata service (169.254.169.254; pods never use the node\'s',
+    'credentials, and the launch templates allow one hop), other AWS APIs and every other name. An AWS SDK in',
+    'such a pod gets credentials from the Pod Identity Agent, but needs its region from `AWS_REGION` (Pod',
+    'Identity does not set it, and the SDKs\' IMDS fallback is closed). Add the endpoints your workload calls',
+    'in a policy of your own (Cilium allows what any policy selecting the pod allows).',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -10,20 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { chartValueKeys } from '@cilium-eks/cluster-factory';
 
 const [source] = process.argv.slice(2);
 if (!source) {
   process.stderr.write('usage: chart-value-keys.ts <source> < values.yaml\n');
   process.exit(2);
 }
-const paths = new Set<string>();
-const walk = (node: unknown, prefix: string): void => {
-  if (prefix) paths.add(prefix);
-  if (Array.isArray(node)) {
-    for (const item of node) walk(item, `${prefix}[]`);
-  } else if (node && typeof node === 'object') {
-    for (const [key, value] of Object.entries(node)) walk(value, prefix ? `${prefix}.${key}` : key);
-  }
-};
-walk(parse(readFileSync(0, 'utf8')), '');
-process.stdout.write(`# Value keys of ${source}; derived by scripts/reference/chart-value-keys.ts.\n${[...paths].sort().join('\n')}\n`);
+process.stdout.write(`# Value keys of ${source}; derived by scripts/reference/chart-value-keys.ts.\n${chartValueKeys(parse(readFileSync(0, 'utf8'))).join('\n')}\n`);

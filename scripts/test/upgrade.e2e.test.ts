@@ -32,6 +32,22 @@ interface ChangeJson {
 }
 
 /**
+ * A state built from planned values, with what hashicorp/aws stores after applying them where the
+ * two differ: a node group's update_config.max_unavailable is null in a create plan but 0 once
+ * applied (the provider, on plugin SDK v2, writes 0 for the unset number next to
+ * max_unavailable_percentage; its own update plans show `null -> 0`). Whether the converged
+ * state held null or 0 depended on how the convergence rounds went, so the upgrade plan below
+ * sometimes showed that as a change of its own (on issue-19 as well).
+ */
+function asStoredAfterApply(stateText: string): string {
+  const state = JSON.parse(stateText) as { resources: Array<{ type: string; instances: Array<{ attributes: { update_config?: Array<{ max_unavailable: number | null }> } }> }> };
+  for (const resource of state.resources.filter((entry) => entry.type === 'aws_eks_node_group')) {
+    for (const { attributes } of resource.instances) for (const config of attributes.update_config ?? []) config.max_unavailable ??= 0;
+  }
+  return JSON.stringify(state);
+}
+
+/**
  * The upgrade, proven with the real terraform and the offline provider mirror: the sandbox
  * variant at 1.35 is brought to the state it would have once applied (convergeState: plan
  * with -refresh=false until nothing changes, no AWS), then the same variant one minor up is
@@ -61,7 +77,7 @@ describe.skipIf(!mirror && !process.env.CI)('a Kubernetes upgrade planned agains
     await Promise.all(
       STACKS.map(async (stack) => {
         await convergeState(workdirOf(stack), { env, schemas, accountId: '111111111111', firstPlan: 'plan.bin', rounds: 3 });
-        converged.set(stack, readFileSync(join(workdirOf(stack), 'terraform.tfstate'), 'utf8'));
+        converged.set(stack, asStoredAfterApply(readFileSync(join(workdirOf(stack), 'terraform.tfstate'), 'utf8')));
       }),
     );
     // From here on, each working directory holds the 1.36 configuration.

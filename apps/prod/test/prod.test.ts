@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { directorySnapshot } from '@cilium-eks/cluster-factory/testing';
 import { runBothEntryPoints } from '@cilium-eks/cluster-factory/testing/app-process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { AL2023_AMI_RELEASE } from '@cilium-eks/cluster-factory';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,5 +27,10 @@ describe('prod app', () => {
     expect(eks.vpc_config.endpoint_public_access).toBe(false);
     expect(eks.lifecycle.prevent_destroy).toBe(true);
     expect(cluster.provider.aws[0]!.allowed_account_ids).toEqual(['222222222222']);
+    // Karpenter's nodes run a pinned AMI release, never al2023@latest (each release would roll
+    // every node of production): the EC2NodeClass as it reaches the cluster.
+    const nodeClass = readdirSync(join(outdir, 'stacks/prod-platform/assets'), { recursive: true, encoding: 'utf8' }).find((file) => file.endsWith('-ec2nodeclass-default.yaml'))!;
+    const amiSelector = (parse(readFileSync(join(outdir, 'stacks/prod-platform/assets', nodeClass), 'utf8')) as { spec: { amiSelectorTerms: unknown } }).spec.amiSelectorTerms;
+    expect(amiSelector).toEqual([{ alias: `al2023@${AL2023_AMI_RELEASE}` }]);
   });
 });

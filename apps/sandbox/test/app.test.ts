@@ -51,7 +51,7 @@ describe('sandbox app', () => {
       'sandbox-cni': ['sandbox-cluster'],
       'sandbox-compute': ['sandbox-cluster', 'sandbox-cni', 'sandbox-network'],
       // Add-ons need running nodes.
-      'sandbox-platform': ['sandbox-cluster', 'sandbox-compute'],
+      'sandbox-platform': ['sandbox-cluster', 'sandbox-compute', 'sandbox-network'],
     });
     // The policy chart travels with the synthesized stack (an asset), so the output is self-contained.
     const assets = (chart: string) =>

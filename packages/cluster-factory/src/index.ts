@@ -61,7 +61,13 @@ export * from './cluster-mesh/cluster-mesh-dns.js';
 export * from './cluster-mesh/mesh-global-stack.js';
 export * from './cluster-mesh/multi-region-platform.js';
 
+// Load balancers: the AWS Load Balancer Controller and the Services it serves.
+export * from './load-balancing/service-annotations.js';
+export * from './load-balancing/load-balancer-controller-policy.js';
+export * from './load-balancing/load-balancer-controller-addon.js';
+
 // Kubernetes add-ons.
+export * from './kubernetes/chart-values.js';
 export * from './addons/addon.js';
 export * from './addons/network-policy-baseline.js';
 export * from './addons/argocd.js';

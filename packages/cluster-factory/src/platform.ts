@@ -13,6 +13,7 @@ import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js'
 import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon } from './cluster-mesh/cluster-mesh-dns.js';
 import { karpenterAddon } from './karpenter/karpenter-addon.js';
+import { LOAD_BALANCER_CONTROLLER_ADDON, loadBalancerControllerAddon } from './load-balancing/load-balancer-controller-addon.js';
 
 export interface EnvironmentPlatformOptions {
   /** Add-ons beyond those the plan selects, given the platform so far. @default none */
@@ -21,7 +22,7 @@ export interface EnvironmentPlatformOptions {
 
 /**
  * The stacks of one environment in one region, built from its plan, in deployment order:
- * network -> cluster -> cni (with Cilium) -> compute -> platform (when add-ons are on).
+ * network -> cluster -> cni (with Cilium) -> compute -> platform.
  * Cross-stack references become S3 remote state.
  */
 export class EnvironmentPlatform {
@@ -30,7 +31,7 @@ export class EnvironmentPlatform {
   readonly cluster: ClusterStack;
   readonly compute: ComputeStack;
   readonly cni?: CniStack;
-  readonly platform?: PlatformAddonsStack;
+  readonly platform: PlatformAddonsStack;
 
   constructor(scope: Construct, plan: PlatformPlan, options: EnvironmentPlatformOptions = {}) {
     this.plan = plan;
@@ -68,9 +69,13 @@ export class EnvironmentPlatform {
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);
 
     const karpenter = this.compute.karpenter;
+    // Whatever may create Services of type LoadBalancer (Argo CD syncs Gateways and Services)
+    // comes after the controller whose webhook makes them NLBs.
+    const afterLoadBalancerController = (addon: PlatformAddon): PlatformAddon => ({ ...addon, dependsOn: [...(addon.dependsOn ?? []), LOAD_BALANCER_CONTROLLER_ADDON] });
     const addons = [
+      loadBalancerControllerAddon({ clusterName, region: settings.region, vpcId: this.network.vpc.vpcId, defaultScheme: plan.loadBalancerController.defaultScheme }),
       ...(plan.addons.networkPolicyBaseline ? [networkPolicyBaselineAddon()] : []),
-      ...(plan.addons.argocd ? [argoCdAddon(plan.addons.argocd)] : []),
+      ...(plan.addons.argocd ? [afterLoadBalancerController(argoCdAddon(plan.addons.argocd))] : []),
       ...(plan.karpenter && karpenter
         ? [
             karpenterAddon({
@@ -81,25 +86,23 @@ export class EnvironmentPlatform {
             }),
           ]
         : []),
-      ...(plan.clusterMesh ? [clusterMeshDnsAddon(plan.clusterMesh.dns)] : []),
+      ...(plan.clusterMesh ? [afterLoadBalancerController(clusterMeshDnsAddon(plan.clusterMesh.dns))] : []),
       ...(options.additionalAddons?.(this) ?? []),
     ];
-    if (addons.length > 0) {
-      this.platform = new PlatformAddonsStack(scope, {
-        settings,
-        cluster: this.cluster.access,
-        clusterInfo: {
-          clusterName,
-          region: settings.region,
-          accountId: settings.accountId,
-          environment: plan.environment,
-          networking,
-          identities: { ciliumOperator: this.cluster.ciliumOperator?.role.arn, karpenter: karpenter?.controllerRole.arn },
-        },
-        addons,
-      });
-      this.platform.addDependency(this.compute);
-    }
+    this.platform = new PlatformAddonsStack(scope, {
+      settings,
+      cluster: this.cluster.access,
+      clusterInfo: {
+        clusterName,
+        region: settings.region,
+        accountId: settings.accountId,
+        environment: plan.environment,
+        networking,
+        identities: { ciliumOperator: this.cluster.ciliumOperator?.role.arn, karpenter: karpenter?.controllerRole.arn },
+      },
+      addons,
+    });
+    this.platform.addDependency(this.compute);
   }
 }
 

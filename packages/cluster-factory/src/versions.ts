@@ -59,6 +59,16 @@ export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/
 export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: 'karpenter-crd' };
 
 /**
+ * The AWS Load Balancer Controller: every Service of type LoadBalancer (Cilium's Gateways, the
+ * clustermesh API server) becomes an NLB it manages, never an in-tree Classic ELB. Chart 3.5.0
+ * ships controller v3.5.0 (2026-08-03); the IAM policy, values and feature gates it is checked
+ * against are in reference/aws-load-balancer-controller-3.5.0/.
+ */
+export const AWS_LOAD_BALANCER_CONTROLLER_CHART: PinnedChart = { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' };
+/** The controller release AWS_LOAD_BALANCER_CONTROLLER_CHART installs (its appVersion): what the compatibility table checks. */
+export const AWS_LOAD_BALANCER_CONTROLLER_VERSION = 'v3.5.0';
+
+/**
  * The EKS-optimized Amazon Linux 2023 AMI release Karpenter's EC2NodeClass pins by default
  * (`al2023@v20260903`): a fixed release never rolls nodes by itself; a new one is a reviewed
  * diff, and Karpenter replaces drifted nodes (docs/UPGRADES.md). awslabs/amazon-eks-ami

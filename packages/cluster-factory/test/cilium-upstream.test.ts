@@ -16,7 +16,7 @@ import { meshCaImportCommands } from '../src/cluster-mesh/mesh-ca.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';
 
 const INPUT = CILIUM_VALUES_INPUT;
-const MESH = { clusterId: 7, address: 'c-a.mesh.e.internal', peers: [{ name: 'c-b', address: 'c-b.mesh.e.internal' }], apiServerReplicas: 2 };
+const MESH = { clusterId: 7, address: 'c-a.mesh.e.internal', peers: [{ name: 'c-b', address: 'c-b.mesh.e.internal' }], apiServerReplicas: 2, apiServerClientCidrs: ['10.10.0.0/16', '10.11.0.0/16'], pathMtu: 8500 };
 const EVERYTHING = { wireguard: true, mutualAuth: true, gatewayApi: true, bgpControlPlane: true };
 
 describe('Cilium values validate against the pinned chart (schema, keys, rules)', () => {

@@ -7,6 +7,9 @@ import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Route } from '@cdktf/provider-aws/lib/route';
 import { Testing } from 'cdktf';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
@@ -41,7 +44,7 @@ describe('Cilium values per mode', () => {
         // The chart's ENI default: pods keep their VPC addresses; the NAT gateway translates.
         enableIPv4Masquerade: false,
         ipam: { mode: 'eni' },
-        eni: { enabled: true, awsEnablePrefixDelegation: false, awsReleaseExcessIPs: true, nodeSpec: { firstInterfaceIndex: 0 } },
+        eni: { enabled: true, awsEnablePrefixDelegation: false, awsReleaseExcessIPs: true, nodeSpec: { firstInterfaceIndex: 0, subnetTags: ['kubernetes.io/role/internal-elb=1'] } },
       },
     },
     {
@@ -175,7 +178,8 @@ describe('cni stack', () => {
       sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'batch', selectors: [{ namespace: 'batch' }] }], platform: {}, karpenter: { enabled: false } }),
     );
     expect(platform.cni).toBeUndefined();
-    expect(platform.platform).toBeUndefined();
+    // Only the load balancer controller, which every cluster gets.
+    expect([...platform.platform.installed.keys()]).toEqual(['aws-load-balancer-controller']);
     expect(platform.compute.dependencies).toEqual([]);
   });
 });
@@ -201,7 +205,7 @@ describe('Cilium on the AWS side', () => {
 
   test('overlay mode: no operator role (it allocates from the pod pool, not from EC2)', () => {
     const { cluster } = synthPlatform(sandboxConfig({ cilium_mode: 'overlay' }));
-    expect(Object.keys(resourcesOf(cluster, EksPodIdentityAssociation))).toEqual([]);
+    expect(Object.values(resourcesOf(cluster, EksPodIdentityAssociation)).map((association) => association.service_account)).toEqual(['aws-load-balancer-controller']);
   });
 
   test.each([
@@ -210,6 +214,33 @@ describe('Cilium on the AWS side', () => {
   ])('kube-proxy replacement $kpr -> add-ons $addons', ({ kpr, addons }) => {
     const { cluster } = synthPlatform(sandboxConfig({ enable_kube_proxy_replacement: kpr, cilium: { gateway_api: false } }));
     expect(Object.values(resourcesOf(cluster, EksAddon)).map((addon) => addon.addon_name).sort()).toEqual(addons);
+  });
+
+  test.each(['eni', 'overlay'])('mutual authentication opens TCP 4250 between nodes (%s; Cilium "Firewall Rules")', (mode) => {
+    const rule = { ip_protocol: 'tcp', from_port: 4250, to_port: 4250 };
+    const { cluster } = synthPlatform(sandboxConfig({ cilium_mode: mode, cilium: { gateway_api: false, mutual_auth: true } }));
+    expect(cluster).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
+    const without = synthPlatform(sandboxConfig({ cilium_mode: mode, cilium: { gateway_api: false } })).cluster;
+    expect(without).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, rule);
+  });
+
+  test('ENI mode: pod ENIs go only to subnets routed through NAT (and Transit Gateway), never to a public subnet', () => {
+    const { network, platform } = synthPlatform(sandboxConfig());
+    const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { eni: { nodeSpec: { subnetTags: string[] } } };
+    const [key, value] = values.eni.nodeSpec.subnetTags[0]!.split('=');
+    const subnets = resourcesOf(network, Subnet);
+    const tagged = Object.keys(subnets).filter((id) => (subnets[id]!.tags as Record<string, string>)[key!] === value);
+    expect(tagged.sort()).toEqual(Object.keys(subnets).filter((id) => id.startsWith('vpc_private-')).sort());
+    // Each of them routes 0.0.0.0/0 to a NAT gateway (the public ones route to the internet gateway).
+    const routes = Object.values(resourcesOf(network, Route)).filter((route) => route.destination_cidr_block === '0.0.0.0/0');
+    expect(routes.filter((route) => route.nat_gateway_id)).toHaveLength(tagged.length);
+  });
+
+  test('the node security group carries no kubernetes.io/cluster tag: the load balancer controller opens the one group that does (the EKS cluster security group, on every node)', () => {
+    const { cluster } = synthPlatform(sandboxConfig());
+    const groups = Object.values(resourcesOf(cluster, SecurityGroup));
+    expect(groups).toHaveLength(1);
+    expect(Object.keys(groups[0]!.tags as Record<string, string>).filter((tag) => tag.startsWith('kubernetes.io/cluster/'))).toEqual([]);
   });
 
   test.each(['eni', 'overlay'])('WireGuard opens UDP 51871 between nodes (%s)', (mode) => {
@@ -240,7 +271,14 @@ describe('platform add-ons', () => {
     expect(releases.argocd).toMatchObject({ chart: 'argo-cd', version: '9.5.14', namespace: 'argocd', create_namespace: true });
     const appsets = parse((releases['argocd-applicationsets']!.values as string[])[0]!) as { applicationsets: Record<string, { generators: Array<{ matrix: { generators: object[] } }> }> };
     expect(appsets.applicationsets['platform-addons']!.generators[0]!.matrix.generators[0]).toEqual({ clusters: { selector: { matchLabels: { environment: 'sandbox' } } } });
-    expect(releases['argocd-applicationsets']!.depends_on).toEqual(['helm_release.argocd', 'kubernetes_secret_v1.argocd-in-cluster']);
+    // After the load balancer controller: what Argo CD syncs may create LoadBalancer Services.
+    expect(releases['argocd-applicationsets']!.depends_on).toEqual([
+      'helm_release.argocd',
+      'kubernetes_secret_v1.argocd-in-cluster',
+      'terraform_data.aws-load-balancer-controller-crds',
+      'helm_release.aws-load-balancer-controller',
+    ]);
+    expect(releases.argocd!.depends_on).toEqual(['terraform_data.aws-load-balancer-controller-crds', 'helm_release.aws-load-balancer-controller']);
   });
 
   test('policy baseline: the in-repo chart is copied into the stack as an asset', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Testing } from 'cdktf';
-import { parseEnvironmentConfig } from '../src/config/load.js';
+import { parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
+import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-region-schema.js';
 import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
@@ -15,6 +16,15 @@ export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('./fixtures/sandb
 export function sandboxConfig(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}): EnvironmentConfig {
   const base = parseEnvironmentConfig(SANDBOX_YAML, 'environments/sandbox.yaml');
   return parseEnvironmentConfig(JSON.stringify({ ...base, ...overrides }), 'test-variant.yaml');
+}
+
+/** A copy of environments/multi-region.yaml. */
+export const MULTI_REGION_YAML = readFileSync(fileURLToPath(new URL('./fixtures/multi-region.yaml', import.meta.url)), 'utf8');
+
+/** The multi-region config with overrides, validated like a real file. */
+export function multiRegionConfig(overrides: Partial<Record<keyof MultiRegionConfig, unknown>> = {}): MultiRegionConfig {
+  const base = parseConfig(MULTI_REGION_YAML, 'environments/multi-region.yaml', multiRegionSchema);
+  return parseConfig(JSON.stringify({ ...base, ...overrides }), 'mr.yaml', multiRegionSchema);
 }
 
 /** Every stack of an environment, synthesized (Testing.synth strings). */

@@ -5,26 +5,19 @@ import { TerraformStack, Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { resourcesOf } from '../testing/index.js';
-import { referenceKeyList } from '../src/kubernetes/chart-values.js';
+import { chartValueKeys, referenceKeyList } from '../src/kubernetes/chart-values.js';
 import { KARPENTER_CHART } from '../src/versions.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { normalized, type Statement } from './iam-statements.js';
 
 /** Upstream files at the pinned tag, committed with their source (reference/karpenter-1.14.1/README.md). */
 const REFERENCE = new URL(`../reference/karpenter-${KARPENTER_CHART.version}/`, import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, REFERENCE), 'utf8');
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: string | string[];
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
 
 const CLUSTER = 'sandbox';
 const ACCOUNT = '111111111111';
@@ -68,14 +61,6 @@ function upstreamControllerStatements(region: string): Statement[] {
     });
     return (JSON.parse(text) as { Statement: Statement[] }).Statement;
   });
-}
-
-const sorted = (value: string | string[]) => [value].flat().sort();
-function normalized(statement: Statement) {
-  const condition = Object.fromEntries(
-    Object.entries(statement.Condition ?? {}).map(([operator, entries]) => [operator, Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : value]))]),
-  );
-  return { Effect: statement.Effect, Action: sorted(statement.Action), Resource: sorted(statement.Resource), Condition: condition };
 }
 
 /**
@@ -180,18 +165,22 @@ describe('Karpenter AWS resources against the upstream v1.14.1 CloudFormation', 
   });
 });
 
+describe('Karpenter controller reaches AWS in its region', () => {
+  test('AWS_REGION is set: without it the controller asks IMDS (pkg/operator/operator.go), which a pod cannot reach through one hop, and Pod Identity sets no region', () => {
+    const { platform } = synthPlatform(sandboxConfig());
+    const release = resourcesOf(Testing.synth(platform.platform), Release).karpenter!;
+    const values = parse((release.values as string[])[0]!) as { controller: { env: Array<{ name: string; value: string }> } };
+    expect(values.controller.env).toEqual([{ name: 'AWS_REGION', value: 'us-west-2' }]);
+    // The chart's own example of controller.env is this variable (values.yaml at v1.14.1).
+    expect(read('values.yaml')).toContain('  env: []\n  # - name: AWS_REGION');
+  });
+});
+
 describe('Karpenter chart values against the v1.14.1 chart', () => {
   const keys = referenceKeyList(`karpenter-${KARPENTER_CHART.version}/values-keys.txt`);
 
   test('values-keys.txt is every key path of the committed values.yaml (maps walked, `[]` for list items)', () => {
-    const derived = new Set<string>();
-    const walk = (node: unknown, prefix: string) => {
-      if (prefix) derived.add(prefix);
-      if (Array.isArray(node)) for (const item of node) walk(item, `${prefix}[]`);
-      else if (node && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, prefix ? `${prefix}.${key}` : key);
-    };
-    walk(parse(read('values.yaml')), '');
-    expect([...keys]).toEqual([...derived].sort());
+    expect([...keys]).toEqual(chartValueKeys(parse(read('values.yaml'))));
   });
 
   test('every key the project sets exists in the chart (below a free-form map or list, anything goes)', () => {
@@ -204,7 +193,7 @@ describe('Karpenter chart values against the v1.14.1 chart', () => {
         else if (value && typeof value === 'object' && !Array.isArray(value) && [...keys].some((known) => known.startsWith(`${path}.`))) walk(value as Record<string, unknown>, path);
       }
     };
-    walk(karpenterControllerValues({ clusterName: CLUSTER, interruptionQueueName: 'queue', reservedEnis: 0 }) as Record<string, unknown>, '');
+    walk(karpenterControllerValues({ clusterName: CLUSTER, interruptionQueueName: 'queue', reservedEnis: 0, region: 'us-west-2' }) as Record<string, unknown>, '');
     expect(unknown).toEqual([]);
     // The check itself catches a misspelled key.
     unknown.length = 0;

@@ -32,7 +32,7 @@ describe('ManifestChart: plain YAML, validated', () => {
   test('writes each object as one plain YAML template, in order, and validates them', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'test');
-    const chart = new ManifestChart(stack, 'policies', { name: 'policies', description: 'test', objects: networkPolicyBaselineObjects() });
+    const chart = new ManifestChart(stack, 'policies', { name: 'policies', description: 'test', objects: networkPolicyBaselineObjects('us-west-2') });
     const outdir = Testing.fullSynth(stack);
     const assetDir = join(outdir, 'stacks', 'test', chart.path);
     expect(readdirSync(join(assetDir, 'templates'))).toEqual([
@@ -61,7 +61,7 @@ describe('ManifestChart: plain YAML, validated', () => {
   });
 
   test('the network policy baseline validates against the upstream Cilium models', () => {
-    expect(kubernetesObjectProblems(networkPolicyBaselineObjects())).toEqual([]);
+    expect(kubernetesObjectProblems(networkPolicyBaselineObjects('us-west-2'))).toEqual([]);
   });
 });
 

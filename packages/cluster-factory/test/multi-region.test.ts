@@ -1,6 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
@@ -17,13 +15,12 @@ import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-r
 import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { resourcesOf } from '../testing/index.js';
+import { MULTI_REGION_YAML, multiRegionConfig } from './fixtures.js';
+import { TRANSIT_GATEWAY_MTU, ciliumRouteMtu, largestNodePacket } from '../src/cluster-mesh/path-mtu.js';
 
-const YAML = readFileSync(fileURLToPath(new URL('./fixtures/multi-region.yaml', import.meta.url)), 'utf8');
-const base = parseConfig(YAML, 'environments/multi-region.yaml', multiRegionSchema);
-
-function config(overrides: Partial<Record<keyof MultiRegionConfig, unknown>> = {}): MultiRegionConfig {
-  return parseConfig(JSON.stringify({ ...base, ...overrides }), 'mr.yaml', multiRegionSchema);
-}
+const YAML = MULTI_REGION_YAML;
+const base = multiRegionConfig();
+const config = multiRegionConfig;
 
 /** The problems of a variant, without the file:line:column prefix. */
 function problems(overrides: Partial<Record<keyof MultiRegionConfig, unknown>>): string[] {
@@ -128,13 +125,18 @@ describe('Cluster Mesh stacks', () => {
         replicas: 2,
         // Peers dial this name; the chart's certificate covers only *.mesh.cilium.io otherwise.
         tls: { server: { extraDnsNames: [`${names[index]}.mesh.multi-region.internal`] } },
+        // An internal NLB of the AWS Load Balancer Controller (the class set here, not by its
+        // webhook: the Service exists before the controller), ip targets (ENI mode: the pods
+        // have VPC addresses), reachable from the mesh's VPCs only.
         service: {
           type: 'LoadBalancer',
+          loadBalancerClass: 'service.k8s.aws/nlb',
           annotations: {
-            'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
-            'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
-            'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
+            'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+            'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
           },
+          loadBalancerSourceRanges: [base.regions[index]!.vpc_cidr, ...base.regions.filter((_, i) => i !== index).map((entry) => entry.vpc_cidr)],
         },
       },
       config: {
@@ -142,6 +144,33 @@ describe('Cluster Mesh stacks', () => {
         clusters: names.filter((_, i) => i !== index).map((name) => ({ name, address: `${name}.mesh.multi-region.internal`, port: 2379 })),
       },
     });
+  });
+
+  test.each([
+    ['eni, WireGuard (the committed file)', {}, 8420],
+    ['eni, no WireGuard', { cilium: { ...base.cilium, wireguard: false } }, 8500],
+    ['overlay, WireGuard', { cilium_mode: 'overlay', regions: base.regions.map((entry, i) => ({ ...entry, pod_cidr: `10.${100 + i}.0.0/16` })) }, 8370],
+  ] as const)('%s: every packet a member sends its peers fits Transit Gateway (8500), pods get %i', (_name, overrides, podMtu) => {
+    const variant = defineMultiRegion(Testing.app(), planMultiRegion(config(overrides)));
+    for (const { platform } of variant.regions) {
+      const values = parse((resourcesOf(Testing.synth(platform.cni!), Release).cilium!.values as string[])[0]!) as { MTU?: number; encryption: { enabled: boolean }; routingMode: string };
+      const datapath = { baseMtu: values.MTU, wireguard: values.encryption.enabled, tunnel: values.routingMode === 'tunnel' };
+      expect(values.MTU).toBe(TRANSIT_GATEWAY_MTU);
+      expect(ciliumRouteMtu(datapath)).toBe(podMtu);
+      expect(largestNodePacket(datapath)).toBeLessThanOrEqual(TRANSIT_GATEWAY_MTU);
+    }
+  });
+
+  test('Cilium\'s own arithmetic (pkg/mtu/mtu.go): from the device MTU (9001, the MTU left unset) WireGuard packets are 9001 bytes, which Transit Gateway drops', () => {
+    expect(ciliumRouteMtu({ wireguard: true, tunnel: false })).toBe(8921);
+    expect(largestNodePacket({ wireguard: true, tunnel: false })).toBe(9001);
+    expect(largestNodePacket({ wireguard: true, tunnel: false })).toBeGreaterThan(TRANSIT_GATEWAY_MTU);
+    expect(ciliumRouteMtu({ baseMtu: 8500, wireguard: true, tunnel: true })).toBe(8500 - 80 - 50);
+  });
+
+  test('a single-region cluster keeps the MTU Cilium detects (no Transit Gateway on its path)', () => {
+    const values = parse((resourcesOf(Testing.synth(defineMultiRegion(Testing.app(), planMultiRegion(config({ cluster_mesh: { enabled: false } }))).regions[0]!.platform.cni!), Release).cilium!.values as string[])[0]!) as { MTU?: number };
+    expect(values.MTU).toBeUndefined();
   });
 
   test('disjoint VPC ranges: each cluster routes its own VPC, nothing widens to 0.0.0.0/0', () => {

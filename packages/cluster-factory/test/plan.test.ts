@@ -197,6 +197,8 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
         address: 'mesh-us-west-2.mesh.mesh.internal',
         peers: [{ name: 'mesh-eu-west-1', address: 'mesh-eu-west-1.mesh.mesh.internal' }],
         apiServerReplicas: replicas,
+        apiServerClientCidrs: ['10.70.0.0/16', '10.71.0.0/16'],
+        pathMtu: 8500,
       },
       peerVpcCidrs: ['10.71.0.0/16'],
       caSecret: { secretId: 'mesh/cilium-cluster-mesh-ca', region: 'us-west-2' },

@@ -23,6 +23,14 @@ export interface ControllerIdentities {
   readonly karpenter?: string;
 }
 
+/** Admission webhooks (or aggregated APIs) an add-on serves: the EKS control plane calls them. */
+export interface ServedWebhooks {
+  /** What is served, for messages (webhook configuration or APIService names). */
+  readonly names: readonly string[];
+  /** Served from the node network (`hostNetwork: true`): reachable by the control plane in every Cilium mode. */
+  readonly hostNetwork: boolean;
+}
+
 /**
  * The contract every Kubernetes-side add-on implements (after cdk-eks-blueprints): a name,
  * explicit ordering and declared conflicts, checked at synth time rather than at apply.
@@ -34,6 +42,11 @@ export interface PlatformAddon {
   readonly dependsOn?: readonly string[];
   /** Add-ons that cannot be installed together with this one. */
   readonly conflictsWith?: readonly string[];
+  /**
+   * The webhooks the add-on serves on this cluster, if any. In Cilium overlay mode the control
+   * plane cannot reach pod addresses: synth warns about webhooks served from pods. @default none
+   */
+  servedWebhooks?(cluster: ClusterInfo): ServedWebhooks | undefined;
   /** Creates the add-on's resources in `scope`; returns the constructs others may depend on. */
   deploy(scope: Construct, cluster: ClusterInfo): Construct[];
 }

@@ -1,5 +1,7 @@
 import type { CiliumMode } from '../networking/decision.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './eni.js';
+import { PRIVATE_SUBNET_TAG } from '../lib/subnet-plan.js';
+import { NLB_LOAD_BALANCER_CLASS, nlbServiceAnnotations } from '../load-balancing/service-annotations.js';
 
 /**
  * The subset of the Cilium 1.19 chart values this project sets. Every key path here is
@@ -7,6 +9,8 @@ import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './eni.js';
  */
 export interface CiliumValues {
   cluster: { name: string; id?: number };
+  /** The underlying network's MTU; absent: detected from the node's device. */
+  MTU?: number;
   kubeProxyReplacement: boolean;
   k8sServiceHost?: string;
   k8sServicePort?: number;
@@ -22,7 +26,7 @@ export interface CiliumValues {
     enabled: true;
     awsEnablePrefixDelegation: boolean;
     awsReleaseExcessIPs: boolean;
-    nodeSpec: { firstInterfaceIndex: number };
+    nodeSpec: { firstInterfaceIndex: number; subnetTags: string[] };
   };
   hubble: { enabled: boolean; relay: { enabled: boolean }; ui: { enabled: boolean } };
   l7Proxy: boolean;
@@ -45,7 +49,7 @@ export interface CiliumValues {
     useAPIServer: boolean;
     apiserver: {
       replicas: number;
-      service: { type: 'LoadBalancer'; annotations: Record<string, string> };
+      service: { type: 'LoadBalancer'; loadBalancerClass: string; annotations: Record<string, string>; loadBalancerSourceRanges: string[] };
       tls: { server: { extraDnsNames: string[] } };
     };
     config: { enabled: boolean; clusters: Array<{ name: string; address: string; port: number }> };
@@ -65,17 +69,35 @@ export interface ClusterMeshMembership {
   readonly peers: ReadonlyArray<{ readonly name: string; readonly address: string }>;
   /** clustermesh-apiserver replicas: more than one where the environment is protected. */
   readonly apiServerReplicas: number;
+  /** Who may reach the clustermesh API server's load balancer: the VPC CIDRs of every member. */
+  readonly apiServerClientCidrs: readonly string[];
+  /**
+   * The MTU of the path to the other members (Transit Gateway: 8500), set as Cilium's `MTU`:
+   * Cilium then sizes pod routes so that encapsulated packets fit it (cluster-mesh/path-mtu.ts).
+   */
+  readonly pathMtu: number;
 }
 
 /** The clustermesh-apiserver port (etcd). */
 export const CLUSTERMESH_APISERVER_PORT = 2379;
 
-/** An internal NLB for the clustermesh API server: reachable from peered VPCs only. */
-export const CLUSTERMESH_SERVICE_ANNOTATIONS = {
-  'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
-  'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
-  'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true',
-} as const;
+/**
+ * The clustermesh API server's Service: an internal NLB of the AWS Load Balancer Controller,
+ * reachable from the mesh's VPCs only. The class is set in the chart, not left to the
+ * controller's webhook: Cilium creates the Service before any node (and so before the
+ * controller) runs, and with the class the in-tree controller leaves it alone until the AWS
+ * Load Balancer Controller takes it. Target type per mode: in ENI mode its pods have VPC
+ * addresses (ip targets, no node hop); in overlay mode they do not (instance targets, NodePort).
+ * Cross-zone: a zone without a clustermesh-apiserver replica still forwards.
+ */
+export function clusterMeshApiServerService(mode: CiliumMode, clientCidrs: readonly string[]): NonNullable<CiliumValues['clustermesh']>['apiserver']['service'] {
+  return {
+    type: 'LoadBalancer',
+    loadBalancerClass: NLB_LOAD_BALANCER_CLASS,
+    annotations: nlbServiceAnnotations({ scheme: 'internal', targetType: mode === 'eni' ? 'ip' : 'instance', crossZone: true }),
+    loadBalancerSourceRanges: [...clientCidrs],
+  };
+}
 
 export interface CiliumValuesInput {
   readonly clusterName: string;
@@ -155,7 +177,10 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
       enabled: true,
       awsEnablePrefixDelegation: input.prefixDelegation,
       awsReleaseExcessIPs: true,
-      nodeSpec: { firstInterfaceIndex: CILIUM_ENI_FIRST_INTERFACE_INDEX },
+      // Pod ENIs in the private subnets only: without a constraint the operator falls back to
+      // the zone's subnet with the most free addresses (pkg/aws/eni/node.go findSuitableSubnet),
+      // which can be a public one, where pods have no NAT and no Transit Gateway route.
+      nodeSpec: { firstInterfaceIndex: CILIUM_ENI_FIRST_INTERFACE_INDEX, subnetTags: [`${PRIVATE_SUBNET_TAG.key}=${PRIVATE_SUBNET_TAG.value}`] },
     };
   } else {
     values.tunnelProtocol = 'geneve';
@@ -163,11 +188,13 @@ export function ciliumValues(input: CiliumValuesInput): CiliumValues {
   const mesh = input.clusterMesh;
   if (mesh) {
     values.cluster.id = mesh.clusterId;
+    // Traffic to the peers crosses a path narrower than the node's device (9001).
+    values.MTU = mesh.pathMtu;
     values.clustermesh = {
       useAPIServer: true,
       apiserver: {
         replicas: mesh.apiServerReplicas,
-        service: { type: 'LoadBalancer', annotations: { ...CLUSTERMESH_SERVICE_ANNOTATIONS } },
+        service: clusterMeshApiServerService(input.mode, mesh.apiServerClientCidrs),
         tls: { server: { extraDnsNames: [mesh.address] } },
       },
       config: {

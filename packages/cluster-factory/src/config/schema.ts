@@ -184,6 +184,18 @@ const platform = z
   .prefault({})
   .describe('Kubernetes add-ons installed after the nodes exist.');
 
+const loadBalancers = z
+  .strictObject({
+    default_scheme: z
+      .enum(['internal', 'internet-facing'])
+      .default('internal')
+      .describe(
+        'Scheme of the NLBs the AWS Load Balancer Controller creates for Cilium Gateways and your Services of type LoadBalancer that name none (annotation service.beta.kubernetes.io/aws-load-balancer-scheme, or a Gateway\'s spec.infrastructure.annotations). internal: reachable from the VPC and networks routed to it (Cluster Mesh peers); internet-facing: from the internet, in the public subnets. The clustermesh API server is always internal. Default: internal.',
+      ),
+  })
+  .prefault({})
+  .describe('Load balancers for Services of type LoadBalancer, all made by the AWS Load Balancer Controller (docs/LOAD_BALANCERS.md).');
+
 const karpenterNodePool = z.strictObject({
   capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
   instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
@@ -296,6 +308,7 @@ export const environmentShape = z.strictObject({
     }),
     cilium,
     platform,
+    load_balancers: loadBalancers,
     tags,
     min_pods_per_node: z
       .number()

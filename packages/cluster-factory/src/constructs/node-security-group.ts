@@ -12,6 +12,8 @@ export interface NodeSecurityGroupProps {
   readonly networking: NetworkingDecision;
   /** Cilium WireGuard encryption between nodes. @default false */
   readonly wireguard?: boolean;
+  /** Cilium mutual authentication: agents handshake on TCP 4250 between nodes. @default false */
+  readonly mutualAuth?: boolean;
   /**
    * VPC CIDRs of the other clusters of a Cluster Mesh: their nodes and pods reach ours
    * natively, and the clustermesh API server (NLB to NodePort). @default []
@@ -31,14 +33,17 @@ interface PortRule {
  * Node-to-node rules per datapath (the EKS cluster security group, also attached to the
  * nodes, already carries control-plane <-> node traffic).
  *
- * Ports from the Cilium system requirements: Geneve 6081/udp, health 4240/tcp and ICMP,
- * Hubble server 4244/tcp. In ENI mode and with the VPC CNI, pods own VPC addresses on
- * ENIs that carry this group, so pod-to-pod traffic needs the group open to itself.
+ * Ports from the Cilium system requirements (Documentation/operations/system_requirements.rst,
+ * "Firewall Rules"): Geneve 6081/udp, health 4240/tcp and ICMP, Hubble server 4244/tcp,
+ * WireGuard 51871/udp, mutual authentication 4250/tcp. In ENI mode and with the VPC CNI, pods
+ * own VPC addresses on ENIs that carry this group, so pod-to-pod traffic needs the group open to
+ * itself.
  */
-export function nodeIngressRules(networking: NetworkingDecision, wireguard = false): PortRule[] {
+export function nodeIngressRules(networking: NetworkingDecision, features: { readonly wireguard?: boolean; readonly mutualAuth?: boolean } = {}): PortRule[] {
   const rules = datapathRules(networking);
-  // Stated even where self-all covers it, so the encryption port is visible in review.
-  if (networking.ciliumEnabled && wireguard) rules.push({ id: 'wireguard', description: 'Cilium WireGuard encryption', protocol: 'udp', fromPort: 51871, toPort: 51871 });
+  // Stated even where self-all covers them, so the feature ports are visible in review.
+  if (networking.ciliumEnabled && features.wireguard) rules.push({ id: 'wireguard', description: 'Cilium WireGuard encryption', protocol: 'udp', fromPort: 51871, toPort: 51871 });
+  if (networking.ciliumEnabled && features.mutualAuth) rules.push({ id: 'mutual-auth', description: 'Cilium mutual authentication handshake', protocol: 'tcp', fromPort: 4250, toPort: 4250 });
   return rules;
 }
 
@@ -70,7 +75,7 @@ export class NodeSecurityGroup extends Construct {
     });
     this.securityGroupId = group.id;
 
-    for (const rule of nodeIngressRules(props.networking, props.wireguard)) {
+    for (const rule of nodeIngressRules(props.networking, { wireguard: props.wireguard, mutualAuth: props.mutualAuth })) {
       new VpcSecurityGroupIngressRule(this, `ingress-${rule.id}`, {
         securityGroupId: group.id,
         referencedSecurityGroupId: group.id,

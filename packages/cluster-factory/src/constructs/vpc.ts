@@ -8,7 +8,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { planSubnets } from '../lib/subnet-plan.js';
+import { PRIVATE_SUBNET_TAG, planSubnets } from '../lib/subnet-plan.js';
 
 export interface VpcProps {
   /** Name prefix for every resource (the cluster name). */
@@ -92,7 +92,7 @@ export class Vpc extends Construct {
         cidrBlock: plan.privateCidr,
         tags: {
           Name: `${props.name}-private-${plan.zone}`,
-          'kubernetes.io/role/internal-elb': '1',
+          [PRIVATE_SUBNET_TAG.key]: PRIVATE_SUBNET_TAG.value,
           'karpenter.sh/discovery': props.clusterName,
         },
       });

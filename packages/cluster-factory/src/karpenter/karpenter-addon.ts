@@ -26,10 +26,16 @@ function validate(props: KarpenterAddonProps): void {
   if (twice !== undefined) throw new Error(`karpenter add-on: the NodePool name "${twice}" is used twice`);
 }
 
-/** The Karpenter controller chart's values (every key exists in the chart: test/karpenter-upstream.test.ts). */
-export function karpenterControllerValues(props: Pick<KarpenterAddonProps, 'clusterName' | 'interruptionQueueName' | 'reservedEnis'>): object {
+/**
+ * The Karpenter controller chart's values (every key exists in the chart: test/karpenter-upstream.test.ts).
+ * AWS_REGION: the controller asks IMDS for its region when the SDK config has none
+ * (pkg/operator/operator.go at v1.14.1); EKS Pod Identity sets only the credential variables,
+ * and the nodes allow one IMDS hop, which a pod's request does not survive.
+ */
+export function karpenterControllerValues(props: Pick<KarpenterAddonProps, 'clusterName' | 'interruptionQueueName' | 'reservedEnis'> & { readonly region: string }): object {
   return {
     serviceAccount: { name: KARPENTER_SERVICE_ACCOUNT.name },
+    controller: { env: [{ name: 'AWS_REGION', value: props.region }] },
     settings: { clusterName: props.clusterName, interruptionQueue: props.interruptionQueueName, reservedENIs: String(props.reservedEnis) },
     replicas: 2,
     affinity: {
@@ -74,7 +80,7 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
         version: KARPENTER_CHART.version,
         // The chart's crds/ directory would be installed once and never upgraded: karpenter-crd owns them.
         skipCrds: true,
-        ...helmValues(karpenterControllerValues(props)),
+        ...helmValues(karpenterControllerValues({ ...props, region: cluster.region })),
         wait: true,
         dependsOn: [crds],
       });

@@ -8,6 +8,22 @@ export function referenceKeyList(file: string): Set<string> {
   return new Set(text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
 }
 
+/**
+ * Every key path of a chart's parsed values.yaml, sorted: maps are walked, list items are `[]`
+ * (the form of reference/<chart>-<version>/values-keys.txt). A map or list left empty in the
+ * chart is listed itself: what goes below it is free-form.
+ */
+export function chartValueKeys(values: unknown): string[] {
+  const paths = new Set<string>();
+  const walk = (node: unknown, prefix: string): void => {
+    if (prefix) paths.add(prefix);
+    if (Array.isArray(node)) for (const item of node) walk(item, `${prefix}[]`);
+    else if (node && typeof node === 'object') for (const [key, value] of Object.entries(node)) walk(value, prefix ? `${prefix}.${key}` : key);
+  };
+  walk(values, '');
+  return [...paths].sort();
+}
+
 /** Every leaf path of a values object (`[]` for list items of objects). */
 export function leafPaths(values: object, prefix = ''): string[] {
   return Object.entries(values).flatMap(([key, value]) => {

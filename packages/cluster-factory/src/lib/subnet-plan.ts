@@ -1,5 +1,12 @@
 import { cidrSubnet } from './cidr.js';
 
+/**
+ * The tag that marks the private subnets (AWS's role tag for internal load balancers): the
+ * AWS Load Balancer Controller places internal NLBs there, and Cilium's ENI mode allocates pod
+ * ENIs only there (routed through NAT and, in a Cluster Mesh, Transit Gateway).
+ */
+export const PRIVATE_SUBNET_TAG = { key: 'kubernetes.io/role/internal-elb', value: '1' } as const;
+
 export interface ZoneSubnets {
   readonly zone: string;
   readonly privateCidr: string;

@@ -1,4 +1,4 @@
-import { AL2023_AMI_RELEASE, ARGOCD_VERSION, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
+import { AL2023_AMI_RELEASE, ARGOCD_VERSION, AWS_LOAD_BALANCER_CONTROLLER_VERSION, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
 import { compareKubernetesVersions } from './eks-calendar.js';
 
 /** Kubernetes minors, inclusive; no `max`: upstream states no upper bound. */
@@ -110,8 +110,27 @@ export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
   ],
 };
 
+const LOAD_BALANCER_CONTROLLER_SOURCE = (tag: string) =>
+  `kubernetes-sigs/aws-load-balancer-controller docs/deploy/installation.md at ${tag}, "Supported Kubernetes versions": "v2.5.0+ requires Kubernetes 1.22+" (no upper bound published; the chart's Chart.yaml declares no kubeVersion)`;
+
+export const AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY: ComponentCompatibility = {
+  component: 'AWS Load Balancer Controller',
+  pinned: AWS_LOAD_BALANCER_CONTROLLER_VERSION,
+  releases: [
+    { series: '2.17', supported: { min: '1.22' }, source: LOAD_BALANCER_CONTROLLER_SOURCE('v2.17.1 (2026-01-09)') },
+    { series: '3.5', supported: { min: '1.22' }, source: LOAD_BALANCER_CONTROLLER_SOURCE('v3.5.0 (2026-08-03; a copy of the data in reference/aws-load-balancer-controller-3.5.0/)') },
+  ],
+};
+
 /** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
-export const COMPATIBILITY: readonly ComponentCompatibility[] = [CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, ARGOCD_COMPATIBILITY, AL2023_AMI_COMPATIBILITY];
+export const COMPATIBILITY: readonly ComponentCompatibility[] = [
+  CILIUM_COMPATIBILITY,
+  GATEWAY_API_COMPATIBILITY,
+  KARPENTER_COMPATIBILITY,
+  ARGOCD_COMPATIBILITY,
+  AL2023_AMI_COMPATIBILITY,
+  AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY,
+];
 
 const within = (version: string, range: KubernetesRange) =>
   compareKubernetesVersions(version, range.min) >= 0 && (range.max === undefined || compareKubernetesVersions(version, range.max) <= 0);

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
 type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium' | 'karpenter' | 'platform'>;
@@ -24,6 +24,8 @@ export function componentsInUse(config: ComponentConfig): ComponentCompatibility
     // Another alias (a newer release, @latest) is the config's own choice: the table knows only the pinned one.
     ...(config.karpenter.enabled && config.karpenter.ami_alias === PINNED_AMI_ALIAS ? [AL2023_AMI_COMPATIBILITY] : []),
     ...(config.platform.argocd?.enabled ? [ARGOCD_COMPATIBILITY] : []),
+    // Every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller.
+    AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY,
   ];
 }
 

@@ -1,5 +1,6 @@
 import { regionalClusterName, regionalConfig, type MultiRegionConfig } from '../config/multi-region-schema.js';
 import type { StackSettings } from '../stacks/environment-stack.js';
+import { TRANSIT_GATEWAY_MTU } from '../cluster-mesh/path-mtu.js';
 import { baseTags, planPlatform, planStateBootstrap, type PlanOptions, type PlatformPlan, type StateBootstrapPlan } from './platform-plan.js';
 
 /** The plan of a multi-region environment: one cluster per region, and what the mesh shares. */
@@ -51,6 +52,10 @@ export function planMultiRegion(config: MultiRegionConfig, options: Pick<PlanOpt
               address: address(entry.region),
               peers: peers.map((peer) => ({ name: regionalClusterName(config, peer.region), address: address(peer.region) })),
               apiServerReplicas: config.protect_stateful_resources ? 2 : 1,
+              // Its own nodes and every peer's (agents connect from the node network).
+              apiServerClientCidrs: [entry.vpc_cidr, ...peers.map((peer) => peer.vpc_cidr)],
+              // Members reach each other through Transit Gateway peering (MeshGlobalStack).
+              pathMtu: TRANSIT_GATEWAY_MTU,
             },
             peerVpcCidrs: peers.map((peer) => peer.vpc_cidr),
             caSecret,

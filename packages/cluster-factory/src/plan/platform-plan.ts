@@ -11,6 +11,7 @@ import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter
 import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
+import type { LoadBalancerScheme } from '../load-balancing/service-annotations.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
@@ -46,6 +47,8 @@ export interface PlatformPlan {
   /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
   readonly nodeAddons: readonly EksAddonPlan[];
   readonly karpenter?: KarpenterPlan;
+  /** The AWS Load Balancer Controller, on every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller. */
+  readonly loadBalancerController: { readonly defaultScheme: LoadBalancerScheme };
   readonly addons: AddonSelection;
   /** Membership in a Cilium Cluster Mesh (multi-region). */
   readonly clusterMesh?: ClusterMeshOptions;
@@ -74,6 +77,8 @@ export interface ControlPlanePlan {
   readonly logRetentionDays: number;
   /** Open UDP 51871 between nodes (Cilium WireGuard). */
   readonly wireguard: boolean;
+  /** Open TCP 4250 between nodes (Cilium mutual authentication). */
+  readonly mutualAuth: boolean;
 }
 
 export interface CiliumPlan {
@@ -290,6 +295,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       adminPrincipalArns: config.admin_principals,
       logRetentionDays: config.log_retention_days,
       wireguard: c.wireguard,
+      mutualAuth: c.mutual_auth,
     },
     cilium,
     nodeGroups,
@@ -297,6 +303,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     ebsCsiDriver,
     nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version),
     karpenter,
+    loadBalancerController: { defaultScheme: config.load_balancers.default_scheme },
     addons: {
       networkPolicyBaseline: config.platform.network_policy_baseline,
       argocd: config.platform.argocd?.enabled

@@ -8,6 +8,7 @@ import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
 import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy } from '../load-balancing/load-balancer-controller-policy.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
@@ -41,6 +42,8 @@ export interface ClusterStackProps {
   readonly logRetentionDays?: number;
   /** Open UDP 51871 between nodes for Cilium's WireGuard encryption. @default false */
   readonly wireguard?: boolean;
+  /** Open TCP 4250 between nodes for Cilium's mutual authentication. @default false */
+  readonly mutualAuth?: boolean;
   /** prevent_destroy on the cluster, its KMS key and its log group. @default false */
   readonly protectStatefulResources?: boolean;
   /** VPC CIDRs of the other clusters of a Cluster Mesh. @default [] */
@@ -70,6 +73,8 @@ export class ClusterStack extends EnvironmentStack {
   readonly networking: NetworkingDecision;
   /** ENI mode only: the operator's Pod Identity role. */
   readonly ciliumOperator?: CiliumOperatorIdentity;
+  /** The AWS Load Balancer Controller's Pod Identity role (its chart is a platform add-on). */
+  readonly loadBalancerController: PodIdentityRole;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props.settings);
@@ -94,6 +99,7 @@ export class ClusterStack extends EnvironmentStack {
       vpcId: props.vpcId,
       networking: props.networking,
       wireguard: props.wireguard ?? false,
+      mutualAuth: props.mutualAuth ?? false,
       meshPeerCidrs: props.meshPeerCidrs,
     });
     if (props.networking.cni === 'cilium' && props.networking.ciliumMode === 'eni') {
@@ -118,6 +124,15 @@ export class ClusterStack extends EnvironmentStack {
         }),
       ]),
     );
+    // Nodes allow one IMDS hop: the controller is told its region and VPC (its chart values).
+    this.loadBalancerController = new PodIdentityRole(this, 'aws-load-balancer-controller', {
+      clusterName: cluster.name,
+      region: props.settings.region,
+      roleName: `${props.clusterName}-aws-load-balancer-controller`,
+      serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+      inlinePolicy: { name: 'aws-load-balancer-controller', document: loadBalancerControllerPolicy({ region: props.settings.region, accountId: props.settings.accountId, vpcId: props.vpcId }) },
+      dependsOn: [addons['eks-pod-identity-agent']!],
+    });
     if (addons['vpc-cni']) {
       // aws-node gets its ENI permissions through Pod Identity, not from every node's role.
       new PodIdentityRole(this, 'vpc-cni-identity', {

@@ -4,7 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-access.js';
-import { kubectlScript } from '../lib/private/kubernetes-providers.js';
+import { kubectlScript, manifestUrlApply } from '../lib/private/kubernetes-providers.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ciliumValues, type CiliumValuesInput } from '../cilium/values.js';
 import { ciliumValuesProblems } from '../cilium/chart-validation.js';
@@ -48,21 +48,8 @@ export class CniStack extends EnvironmentStack {
 
     const prerequisites: ITerraformDependable[] = [];
     if (props.cilium.gatewayApi) {
-      // CRDs must exist before Cilium starts its Gateway controller. kubernetes_manifest
-      // would need a live API server at plan time, so they are applied at apply time.
-      prerequisites.push(
-        new DataResource(this, 'gateway-api-crds', {
-          triggersReplace: { version: GATEWAY_API_VERSION },
-          provisioners: [
-            {
-              type: 'local-exec',
-              interpreter: ['/bin/bash', '-c'],
-              command: kubectlScript('kubectl --kubeconfig "$kubeconfig" apply --server-side -f "$MANIFEST_URL"'),
-              environment: { CLUSTER_NAME: props.cluster.clusterName, AWS_REGION: props.cluster.region, MANIFEST_URL: gatewayApiCrdsUrl() },
-            },
-          ],
-        }),
-      );
+      // CRDs must exist before Cilium starts its Gateway controller.
+      prerequisites.push(manifestUrlApply(this, 'gateway-api-crds', { cluster: props.cluster, url: gatewayApiCrdsUrl(), version: GATEWAY_API_VERSION }));
     }
     if (props.meshCa) {
       prerequisites.push(

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Fn } from 'cdktf';
+import { DataResource, Fn } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { ClusterAccess } from '../../stacks/cluster-access.js';
@@ -33,4 +33,23 @@ export function kubectlScript(commands: string): string {
     'aws eks update-kubeconfig --name "$CLUSTER_NAME" --region "$AWS_REGION" --kubeconfig "$kubeconfig" >/dev/null',
     commands,
   ].join('\n');
+}
+
+/**
+ * A release manifest (CRDs) applied with `kubectl apply --server-side` at apply time, again
+ * whenever `version` changes: kubernetes_manifest would need a live API server at plan time,
+ * and Helm never upgrades a chart's crds/.
+ */
+export function manifestUrlApply(scope: Construct, id: string, props: { readonly cluster: Pick<ClusterAccess, 'clusterName' | 'region'>; readonly url: string; readonly version: string }): DataResource {
+  return new DataResource(scope, id, {
+    triggersReplace: { version: props.version },
+    provisioners: [
+      {
+        type: 'local-exec',
+        interpreter: ['/bin/bash', '-c'],
+        command: kubectlScript('kubectl --kubeconfig "$kubeconfig" apply --server-side -f "$MANIFEST_URL"'),
+        environment: { CLUSTER_NAME: props.cluster.clusterName, AWS_REGION: props.cluster.region, MANIFEST_URL: props.url },
+      },
+    ],
+  });
 }
