@@ -108,9 +108,14 @@ export function argocdAppsEntry(applicationSet: ApplicationSet, chartVersion: st
   return entry;
 }
 
+/** The GitOps repository the ApplicationSet reads, with its defaults filled in. */
+export function gitopsRepository(props: ArgoCdAddonProps): Required<ArgoCdAddonProps> {
+  return { revision: 'main', path: 'clusters', ...props };
+}
+
 /** Argo CD, the GitOps-bridge cluster secret, then the ApplicationSet (after its CRD exists). */
 export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
-  const repo = { revision: 'main', path: 'clusters', ...props };
+  const repo = gitopsRepository(props);
   return {
     name: 'argocd',
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
