@@ -16,8 +16,8 @@ import type { KubernetesObject } from '../kubernetes/validate.js';
  * a user add-on's name is its Helm release name, so none of these may be taken, enabled or not.
  */
 export const PLATFORM_ADDON_NAMES = [
-  'aws-load-balancer-controller',
   'argocd',
+  'aws-load-balancer-controller',
   'cilium',
   'cluster-mesh-dns',
   'karpenter',

@@ -50,7 +50,8 @@ export function manifestFiles(configDirectory: string) {
         const documents = parseAllDocuments(text);
         const syntax = (Array.isArray(documents) ? documents : [documents]).flatMap((document) => document.errors);
         if (syntax.length > 0) {
-          refuse(`${entry.file} is not valid YAML: ${syntax[0]!.message.split('\n')[0]}`);
+          const position = syntax[0]!.linePos?.[0];
+          refuse(`${entry.file}${position ? `:${position.line}:${position.col}` : ''} is not valid YAML: ${syntax[0]!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`);
           return;
         }
         const objects = (documents as Array<{ toJS(): unknown }>).map((document) => document.toJS() as unknown).filter((value) => value !== null && value !== undefined);

@@ -44,14 +44,15 @@ export const EXTRA_STATEMENTS_POLICY = 'extra-statements';
 export function inlinePolicyWithExtras(props: Pick<PodIdentityRoleProps, 'roleName' | 'region' | 'inlinePolicy' | 'extraStatements'>): PodIdentityRoleProps['inlinePolicy'] {
   const extra = props.extraStatements;
   if (!extra) return props.inlinePolicy;
-  const field = `iam.extra_statements.${extra.identity}`;
+  const fieldPath = ['iam', 'extra_statements', extra.identity];
+  const field = formatPath(fieldPath);
   const role = `the ${extra.identity} role${Token.isUnresolved(props.roleName) ? '' : ` ${props.roleName}`}`;
   const base = (props.inlinePolicy?.document ?? { Version: '2012-10-17', Statement: [] }) as { Statement?: unknown };
   const platformStatements = (Array.isArray(base.Statement) ? base.Statement : base.Statement ? [base.Statement] : []) as Array<{ Sid?: string }>;
   const name = props.inlinePolicy?.name ?? EXTRA_STATEMENTS_POLICY;
   const reserved = new Map(platformStatements.flatMap((statement) => (statement.Sid ? [[statement.Sid, name] as const] : [])));
   const problems = statementProblems(extra.statements, props.region, reserved);
-  if (problems.length > 0) throw new Error(`${role}: ${problems.map((problem) => `${formatPath([field, ...problem.path])}: ${problem.message}`).join('; ')}`);
+  if (problems.length > 0) throw new Error(`${role}: ${problems.map((problem) => `${formatPath([...fieldPath, ...problem.path])}: ${problem.message}`).join('; ')}`);
   const document = { ...base, Statement: [...platformStatements, ...extra.statements.map(policyStatement)] };
   const size = policySize(document);
   if (size > IAM_ROLE_INLINE_POLICY_LIMIT) {
