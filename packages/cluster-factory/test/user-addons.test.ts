@@ -129,13 +129,13 @@ describe('user_addons.manifests[].file: read relative to the config file', () =>
   });
 
   test.each([
-    ['a file that does not exist', 'addons/missing.yaml', undefined, (dir: string) => `cannot read ${join(dir, 'addons/missing.yaml')} (ENOENT); the path is relative to this config file`],
+    ['a file that does not exist', 'addons/missing.yaml', undefined, () => 'cannot read addons/missing.yaml (ENOENT); the path is relative to the directory of this config file'],
     ['a file that is not YAML', 'addons/broken.yaml', 'kind: [', () => 'addons/broken.yaml:1:8 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['a document that is not an object', 'addons/list.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\n- a\n', () => 'addons/list.yaml: document 1 has no metadata.name; document 2 is not a mapping (each document must be a Kubernetes object with apiVersion, kind and metadata.name)'],
     ['an empty file', 'addons/empty.yaml', '# nothing yet\n', () => 'addons/empty.yaml holds no Kubernetes object'],
   ])('%s is refused at the file field', (_case, file, content, message) => {
     const path = write([{ name: 'team-a', namespace: 'team-a', file }], file, content);
-    expect(() => loadEnvironmentConfig(path, { today: '2026-12-05' })).toThrow(new ConfigError(path, [`${path}:5:13: user_addons.manifests[0].file: ${message(directory)}`]));
+    expect(() => loadEnvironmentConfig(path, { today: '2026-12-05' })).toThrow(new ConfigError(path, [`${path}:5:13: user_addons.manifests[0].file: ${message()}`]));
   });
 });
 

@@ -161,7 +161,7 @@ export const EXTENSION_RULES: readonly CrossFieldRule<ExtensionConfig>[] = [
         const given: readonly ExtraStatement[] = config.iam.extra_statements[identity] ?? [];
         forEachValid(given, (entry) => statements.push(entry));
         // A statement with an error of its own is left out: its other problems show once it is valid.
-        if (statements.length !== given.length) continue;
+        if (statements.length === 0 || statements.length !== given.length) continue;
         for (const problem of statementProblems(statements, config.region)) refuse(['iam', 'extra_statements', identity, ...problem.path], problem.message);
       }
     },

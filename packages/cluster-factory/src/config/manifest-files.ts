@@ -44,7 +44,7 @@ export function manifestFiles(configDirectory: string) {
         try {
           text = readFileSync(location, 'utf8');
         } catch (error) {
-          refuse(`cannot read ${location} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the path is relative to this config file`);
+          refuse(`cannot read ${entry.file} (${(error as NodeJS.ErrnoException).code ?? String(error)}); the path is relative to the directory of this config file`);
           return;
         }
         const documents = parseAllDocuments(text);
