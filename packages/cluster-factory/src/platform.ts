@@ -17,7 +17,10 @@ import { LOAD_BALANCER_CONTROLLER_ADDON, loadBalancerControllerAddon } from './l
 import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
-  /** Add-ons beyond those the plan selects, given the platform so far. @default none */
+  /**
+   * Add-ons written in code beyond those the plan selects, given the platform so far. They
+   * count as the platform's: the config's user_addons come after them. @default none
+   */
   readonly additionalAddons?: (platform: EnvironmentPlatform) => PlatformAddon[];
 }
 
@@ -120,9 +123,13 @@ export interface SingleRegionPlatform {
 
 /**
  * A single-region environment (sandbox, prod): its account's state bucket stack (unless it
- * exists) and its cluster's stacks (support warnings judged on `context.today`).
+ * exists) and its cluster's stacks (support warnings judged on `context.today`). An app adds
+ * add-ons written in code with `context.additionalAddons`; the config's own come after them.
  */
-export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } = {}): SingleRegionPlatform {
+export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } & EnvironmentPlatformOptions = {}): SingleRegionPlatform {
   const state = planStateBootstrap(config);
-  return { state: state && new StateBucketStack(scope, state), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
+  return {
+    state: state && new StateBucketStack(scope, state),
+    platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today }), { additionalAddons: context.additionalAddons }),
+  };
 }

@@ -3,14 +3,15 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
+import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { resourcesOf } from '../testing/index.js';
 import { ConfigError, loadEnvironmentConfig } from '../src/config/load.js';
-import { EnvironmentPlatform } from '../src/platform.js';
+import { EnvironmentPlatform, defineSingleRegion } from '../src/platform.js';
 import { planPlatform, type PlatformPlan } from '../src/plan/platform-plan.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
-import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js';
+import { defineMultiRegion, defineMultiRegionEnvironment } from '../src/cluster-mesh/multi-region-platform.js';
 import { PLATFORM_ADDON_NAMES, userAddon, type UserAddon } from '../src/addons/user-addons.js';
 import { collectAnnotations } from '../src/app/run-app.js';
 import { SANDBOX_YAML, multiRegionConfig, sandboxConfig } from './fixtures.js';
@@ -129,13 +130,13 @@ describe('user_addons.manifests[].file: read relative to the config file', () =>
   });
 
   test.each([
-    ['a file that does not exist', 'addons/missing.yaml', undefined, () => 'cannot read addons/missing.yaml (ENOENT); the path is relative to the directory of this config file'],
-    ['a file that is not YAML', 'addons/broken.yaml', 'kind: [', () => 'addons/broken.yaml:1:8 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    ['a document that is not an object', 'addons/list.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\n- a\n', () => 'addons/list.yaml: document 1 has no metadata.name; document 2 is not a mapping (each document must be a Kubernetes object with apiVersion, kind and metadata.name)'],
-    ['an empty file', 'addons/empty.yaml', '# nothing yet\n', () => 'addons/empty.yaml holds no Kubernetes object'],
+    ['a file that does not exist', 'addons/missing.yaml', undefined, 'cannot read addons/missing.yaml (ENOENT); the path is relative to the directory of this config file'],
+    ['a file that is not YAML', 'addons/broken.yaml', 'kind: [', 'addons/broken.yaml:1:8 is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['a document that is not an object', 'addons/list.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\n- a\n', 'addons/list.yaml: document 1 has no metadata.name; document 2 is not a mapping (each document must be a Kubernetes object with apiVersion, kind and metadata.name)'],
+    ['an empty file', 'addons/empty.yaml', '# nothing yet\n', 'addons/empty.yaml holds no Kubernetes object'],
   ])('%s is refused at the file field', (_case, file, content, message) => {
     const path = write([{ name: 'team-a', namespace: 'team-a', file }], file, content);
-    expect(() => loadEnvironmentConfig(path, { today: '2026-12-05' })).toThrow(new ConfigError(path, [`${path}:5:13: user_addons.manifests[0].file: ${message()}`]));
+    expect(() => loadEnvironmentConfig(path, { today: '2026-12-05' })).toThrow(new ConfigError(path, [`${path}:5:13: user_addons.manifests[0].file: ${message}`]));
   });
 });
 
@@ -246,4 +247,20 @@ describe('user add-ons that serve webhooks', () => {
 test('userAddon keeps a dependency the user names once, after the platform\'s', () => {
   expect(userAddon({ kind: 'helm', name: 'x', namespace: 'x', repository: 'https://c', chart: 'x', version: '1.0.0', dependsOn: ['argocd', 'y'] }, ['argocd', 'karpenter']).dependsOn).toEqual(['argocd', 'karpenter', 'y']);
   expect(SANDBOX_YAML).not.toContain('user_addons');
+});
+
+describe('add-ons written in code reach an app through define', () => {
+  const inCode = { name: 'team-operator', deploy: (scope: Construct) => [new Release(scope, 'team-operator', { name: 'team-operator', chart: 'team-operator' })] };
+
+  test('defineSingleRegion: additionalAddons count as the platform\'s, the config\'s user add-ons come after them', () => {
+    const { platform } = defineSingleRegion(Testing.app(), sandboxConfig({ user_addons: { helm_charts: [CERT_MANAGER] } }), { today: '2026-12-05', additionalAddons: () => [inCode] });
+    expect([...platform.platform.installed.keys()].slice(-2)).toEqual(['team-operator', 'cert-manager']);
+    const releases = Object.values(resourcesOf(Testing.synth(platform.platform), Release));
+    expect(releases.find((release) => release.name === 'cert-manager')!.depends_on).toContain('helm_release.team-operator');
+  });
+
+  test('defineMultiRegionEnvironment: every region gets them', () => {
+    const mesh = defineMultiRegionEnvironment(Testing.app(), multiRegionConfig(), { today: '2026-12-05', additionalAddons: () => [inCode] });
+    for (const { platform } of mesh.regions) expect([...platform.platform.installed.keys()].at(-1)).toBe('team-operator');
+  });
 });
