@@ -2,10 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { resourcesOf } from '../testing/index.js';
 import { ConfigError, loadEnvironmentConfig } from '../src/config/load.js';
 import { EnvironmentPlatform, defineSingleRegion } from '../src/platform.js';
@@ -263,4 +265,23 @@ describe('add-ons written in code reach an app through define', () => {
     const mesh = defineMultiRegionEnvironment(Testing.app(), multiRegionConfig(), { today: '2026-12-05', additionalAddons: () => [inCode] });
     for (const { platform } of mesh.regions) expect([...platform.platform.installed.keys()].at(-1)).toBe('team-operator');
   });
+});
+
+describe('test/fixtures/escape-hatches.yaml: both hatches in one environment file', () => {
+  const path = fileURLToPath(new URL('./fixtures/escape-hatches.yaml', import.meta.url));
+  const config = loadEnvironmentConfig(path, { today: '2026-12-05' });
+  const platform = new EnvironmentPlatform(Testing.app(), planPlatform(config, { today: '2026-12-05' }));
+
+  test('loads with its manifest file and synthesizes: the statement in the Karpenter policy, the add-ons after the platform\'s', () => {
+    expect(config.user_addons.manifests[0]!.objects!.map((object) => `${String(object.kind)}/${String((object.metadata as { name: string }).name)}`)).toEqual(['Namespace/team-a', 'ResourceQuota/team-a']);
+    expect([...platform.platform.installed.keys()].slice(-2)).toEqual(['cert-manager', 'team-quotas']);
+    const policy = Object.values(resourcesOf(Testing.synth(platform.compute), IamRolePolicy)).find((candidate) => candidate.name === 'karpenter-controller')!;
+    expect(String(policy.policy)).toContain('{"Sid" = "ReadTeamSecrets", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"]');
+  });
+});
+
+test('a user manifest is checked against the pinned CRD like the platform\'s own objects', () => {
+  const pool = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'team-a' }, spec: { template: { spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }, requirements: [] } }, weight: 500 } };
+  const plan = { ...planPlatform(sandboxConfig()), userAddons: [{ kind: 'manifest', name: 'team-pools', namespace: 'kube-system', source: 'inline', objects: [pool] } satisfies UserAddon] };
+  expect(() => new EnvironmentPlatform(Testing.app(), plan)).toThrow(/^team-pools chart: objects the pinned upstream schemas reject:\n  NodePool\/team-a: .*weight/);
 });
