@@ -107,6 +107,11 @@ describe('iam.extra_statements: refused at config load, each at its field', () =
         `iam.extra_statements.karpenter[0].conditions.StringEqual: "StringEqual" is not an IAM condition operator (allowed: ${grammar.conditionOperators.operators.join(', ')}; with the suffix IfExists except Null; with the prefix ForAllValues: or ForAnyValue:)`,
       ],
     ],
+    [
+      'a character IAM does not accept in a policy',
+      { karpenter: [{ ...SECRETS, conditions: { StringEquals: { 'aws:ResourceTag/team': 'plätform→' } } }] },
+      ['iam.extra_statements.karpenter[0]: contains "→" (U+2192), a character IAM does not accept in a policy document (allowed: tab, line feed, carriage return, U+0020 to U+00FF)'],
+    ],
     ['no action', { karpenter: [{ ...SECRETS, actions: [] }] }, ['iam.extra_statements.karpenter[0].actions: must list at least one action']],
     [
       'a role this environment does not have',

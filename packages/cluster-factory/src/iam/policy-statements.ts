@@ -34,6 +34,7 @@ export const IAM_ROLE_INLINE_POLICY_LIMIT: number = grammar.roleInlinePolicies.a
 export const TOKEN_SIZE_BOUND = 128;
 
 const SID = new RegExp(grammar.sid.pattern);
+const DOCUMENT_CHARACTERS = new RegExp(grammar.documentCharacters.pattern, 'u');
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*?]+$/;
 const ARN = /^arn:([a-z*-]+):[a-z0-9*-]*:[a-z0-9*-]*:(\d{12}|aws|\*)?:.+$/;
 
@@ -71,6 +72,11 @@ export function statementProblems(statements: readonly ExtraStatement[], region:
       problems.push({ path: at('sid'), message: `${quoted(statement.sid)} is already a statement of the platform's policy ${reservedSids.get(statement.sid)}: statement ids must be unique within the role's policy` });
     }
     if (!seen.has(statement.sid)) seen.set(statement.sid, index);
+    const outside = [...JSON.stringify(statement)].find((character) => !DOCUMENT_CHARACTERS.test(character));
+    if (outside) {
+      const code = `U+${outside.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      problems.push({ path: at(), message: `contains "${outside}" (${code}), a character IAM does not accept in a policy document (allowed: tab, line feed, carriage return, U+0020 to U+00FF)` });
+    }
     statement.actions.forEach((action, actionIndex) => {
       if (action !== '*' && !ACTION.test(action)) {
         problems.push({ path: at('actions', actionIndex), message: `${quoted(action)} is not an IAM action: write service:Action, e.g. ec2:DescribeInstances (wildcards * and ? allowed in the action name)` });
