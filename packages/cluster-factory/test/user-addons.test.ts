@@ -124,11 +124,20 @@ describe('user_addons.manifests[].file: read relative to the config file', () =>
   test('the objects of the file become the add-on\'s chart', () => {
     const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'team-a', namespace: 'team-a' }, spec: { hard: { pods: '50' } } };
     const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } };
-    const path = write([{ name: 'team-a', namespace: 'team-a', file: 'addons/quotas.yaml' }], 'addons/quotas.yaml', `${stringify(namespace)}---\n${stringify(quota)}`);
+    const path = write([{ name: 'team-a', namespace: 'team-a', create_namespace: false, file: 'addons/quotas.yaml' }], 'addons/quotas.yaml', `${stringify(namespace)}---\n${stringify(quota)}`);
     const config = loadEnvironmentConfig(path, { today: '2026-12-05' });
     expect(config.user_addons.manifests[0]!.objects).toEqual([namespace, quota]);
     const plan = planPlatform(config, { today: '2026-12-05' });
-    expect(plan.userAddons).toEqual([{ kind: 'manifest', name: 'team-a', namespace: 'team-a', createNamespace: true, dependsOn: [], source: 'addons/quotas.yaml', objects: [namespace, quota] }]);
+    expect(plan.userAddons).toEqual([{ kind: 'manifest', name: 'team-a', namespace: 'team-a', createNamespace: false, dependsOn: [], source: 'addons/quotas.yaml', objects: [namespace, quota] }]);
+  });
+
+  test('a file that creates the release namespace while create_namespace is true is refused there', () => {
+    const path = write([{ name: 'team-a', namespace: 'team-a', file: 'addons/namespace.yaml' }], 'addons/namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n');
+    expect(() => loadEnvironmentConfig(path, { today: '2026-12-05' })).toThrow(
+      new ConfigError(path, [
+        `${path}:3:7: user_addons.manifests[0].create_namespace: is true, but the objects create Namespace "team-a" themselves: set create_namespace: false (Helm would create the namespace first, then fail on the object: it exists and is not the release's)`,
+      ]),
+    );
   });
 
   test.each([
@@ -175,6 +184,11 @@ describe('user_addons: refused at config load', () => {
     ['a manifest with neither file nor objects', { manifests: [{ name: 'team-a', namespace: 'team-a' }] }, ['user_addons.manifests[0]: needs file (a YAML file relative to this config) or objects (inline)']],
     ['a manifest with both', { manifests: [{ ...ISSUERS, depends_on: [], file: 'x.yaml' }] }, ['user_addons.manifests[0].objects: is set together with file: give one of them']],
     ['an object without metadata.name', { manifests: [{ ...ISSUERS, depends_on: [], objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: {} }] }] }, ['user_addons.manifests[0].objects[0].metadata.name: is required']],
+    [
+      'inline objects that create the release namespace, with create_namespace left true',
+      { manifests: [{ name: 'team-a', namespace: 'team-a', objects: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }] }] },
+      ['user_addons.manifests[0].create_namespace: is true, but the objects create Namespace "team-a" themselves: set create_namespace: false (Helm would create the namespace first, then fail on the object: it exists and is not the release\'s)'],
+    ],
     ['an http repository', { helm_charts: [{ ...CERT_MANAGER, repository: 'http://charts.jetstack.io' }] }, ['user_addons.helm_charts[0].repository: "http://charts.jetstack.io" must be an https:// chart repository or an oci:// registry URL']],
   ])('%s', (_case, addons, problems) => {
     expect(problemsOf({ user_addons: addons })).toEqual(problems);

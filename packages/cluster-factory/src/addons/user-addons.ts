@@ -36,6 +36,16 @@ export function chartVersionProblem(version: string): string | undefined {
   return `${JSON.stringify(version)} is not an exact chart version: give one version such as 1.16.2 (ranges, "latest" and partial versions install whatever the repository serves on the day)`;
 }
 
+/**
+ * Why a manifest add-on's namespace setting cannot work, or undefined: with create_namespace
+ * Helm creates the release namespace first, then fails on a Namespace object of that name
+ * (it exists and does not belong to the release).
+ */
+export function namespaceConflict(addon: { readonly namespace: string; readonly create_namespace: boolean }, objects: ReadonlyArray<{ readonly kind?: unknown; readonly metadata?: { readonly name?: unknown } }>): string | undefined {
+  if (!addon.create_namespace || !objects.some((object) => object.kind === 'Namespace' && object.metadata?.name === addon.namespace)) return undefined;
+  return `is true, but the objects create Namespace "${addon.namespace}" themselves: set create_namespace: false (Helm would create the namespace first, then fail on the object: it exists and is not the release's)`;
+}
+
 /** Webhooks a user add-on serves (the Cilium overlay-mode warning reads them). */
 export interface UserAddonWebhooks {
   readonly names: readonly string[];

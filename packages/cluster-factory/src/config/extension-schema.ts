@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES } from '../iam/controller-identities.js';
 import { statementProblems, type ExtraStatement } from '../iam/policy-statements.js';
-import { PLATFORM_ADDON_NAMES, chartVersionProblem } from '../addons/user-addons.js';
+import { PLATFORM_ADDON_NAMES, chartVersionProblem, namespaceConflict } from '../addons/user-addons.js';
 import { orderAddons } from '../addons/addon.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { quoted } from './messages.js';
@@ -183,11 +183,14 @@ export const EXTENSION_RULES: readonly CrossFieldRule<ExtensionConfig>[] = [
     },
   },
   {
-    checks: 'user_addons.manifests each give a file or objects',
+    checks: 'user_addons.manifests each give a file or objects, and do not create their namespace twice',
     check: (config, refuse) => {
       forEachValid(config.user_addons.manifests, (manifest, index) => {
         if (manifest.file === undefined && manifest.objects === undefined) refuse(['user_addons', 'manifests', index], 'needs file (a YAML file relative to this config) or objects (inline)');
         if (manifest.file !== undefined && manifest.objects !== undefined) refuse(['user_addons', 'manifests', index, 'objects'], 'is set together with file: give one of them');
+        // Objects from a file are checked when it is read (config/manifest-files.ts).
+        const conflict = manifest.file === undefined && manifest.objects ? namespaceConflict(manifest, manifest.objects) : undefined;
+        if (conflict) refuse(['user_addons', 'manifests', index, 'create_namespace'], conflict);
       });
     },
   },

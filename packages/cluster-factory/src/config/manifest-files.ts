@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { formatPath, type Finding } from './messages.js';
+import { namespaceConflict } from '../addons/user-addons.js';
 
 /** A manifest add-on as the schema parses it. */
 interface ManifestEntry {
   readonly name: string;
+  readonly namespace: string;
+  readonly create_namespace: boolean;
   readonly file?: string;
   readonly objects?: ReadonlyArray<Record<string, unknown>>;
 }
@@ -65,6 +68,12 @@ export function manifestFiles(configDirectory: string) {
         });
         if (problems.length > 0) {
           refuse(`${entry.file}: ${problems.join('; ')} (each document must be a Kubernetes object with apiVersion, kind and metadata.name)`);
+          return;
+        }
+        const conflict = namespaceConflict(entry, objects as Array<Record<string, unknown>>);
+        if (conflict) {
+          const at = ['user_addons', 'manifests', index, 'create_namespace'];
+          findings.push({ path: at, text: `${formatPath(at)}: ${conflict}` });
           return;
         }
         read.set(index, objects as Array<Record<string, unknown>>);
