@@ -5,6 +5,8 @@
 // - CLUSTER_FACTORY_CONFIG: the content of the file it names, not only its name (a variant
 //   edited in place is another input). Apps run in apps/<app>, so a relative path is hashed
 //   as each app would read it.
+// - the manifest files the config's user add-ons name (user_addons.manifests[].file, relative to
+//   the config): the config of CLUSTER_FACTORY_CONFIG, else every environments/*.yaml.
 // - CLUSTER_FACTORY_OUTDIR: the output goes where Nx neither stores nor restores it, so such
 //   a run is never answered from the cache (a fresh random value).
 // - the variables of SYNTH_VARIABLES, set or unset (cdktf tests some for presence only).
@@ -16,8 +18,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
 
 /** Variables whose value (or mere presence) changes what synth writes or whether it fails. */
 export const SYNTH_VARIABLES = {
@@ -37,6 +40,19 @@ export const NOT_SYNTH_INPUTS = {
 
 const root = resolve(import.meta.dirname, '..');
 
+/** The content hash of a file, or `missing`. */
+const contentOf = (file) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
+
+/** The manifest files a config's user add-ons read, resolved against its directory (none when it cannot be parsed: synth refuses it anyway). */
+export function manifestFilesOf(config) {
+  try {
+    const manifests = parse(readFileSync(config, 'utf8'))?.user_addons?.manifests;
+    return (Array.isArray(manifests) ? manifests : []).flatMap((entry) => (typeof entry?.file === 'string' ? [resolve(dirname(config), entry.file)] : []));
+  } catch {
+    return [];
+  }
+}
+
 /** The line Nx hashes, from an environment (process.env by default). */
 export function synthInputLine(env = process.env) {
   const parts = [];
@@ -44,11 +60,15 @@ export function synthInputLine(env = process.env) {
   if (config) {
     const candidates = isAbsolute(config) ? [config] : readdirSync(join(root, 'apps')).map((app) => join(root, 'apps', app, config));
     for (const file of candidates) {
-      const content = existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing';
-      parts.push(`config ${file} ${content}`);
+      parts.push(`config ${file} ${contentOf(file)}`);
+      for (const manifest of manifestFilesOf(file)) parts.push(`manifest ${manifest} ${contentOf(manifest)}`);
     }
   } else {
     parts.push('config default');
+    const environments = join(root, 'environments');
+    for (const file of readdirSync(environments).filter((name) => name.endsWith('.yaml')).sort()) {
+      for (const manifest of manifestFilesOf(join(environments, file))) parts.push(`manifest ${manifest} ${contentOf(manifest)}`);
+    }
   }
   parts.push(env.CLUSTER_FACTORY_OUTDIR ? `outdir redirected ${randomUUID()}` : 'outdir default');
   parts.push(`day ${env.CLUSTER_FACTORY_TODAY?.trim() || new Date().toISOString().slice(0, 10)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTEXT_ENV } from 'cdktf';
@@ -60,5 +60,19 @@ describe('synth target inputs (scripts/nx-synth-input.mjs)', () => {
     expect(line({})).toMatch(/^terraform Terraform v1\.\d+\.\d+$/);
     expect(line({ TERRAFORM_BINARY_NAME: join(bin, 'terraform-old') })).toBe('terraform Terraform v1.4.7');
     expect(line({ TERRAFORM_BINARY_NAME: join(bin, 'absent') })).toBe('terraform not found');
+  });
+
+  test('the manifest files of user add-ons are inputs: their content, read relative to the config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-input-manifests-'));
+    const config = join(dir, 'env.yaml');
+    writeFileSync(config, 'user_addons:\n  manifests:\n    - name: quotas\n      namespace: team-a\n      file: addons/quotas.yaml\n');
+    const line = () => synthInputLine({ PATH: process.env.PATH, CLUSTER_FACTORY_CONFIG: config });
+    const missing = line();
+    expect(missing).toContain(`manifest ${join(dir, 'addons/quotas.yaml')} missing`);
+    mkdirSync(join(dir, 'addons'));
+    writeFileSync(join(dir, 'addons/quotas.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n');
+    const first = line();
+    writeFileSync(join(dir, 'addons/quotas.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-b}\n');
+    expect(new Set([missing, first, line()]).size).toBe(3);
   });
 });

@@ -10,6 +10,7 @@ export * from './config/schema.js';
 export * from './config/multi-region-schema.js';
 export * from './config/load.js';
 export * from './config/json-schema.js';
+export * from './config/extension-schema.js';
 
 // The plan: every decision made once, before any construct exists.
 export * from './networking/decision.js';
@@ -43,6 +44,10 @@ export * from './constructs/managed-node-group.js';
 export * from './constructs/fargate-profile.js';
 export * from './constructs/pod-identity-role.js';
 
+// Extra IAM statements per controller role (config iam.extra_statements).
+export * from './iam/policy-statements.js';
+export * from './iam/controller-identities.js';
+
 // Cilium.
 export * from './cilium/eni.js';
 export * from './cilium/values.js';
@@ -71,6 +76,7 @@ export * from './kubernetes/chart-values.js';
 export * from './addons/addon.js';
 export * from './addons/network-policy-baseline.js';
 export * from './addons/argocd.js';
+export * from './addons/user-addons.js';
 
 // Policy pack.
 export * from './policy/rule.js';

@@ -14,9 +14,13 @@ import { argoCdAddon } from './addons/argocd.js';
 import { clusterMeshDnsAddon } from './cluster-mesh/cluster-mesh-dns.js';
 import { karpenterAddon } from './karpenter/karpenter-addon.js';
 import { LOAD_BALANCER_CONTROLLER_ADDON, loadBalancerControllerAddon } from './load-balancing/load-balancer-controller-addon.js';
+import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
-  /** Add-ons beyond those the plan selects, given the platform so far. @default none */
+  /**
+   * Add-ons written in code beyond those the plan selects, given the platform so far. They
+   * count as the platform's: the config's user_addons come after them. @default none
+   */
   readonly additionalAddons?: (platform: EnvironmentPlatform) => PlatformAddon[];
 }
 
@@ -47,6 +51,7 @@ export class EnvironmentPlatform {
       privateSubnetIds: this.network.vpc.privateSubnetIds,
       protectStatefulResources: settings.protected,
       meshPeerCidrs: plan.clusterMesh?.peerVpcCidrs,
+      extraStatements: plan.extraStatements,
     });
     if (plan.cilium) {
       this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, meshCa: plan.clusterMesh?.caSecret });
@@ -64,6 +69,7 @@ export class EnvironmentPlatform {
       cniStack: this.cni,
       addons: plan.nodeAddons,
       karpenter: plan.karpenter && { clusterName, createSpotServiceLinkedRole: plan.karpenter.createSpotServiceLinkedRole },
+      extraStatements: plan.extraStatements,
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);
@@ -72,7 +78,7 @@ export class EnvironmentPlatform {
     // Whatever may create Services of type LoadBalancer (Argo CD syncs Gateways and Services)
     // comes after the controller whose webhook makes them NLBs.
     const afterLoadBalancerController = (addon: PlatformAddon): PlatformAddon => ({ ...addon, dependsOn: [...(addon.dependsOn ?? []), LOAD_BALANCER_CONTROLLER_ADDON] });
-    const addons = [
+    const platformAddons = [
       loadBalancerControllerAddon({ clusterName, region: settings.region, vpcId: this.network.vpc.vpcId, defaultScheme: plan.loadBalancerController.defaultScheme }),
       ...(plan.addons.networkPolicyBaseline ? [networkPolicyBaselineAddon()] : []),
       ...(plan.addons.argocd ? [afterLoadBalancerController(argoCdAddon(plan.addons.argocd))] : []),
@@ -89,6 +95,9 @@ export class EnvironmentPlatform {
       ...(plan.clusterMesh ? [afterLoadBalancerController(clusterMeshDnsAddon(plan.clusterMesh.dns))] : []),
       ...(options.additionalAddons?.(this) ?? []),
     ];
+    // The platform team's add-ons from the config come after every add-on above.
+    const platformNames = platformAddons.map((addon) => addon.name);
+    const addons = [...platformAddons, ...plan.userAddons.map((addon) => userAddon(addon, platformNames))];
     this.platform = new PlatformAddonsStack(scope, {
       settings,
       cluster: this.cluster.access,
@@ -114,9 +123,13 @@ export interface SingleRegionPlatform {
 
 /**
  * A single-region environment (sandbox, prod): its account's state bucket stack (unless it
- * exists) and its cluster's stacks (support warnings judged on `context.today`).
+ * exists) and its cluster's stacks (support warnings judged on `context.today`). An app adds
+ * add-ons written in code with `context.additionalAddons`; the config's own come after them.
  */
-export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } = {}): SingleRegionPlatform {
+export function defineSingleRegion(scope: Construct, config: EnvironmentConfig, context: { readonly today?: string } & EnvironmentPlatformOptions = {}): SingleRegionPlatform {
   const state = planStateBootstrap(config);
-  return { state: state && new StateBucketStack(scope, state), platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today })) };
+  return {
+    state: state && new StateBucketStack(scope, state),
+    platform: new EnvironmentPlatform(scope, planPlatform(config, { today: context.today }), { additionalAddons: context.additionalAddons }),
+  };
 }

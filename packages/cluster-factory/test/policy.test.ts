@@ -80,7 +80,23 @@ describe('policy rules', () => {
     ['NODE-002', (s: TestStack) => new VpcSecurityGroupIngressRule(s, 'ssh', { securityGroupId: 'sg', cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 22, toPort: 22 }), 'SSH is open to 0.0.0.0/0'],
     ['NODE-003', (s: TestStack) => new LaunchTemplate(s, 'lt', { metadataOptions: { httpTokens: 'optional' } }), 'IMDSv1 is allowed'],
     ['KMS-001', (s: TestStack) => new KmsKey(s, 'key', {}), 'key rotation is off'],
-    ['IAM-001', (s: TestStack) => new IamRolePolicy(s, 'p', { role: 'r', policy: iamPolicyJson({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }), 'a statement allows "*" actions'],
+    ['IAM-001', (s: TestStack) => new IamRolePolicy(s, 'p', { role: 'r', policy: iamPolicyJson({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }), 'statement 1 allows "*" on "*"'],
+    [
+      'IAM-001',
+      (s: TestStack) =>
+        new IamRolePolicy(s, 'p', {
+          role: 'r',
+          policy: iamPolicyJson({
+            Statement: [
+              { Sid: 'Reads', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+              { Sid: 'AllOfS3', Effect: 'Allow', Action: ['s3:*', 's3:GetObject'], Resource: ['arn:aws:s3:::a', 'arn:aws:s3:::a/*'] },
+              { Sid: 'DenyIsFine', Effect: 'Deny', Action: '*', Resource: '*' },
+              { Sid: 'AllButIam', Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            ],
+          }),
+        }),
+      'statement "AllOfS3" allows "s3:*" on "arn:aws:s3:::a", "arn:aws:s3:::a/*"; statement "AllButIam" allows every action but iam:* (NotAction) on "*"',
+    ],
     [
       'IAM-002',
       (s: TestStack) => new IamRolePolicy(s, 'p', { role: 'r', policy: iamPolicyJson({ Statement: [{ Effect: 'Allow', Action: ['ec2:TerminateInstances', 'ec2:DescribeInstances'], Resource: '*' }] }) }),

@@ -2,12 +2,16 @@ import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { type IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { partitionOf } from '../lib/private/aws.js';
+import type { ExtraStatement } from '../iam/policy-statements.js';
+import { extraStatementsOf } from '../iam/controller-identities.js';
 
 export interface CiliumOperatorIdentityProps {
   readonly clusterName: string;
   readonly region: string;
   readonly accountId: string;
   readonly vpcId: string;
+  /** The platform team's statements (config `iam.extra_statements.cilium_operator`). @default none */
+  readonly extraStatements?: readonly ExtraStatement[];
 }
 
 /** The service account the Cilium chart creates for its operator. */
@@ -95,6 +99,7 @@ export class CiliumOperatorIdentity extends Construct {
       roleName: `${props.clusterName}-cilium-operator`,
       serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'cilium-eni-ipam', document: ciliumOperatorPolicy(props) },
+      extraStatements: extraStatementsOf({ cilium_operator: props.extraStatements }, 'cilium_operator'),
     }).role;
   }
 }

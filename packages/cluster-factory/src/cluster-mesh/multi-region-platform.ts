@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { EnvironmentPlatform } from '../platform.js';
+import { EnvironmentPlatform, type EnvironmentPlatformOptions } from '../platform.js';
 import { MeshGlobalStack } from './mesh-global-stack.js';
 import { StateBucketStack } from '../stacks/state-bucket-stack.js';
 import { planMultiRegion, type MultiRegionPlan } from '../plan/multi-region-plan.js';
@@ -18,9 +18,9 @@ export interface MultiRegionPlatform {
  * Helm values, a shared CA, and a global stack for Transit Gateway peering and DNS.
  * Deploy order: state, each network, global, then per region cluster -> cni -> compute -> platform.
  */
-export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan): MultiRegionPlatform {
+export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan, options: EnvironmentPlatformOptions = {}): MultiRegionPlatform {
   const state = plan.state && new StateBucketStack(scope, plan.state);
-  const regions = plan.regions.map(({ region, clusterId, plan: regional }) => ({ region, clusterId, platform: new EnvironmentPlatform(scope, regional) }));
+  const regions = plan.regions.map(({ region, clusterId, plan: regional }) => ({ region, clusterId, platform: new EnvironmentPlatform(scope, regional, options) }));
   if (!plan.mesh) return { state, regions };
   const global = new MeshGlobalStack(scope, {
     ...plan.mesh,
@@ -35,7 +35,10 @@ export function defineMultiRegion(scope: Construct, plan: MultiRegionPlan): Mult
   return { state, regions, global };
 }
 
-/** A multi-region environment from its validated config: planned (support warnings judged on `context.today`), then built. */
-export function defineMultiRegionEnvironment(scope: Construct, config: MultiRegionConfig, context: { readonly today?: string } = {}): MultiRegionPlatform {
-  return defineMultiRegion(scope, planMultiRegion(config, { today: context.today }));
+/**
+ * A multi-region environment from its validated config: planned (support warnings judged on
+ * `context.today`), then built; `context.additionalAddons` go to every region's platform stack.
+ */
+export function defineMultiRegionEnvironment(scope: Construct, config: MultiRegionConfig, context: { readonly today?: string } & EnvironmentPlatformOptions = {}): MultiRegionPlatform {
+  return defineMultiRegion(scope, planMultiRegion(config, { today: context.today }), { additionalAddons: context.additionalAddons });
 }

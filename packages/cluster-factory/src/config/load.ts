@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import type { z } from 'zod';
 import { environmentSchema, type EnvironmentConfig } from './schema.js';
@@ -7,6 +7,7 @@ import { multiRegionSchema, type MultiRegionConfig } from './multi-region-schema
 import { describeIssue, formatPath, type Finding } from './messages.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
+import { manifestFiles } from './manifest-files.js';
 
 /**
  * Raised for any invalid environment file. Each problem is one compiler-style line,
@@ -60,19 +61,25 @@ export function lifecycleFindings(config: LifecycleFields, today: string): Findi
   });
 }
 
-/** Reads, parses and validates an environment file. Throws ConfigError naming file, line, field. */
+/**
+ * Reads, parses and validates an environment file. Throws ConfigError naming file, line, field.
+ * Manifest files of user add-ons are read relative to it.
+ */
 export function loadEnvironmentConfig(path: string, context: ConfigLoadContext = {}): EnvironmentConfig {
-  return loadConfig(path, environmentSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
+  const files = manifestFiles(dirname(resolve(path)));
+  return files.apply(loadConfig(path, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
 }
 
 /** Reads, parses and validates a multi-region environment file (shared settings plus regions). */
 export function loadMultiRegionConfig(path: string, context: ConfigLoadContext = {}): MultiRegionConfig {
-  return loadConfig(path, multiRegionSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
+  const files = manifestFiles(dirname(resolve(path)));
+  return files.apply(loadConfig(path, multiRegionSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
 }
 
-/** Validates environment config text; `file` is the name used in messages. */
+/** Validates environment config text; `file` is the name used in messages (and the directory of manifest files). */
 export function parseEnvironmentConfig(text: string, file: string, context: ConfigLoadContext = {}): EnvironmentConfig {
-  return parseConfig(text, file, environmentSchema, (config) => lifecycleFindings(config, context.today ?? calendarToday()));
+  const files = manifestFiles(dirname(resolve(file)));
+  return files.apply(parseConfig(text, file, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
 }
 
 /**

@@ -12,6 +12,7 @@ import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
+import { EXTENSION_RULES, iamSettings, userAddonsSettings } from './extension-schema.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -333,6 +334,8 @@ export const environmentShape = z.strictObject({
       .boolean()
       .default(false)
       .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
+    iam: iamSettings,
+    user_addons: userAddonsSettings,
   });
 
 type EnvironmentShape = z.output<typeof environmentShape>;
@@ -554,6 +557,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       }
     },
   },
+  ...EXTENSION_RULES,
 ];
 
 /** One environment file: the shape plus its cross-field rules. */

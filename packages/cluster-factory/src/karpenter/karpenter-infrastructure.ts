@@ -10,6 +10,8 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import { ec2ServicePrincipal, partitionOf, iamPolicyJson } from '../lib/private/aws.js';
 import { NodeRole } from '../constructs/node-role.js';
+import type { ExtraStatement } from '../iam/policy-statements.js';
+import { extraStatementsOf } from '../iam/controller-identities.js';
 
 export interface KarpenterInfrastructureProps {
   /** The literal cluster name: it is part of tag keys in IAM conditions. */
@@ -23,6 +25,8 @@ export interface KarpenterInfrastructureProps {
    * exists, so it is opt-in: enable it in one environment per account. @default false
    */
   readonly createSpotServiceLinkedRole?: boolean;
+  /** The platform team's statements for the controller (config `iam.extra_statements.karpenter`). @default none */
+  readonly extraStatements?: readonly ExtraStatement[];
 }
 
 /** Terraform ids of the node role's policy attachments before it became a NodeRole. */
@@ -238,6 +242,7 @@ export class KarpenterInfrastructure extends Construct {
       roleName: `${props.clusterName}-karpenter`,
       serviceAccount: KARPENTER_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'karpenter-controller', document: karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn }) },
+      extraStatements: extraStatementsOf({ karpenter: props.extraStatements }, 'karpenter'),
     }).role;
   }
 }

@@ -10,7 +10,7 @@ type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate
 export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
 
 /** The EBS CSI driver is installed for SPIRE's server volume (Cilium mutual authentication). */
-export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'cilium'>): boolean {
+export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate'> & { readonly cilium: Pick<ComponentConfig['cilium'], 'mutual_auth'> }): boolean {
   return ciliumEnabledBy(config) && config.cilium.mutual_auth;
 }
 

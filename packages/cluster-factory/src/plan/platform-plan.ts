@@ -18,6 +18,9 @@ import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { componentsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
+import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
+import type { UserAddon } from '../addons/user-addons.js';
+import type { KubernetesObject } from '../kubernetes/validate.js';
 
 /**
  * Every decision about one environment's cluster, made once from its validated config: the
@@ -50,6 +53,10 @@ export interface PlatformPlan {
   /** The AWS Load Balancer Controller, on every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller. */
   readonly loadBalancerController: { readonly defaultScheme: LoadBalancerScheme };
   readonly addons: AddonSelection;
+  /** The platform team's IAM statements per controller role (config `iam.extra_statements`), appended to its inline policy. */
+  readonly extraStatements: ExtraStatements;
+  /** The platform team's own add-ons (config `user_addons`), installed after the platform's. */
+  readonly userAddons: readonly UserAddon[];
   /** Membership in a Cilium Cluster Mesh (multi-region). */
   readonly clusterMesh?: ClusterMeshOptions;
   /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
@@ -178,6 +185,33 @@ function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPoo
         ]
       : [],
   );
+}
+
+/** The extra statements of the config, per role that has any. */
+function extraStatements(iam: EnvironmentConfig['iam']): ExtraStatements {
+  return Object.fromEntries(CONTROLLER_IDENTITY_NAMES.flatMap((identity) => {
+    const statements = iam.extra_statements[identity] ?? [];
+    return statements.length > 0 ? [[identity, statements]] : [];
+  }));
+}
+
+/** The config's user add-ons: Helm charts first, then manifests (their depends_on decides the order). */
+function userAddons(addons: EnvironmentConfig['user_addons']): UserAddon[] {
+  const common = (addon: EnvironmentConfig['user_addons']['helm_charts'][number] | EnvironmentConfig['user_addons']['manifests'][number]) => ({
+    name: addon.name,
+    namespace: addon.namespace,
+    createNamespace: addon.create_namespace,
+    dependsOn: addon.depends_on,
+    ...(addon.serves_webhooks ? { servesWebhooks: { names: addon.serves_webhooks.names, hostNetwork: addon.serves_webhooks.host_network } } : {}),
+  });
+  return [
+    ...addons.helm_charts.map((chart): UserAddon => ({ kind: 'helm', ...common(chart), repository: chart.repository, chart: chart.chart, version: chart.version, values: chart.values })),
+    ...addons.manifests.map((manifest, index): UserAddon => {
+      // loadEnvironmentConfig reads the file into objects; the schema alone cannot.
+      if (!manifest.objects) throw new Error(`user_addons.manifests[${index}] (${manifest.name}): ${manifest.file} was not read; load the config with loadEnvironmentConfig (it reads manifest files relative to the config)`);
+      return { kind: 'manifest', ...common(manifest), source: manifest.file ?? 'inline', objects: manifest.objects as unknown as KubernetesObject[] };
+    }),
+  ];
 }
 
 /**
@@ -310,6 +344,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path }
         : undefined,
     },
+    extraStatements: extraStatements(config.iam),
+    userAddons: userAddons(config.user_addons),
     clusterMesh: options.clusterMesh,
     warnings,
   };

@@ -11,6 +11,7 @@ const companions = (bucket: PolicyResource, stack: readonly PolicyResource[], ty
   stack.filter((other) => other.type === type && typeof other.config.bucket === 'string' && (other.config.bucket as string).includes(`${bucket.address}.`));
 
 interface Statement {
+  Sid?: string;
   Effect?: string;
   Action?: string | string[];
   NotAction?: unknown;
@@ -204,8 +205,18 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     title: 'No IAM policy grants "*" actions (full admin)',
     fix: 'list the actions the principal needs',
     resourceTypes: ['aws_iam_role_policy', 'aws_iam_policy'],
-    check: ({ raw }) =>
-      statements(raw.policy).some((statement) => statement.Effect === 'Allow' && asList<string>(statement.Action).some((action) => action === '*' || action.endsWith(':*'))) ? 'a statement allows "*" actions' : undefined,
+    check: ({ raw }) => {
+      // "*" and service:* grant every action of every (or one) service; Allow with NotAction grants all but a few.
+      const offending = statements(raw.policy).flatMap((statement, index) => {
+        if (statement.Effect !== 'Allow') return [];
+        const name = statement.Sid ? `statement "${statement.Sid}"` : `statement ${index + 1}`;
+        const on = asList<string>(statement.Resource).map((resource) => JSON.stringify(resource)).join(', ');
+        if (statement.NotAction !== undefined) return [`${name} allows every action but ${asList<string>(statement.NotAction).join(', ')} (NotAction) on ${on}`];
+        const wildcards = asList<string>(statement.Action).filter((action) => action === '*' || action.endsWith(':*'));
+        return wildcards.length > 0 ? [`${name} allows ${wildcards.map((action) => JSON.stringify(action)).join(', ')} on ${on}`] : [];
+      });
+      return offending.length > 0 ? offending.join('; ') : undefined;
+    },
   },
   {
     id: 'IAM-002',

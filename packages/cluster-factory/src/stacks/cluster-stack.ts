@@ -12,6 +12,7 @@ import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy 
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
+import { extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
@@ -48,6 +49,8 @@ export interface ClusterStackProps {
   readonly protectStatefulResources?: boolean;
   /** VPC CIDRs of the other clusters of a Cluster Mesh. @default [] */
   readonly meshPeerCidrs?: readonly string[];
+  /** The platform team's statements for the roles made here (cilium_operator, aws_load_balancer_controller, vpc_cni). @default none */
+  readonly extraStatements?: ExtraStatements;
 }
 
 /** The props' own invariants: the add-ons the networking needs, once each, every one pinned. */
@@ -108,6 +111,7 @@ export class ClusterStack extends EnvironmentStack {
         region: props.settings.region,
         accountId: props.settings.accountId,
         vpcId: props.vpcId,
+        extraStatements: props.extraStatements?.cilium_operator,
       });
     }
 
@@ -132,6 +136,7 @@ export class ClusterStack extends EnvironmentStack {
       serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'aws-load-balancer-controller', document: loadBalancerControllerPolicy({ region: props.settings.region, accountId: props.settings.accountId, vpcId: props.vpcId }) },
       dependsOn: [addons['eks-pod-identity-agent']!],
+      extraStatements: extraStatementsOf(props.extraStatements, 'aws_load_balancer_controller'),
     });
     if (addons['vpc-cni']) {
       // aws-node gets its ENI permissions through Pod Identity, not from every node's role.
@@ -142,6 +147,7 @@ export class ClusterStack extends EnvironmentStack {
         serviceAccount: { namespace: 'kube-system', name: 'aws-node' },
         managedPolicies: ['AmazonEKS_CNI_Policy'],
         dependsOn: [addons['eks-pod-identity-agent']!],
+        extraStatements: extraStatementsOf(props.extraStatements, 'vpc_cni'),
       });
     }
 

@@ -15,6 +15,7 @@ import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 import { eksTaintEffect } from '../capacity/ami-types.js';
 import { firstRepeated } from '../lib/private/names.js';
+import { extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
 
 export interface ComputeStackProps {
   readonly settings: StackSettings;
@@ -45,6 +46,8 @@ export interface ComputeStackProps {
    * @default none
    */
   readonly karpenter?: { readonly clusterName: string; readonly createSpotServiceLinkedRole: boolean };
+  /** The platform team's statements for the roles made here (karpenter, ebs_csi_driver). @default none */
+  readonly extraStatements?: ExtraStatements;
 }
 
 /** The props' own invariants: what the networking decision implies for capacity. */
@@ -110,6 +113,7 @@ export class ComputeStack extends EnvironmentStack {
         region,
         accountId: props.settings.accountId,
         createSpotServiceLinkedRole: props.karpenter.createSpotServiceLinkedRole,
+        extraStatements: props.extraStatements?.karpenter,
       });
     }
 
@@ -163,6 +167,7 @@ export class ComputeStack extends EnvironmentStack {
         managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
         // The add-on binds the role itself.
         associate: false,
+        extraStatements: extraStatementsOf(props.extraStatements, 'ebs_csi_driver'),
       });
       addon(entry, { podIdentityAssociation: [{ roleArn: ebs.role.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
     }
