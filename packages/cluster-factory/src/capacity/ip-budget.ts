@@ -194,7 +194,7 @@ export function podIpBudget(input: IpBudgetInput): IpBudget {
 export interface InstanceRequirement {
   readonly key: string;
   /** Kubernetes node selector operators, as in a NodePool. */
-  readonly operator: 'In' | 'NotIn' | 'Gt' | 'Lt' | 'Exists' | 'DoesNotExist';
+  readonly operator: 'In' | 'NotIn' | 'Gt' | 'Lt' | 'Gte' | 'Lte' | 'Exists' | 'DoesNotExist';
   readonly values?: readonly string[];
 }
 
@@ -202,19 +202,24 @@ export interface InstanceRequirement {
 function instanceProperties(instanceType: string): Record<string, string> {
   const family = instanceFamily(instanceType);
   const { category, generation } = familyCategoryAndGeneration(family);
+  const data = instanceTypeData(instanceType);
   return {
     'karpenter.k8s.aws/instance-family': family,
     'karpenter.k8s.aws/instance-category': category,
     'karpenter.k8s.aws/instance-generation': String(generation),
     'karpenter.k8s.aws/instance-size': instanceType.split('.')[1] ?? '',
+    'karpenter.k8s.aws/instance-cpu': String(data.vcpus),
+    'karpenter.k8s.aws/instance-memory': String(data.memoryMib),
+    'node.kubernetes.io/instance-type': instanceType,
     'kubernetes.io/arch': instanceArchitecture(instanceType),
   };
 }
 
 /**
  * The instance types of the project's table a NodePool admits, smallest first: family,
- * category, generation, size and architecture requirements are evaluated; others (capacity
- * type, OS) admit every type of the table. Types above the pool's CPU limit can never launch.
+ * category, generation, size, vCPUs, memory, type and architecture requirements are evaluated
+ * (as Karpenter does: requirements of one key intersect); others (capacity type, OS, zone...)
+ * admit every type of the table, which can only add demand. Types above the pool's CPU limit can never launch.
  */
 export function admittedInstanceTypes(requirements: readonly InstanceRequirement[], cpuLimit: number): string[] {
   return KNOWN_INSTANCE_TYPES
@@ -233,6 +238,10 @@ export function admittedInstanceTypes(requirements: readonly InstanceRequirement
             return Number(value) > Number(values[0]);
           case 'Lt':
             return Number(value) < Number(values[0]);
+          case 'Gte':
+            return Number(value) >= Number(values[0]);
+          case 'Lte':
+            return Number(value) <= Number(values[0]);
           case 'Exists':
             return true;
           case 'DoesNotExist':

@@ -10,6 +10,7 @@ import { planSubnets } from '../lib/subnet-plan.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
 import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
+import { configuredPools, karpenterPoolOf } from '../karpenter/configured-pools.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
 import type { LoadBalancerScheme } from '../load-balancing/service-annotations.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
@@ -158,26 +159,9 @@ export function baseTags(config: Pick<EnvironmentConfig, 'name' | 'tags'>, clust
   return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
 }
 
+/** The NodePools of a config: karpenter.general, karpenter.gpu when set, then karpenter.node_pools in order. */
 function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPool[] {
-  const pools = [['general', karpenter.general, false], ['gpu', karpenter.gpu, true]] as const;
-  return pools.flatMap(([name, pool, gpu]) =>
-    pool
-      ? [
-          {
-            name,
-            capacityTypes: pool.capacity_types,
-            instanceCategories: pool.instance_categories,
-            instanceFamilies: pool.instance_families,
-            architectures: pool.architectures,
-            cpuLimit: pool.cpu_limit,
-            memoryLimitGib: pool.memory_limit_gib,
-            consolidationPolicy: pool.consolidation_policy,
-            consolidateAfter: pool.consolidate_after,
-            gpu,
-          },
-        ]
-      : [],
-  );
+  return configuredPools(karpenter).map(karpenterPoolOf);
 }
 
 /**
