@@ -10,7 +10,7 @@ import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
-import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements } from '../karpenter/node-pools.js';
+import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
 import { BUILT_IN_POOL_NAMES, configuredPools, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
 import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
 import { quoted } from './messages.js';
@@ -407,8 +407,23 @@ type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
 /** Where a refused type or family points users: the table's docs and its families. */
 const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
 
-/** Every pool of the config, one at a time: a node_pools entry with an error of its own is skipped (that error says it). */
-const eachPool = (env: EnvironmentShape): ConfiguredPool[] => configuredPools(env.karpenter, forEachValid);
+/**
+ * Runs a check on every pool of the config, each on its own: a node_pools entry whose check reads
+ * a field with an error of its own is skipped (that error says it); karpenter.general or
+ * karpenter.gpu stopped that way is reported as not checked once the others ran.
+ */
+function forEachPool(env: EnvironmentShape, check: (pool: ConfiguredPool) => void): void {
+  let stopped: unknown;
+  for (const pool of configuredPools({ ...env.karpenter, node_pools: [] })) {
+    try {
+      check(pool);
+    } catch (error) {
+      stopped ??= error;
+    }
+  }
+  forEachValid(env.karpenter.node_pools, (settings, index) => check({ path: ['karpenter', 'node_pools', index], name: settings.name, gpu: settings.gpu, settings }));
+  if (stopped !== undefined) throw stopped;
+}
 
 /** How messages send a GPU family out of a pool without gpu. */
 const gpuFamiliesGo = (pool: ConfiguredPool) =>
@@ -422,7 +437,7 @@ const gpuFamiliesGo = (pool: ConfiguredPool) =>
 const KARPENTER_POOL_FAMILIES_RULE: EnvironmentRule = {
   checks: 'karpenter pool instance families and categories are in the instance table, of its architectures, accelerated ones in GPU pools only',
   check: (env, refuse) => {
-    for (const pool of eachPool(env)) {
+    forEachPool(env, (pool) => {
       const settings = pool.settings;
       const label = poolLabel(pool.path);
       const at = (...path: (string | number)[]) => [...pool.path, ...path];
@@ -450,7 +465,7 @@ const KARPENTER_POOL_FAMILIES_RULE: EnvironmentRule = {
           refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): ${gpuFamiliesGo(pool)}, Neuron types in a managed node group`);
         }
       });
-    }
+    });
   },
 };
 
@@ -458,17 +473,17 @@ const KARPENTER_POOL_FAMILIES_RULE: EnvironmentRule = {
 const KARPENTER_POOL_ARCHITECTURES_RULE: EnvironmentRule = {
   checks: 'karpenter pool architectures each admit a family of the pool',
   check: (env, refuse) => {
-    for (const pool of eachPool(env)) {
+    forEachPool(env, (pool) => {
       const { instance_families: families, instance_categories: categories } = pool.settings;
       // Unknown families and categories are refused by the families rule; judged without them, every architecture would look empty.
-      if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) continue;
-      if (pool.gpu && families.length === 0) continue;
+      if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) return;
+      if (pool.gpu && families.length === 0) return;
       const from = families.length > 0 ? `instance_families (${families.join(', ')})` : `instance_categories (${categories.join(', ')})`;
       forEachValid(pool.settings.architectures, (arch, index) => {
         const admitted = families.length > 0 ? families.filter((family) => familyTraits(family)!.arch === arch) : familiesInCategories(categories, [arch]);
         if (admitted.length === 0) refuse([...pool.path, 'architectures', index], `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
       });
-    }
+    });
   },
 };
 
@@ -486,7 +501,7 @@ const KARPENTER_POOL_FIELDS_RULE: EnvironmentRule = {
   checks: 'karpenter pool names, requirements and labels',
   check: (env, refuse) => {
     const names = new Map<string, string>();
-    for (const pool of eachPool(env)) {
+    forEachPool(env, (pool) => {
       const settings = pool.settings;
       const at = (...path: (string | number)[]) => [...pool.path, ...path];
       if (pool.path.length === 3) {
@@ -507,7 +522,7 @@ const KARPENTER_POOL_FIELDS_RULE: EnvironmentRule = {
         if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) refuse(at('requirements', index, 'values'), `must be empty with operator ${operator}`);
       });
       if (settings.labels && NODE_POOL_LABEL in settings.labels) refuse(at('labels', NODE_POOL_LABEL), `is set by the platform to the pool's name (${quoted(pool.name)})`);
-    }
+    });
   },
 };
 
@@ -520,21 +535,63 @@ const KARPENTER_POOL_CEL_RULE: EnvironmentRule = {
   checks: 'karpenter pools hold the CEL rules of the pinned NodePool CRD',
   check: (env, refuse) => {
     if (!env.karpenter.enabled) return;
-    const ciliumEnabled = ciliumEnabledBy(env);
-    const datapath = { ciliumEnabled, ciliumEni: ciliumEnabled && env.cilium_mode === 'eni' };
-    for (const pool of eachPool(env)) {
-      const karpenterPool = karpenterPoolOf(pool);
-      const ownRequirements = karpenterPoolRequirements({ ...karpenterPool, requirements: [] }, datapath).length;
-      // What the pool's own fields break (an unknown category leaves an empty In) is refused at those fields by the rules above.
-      const withoutRequirements = new Set(crdRuleFindings(karpenterNodePool({ ...karpenterPool, requirements: [] }, datapath))!.violations);
-      for (const violation of crdRuleFindings(karpenterNodePool(karpenterPool, datapath))!.violations) {
+    const datapath = celDatapath(env);
+    forEachPool(env, (pool) => {
+      const probe = celProbePool(pool);
+      const platformOnly: KarpenterPool = { ...probe, requirements: [], labels: undefined, taints: undefined, weight: undefined, disruptionBudgets: undefined };
+      const ownRequirements = karpenterPoolRequirements(platformOnly, datapath).length;
+      // What the platform's own part breaks is refused by the rules above, or at synth by the chart's check.
+      const ofThePlatform = new Set(crdRuleFindings(karpenterNodePool(platformOnly, datapath))!.violations);
+      for (const violation of crdRuleFindings(karpenterNodePool(probe, datapath))!.violations) {
         const field = celViolationField(violation, ownRequirements);
-        if (field === undefined || withoutRequirements.has(violation)) continue;
+        if (field === undefined || ofThePlatform.has(violation)) continue;
         refuse([...pool.path, ...field], `NodePool ${quoted(pool.name)} breaks a CEL rule of the pinned NodePool CRD (${NODE_POOL_CRD}): ${violation}`);
       }
-    }
+    });
   },
 };
+
+/**
+ * The datapath pools are rendered with, so that a message's CRD path is the synthesized one. The
+ * rules judge the pool's own fields, which the datapath does not change: when a datapath field
+ * is invalid (refused on its own), overlay's stands in.
+ */
+function celDatapath(env: EnvironmentShape): { ciliumEnabled: boolean; ciliumEni: boolean } {
+  try {
+    const ciliumEnabled = ciliumEnabledBy(env);
+    return { ciliumEnabled, ciliumEni: ciliumEnabled && env.cilium_mode === 'eni' };
+  } catch {
+    return { ciliumEnabled: true, ciliumEni: false };
+  }
+}
+
+/**
+ * A pool's NodePool as far as the CRD's CEL rules concern it: its name and the fields the user
+ * writes freely (requirements, labels, taints, budgets, weight), the rest fixed and valid, so
+ * that an error in another field (a duration, an unknown family) does not keep this check from running.
+ */
+function celProbePool(pool: ConfiguredPool): KarpenterPool {
+  const { requirements, taints, labels, weight, disruption_budgets } = pool.settings;
+  return karpenterPoolOf({
+    name: pool.name,
+    gpu: pool.gpu,
+    settings: {
+      capacity_types: ['on-demand'],
+      instance_categories: ['m'],
+      instance_families: [],
+      architectures: ['amd64'],
+      cpu_limit: 1,
+      memory_limit_gib: 1,
+      consolidation_policy: 'WhenEmpty',
+      consolidate_after: '1m',
+      requirements,
+      taints,
+      labels,
+      weight,
+      disruption_budgets,
+    },
+  });
+}
 
 /** The config field a CEL violation of a rendered NodePool comes from, or undefined for one of the platform's own requirements. */
 function celViolationField(violation: string, ownRequirements: number): Array<string | number> | undefined {

@@ -38,10 +38,12 @@ export function configuredPools(karpenter: KarpenterConfig, each: <E>(list: read
 }
 
 /** The KarpenterPool the plan hands to the NodePool, the IP budget and the EC2NodeClass's maxPods. */
-export function karpenterPoolOf(pool: Pick<ConfiguredPool, 'name' | 'gpu' | 'settings'>): KarpenterPool {
+export function karpenterPoolOf(pool: Pick<ConfiguredPool, 'name' | 'gpu' | 'settings'> & { readonly path?: ConfiguredPool['path'] }): KarpenterPool {
   const settings = pool.settings;
   return {
     name: pool.name,
+    // node_pools entries are named by place and name; karpenter.general and karpenter.gpu by their key, as before.
+    ...(pool.path && pool.path.length > 2 ? { source: `${poolLabel(pool.path)} (${pool.name})` } : {}),
     capacityTypes: settings.capacity_types,
     instanceCategories: settings.instance_categories,
     instanceFamilies: settings.instance_families,

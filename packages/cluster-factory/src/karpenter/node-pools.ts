@@ -39,6 +39,8 @@ export interface DisruptionBudget {
 export interface KarpenterPool {
   /** NodePool name, also the `platform/node-pool` label of its nodes. */
   readonly name: string;
+  /** How messages (the IP budget) name the pool: its place in the config. @default `karpenter.<name>` */
+  readonly source?: string;
   readonly capacityTypes: ReadonlyArray<'spot' | 'on-demand'>;
   /** Instance categories (first letter of the family); ignored when instanceFamilies is set. */
   readonly instanceCategories: readonly string[];

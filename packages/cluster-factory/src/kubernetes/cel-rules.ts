@@ -99,8 +99,9 @@ function celValue(value: unknown, node: SchemaNode | undefined): unknown {
   if (node.type === 'integer' && typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   if (Array.isArray(value)) return value.map((item) => celValue(item, node.items));
   if (typeof value === 'object') {
+    // As the API server receives it (JSON): a key whose value is undefined is absent, so has() is false.
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, celValue(inner, node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined))]),
+      Object.entries(value).filter(([, inner]) => inner !== undefined).map(([key, inner]) => [key, celValue(inner, node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined))]),
     );
   }
   return value;

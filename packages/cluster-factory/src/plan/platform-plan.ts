@@ -319,7 +319,7 @@ function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: numb
     for (const pool of karpenter.pools) {
       const requirements = karpenterPoolRequirements(pool, datapath);
       // Every Karpenter node gets the one maxPods of the EC2NodeClass.
-      sources.push({ label: `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
+      sources.push({ label: pool.source ?? `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
     }
   }
   const budget = podIpBudget({
