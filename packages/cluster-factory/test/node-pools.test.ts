@@ -331,3 +331,14 @@ describe('a NodePool that breaks a CEL rule of the pinned CRD is refused', () =>
     );
   });
 });
+
+test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with its three NodePools', () => {
+  const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
+  const example = /```yaml\n(karpenter:\n[\s\S]*?)```/.exec(doc)![1]!;
+  const plan = planPlatform(parseEnvironmentConfig(withKarpenter(example), 'docs/KARPENTER.md'));
+  expect(plan.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.weight ?? null])).toEqual([
+    ['general', null, null],
+    ['gpu', null, null],
+    ['arm-spot', 'karpenter.node_pools[0] (arm-spot)', 10],
+  ]);
+});
