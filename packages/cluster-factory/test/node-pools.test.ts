@@ -342,3 +342,9 @@ test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with
     ['arm-spot', 'karpenter.node_pools[0] (arm-spot)', 10],
   ]);
 });
+
+test('consolidate_after takes what the NodePool CRD takes: compound durations and Never', () => {
+  const plan = planPlatform(parseEnvironmentConfig(onePool('    - name: batch\n      consolidate_after: 1h30m\n    - name: pinned\n      consolidate_after: Never\n'), 'pools.yaml'));
+  expect(plan.karpenter!.pools.map((pool) => pool.consolidateAfter)).toEqual(['1m', '1h30m', 'Never']);
+  expect(refusal(onePool('    - name: batch\n      consolidate_after: 1d\n'))).toEqual(['pools.yaml:65:26: karpenter.node_pools[0].consolidate_after: "1d" must be a duration such as 30s, 5m or 1h30m, or Never']);
+});

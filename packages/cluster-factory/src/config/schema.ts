@@ -245,7 +245,11 @@ const nodePoolSettings = z.strictObject({
   cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
   memory_limit_gib: z.number().int().min(1).default(400),
   consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
-  consolidate_after: z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as 30s, 1m or 1h').default('1m'),
+  consolidate_after: z
+    .string()
+    .regex(/^(([0-9]+(s|m|h))+|Never)$/, 'must be a duration such as 30s, 5m or 1h30m, or Never')
+    .default('1m')
+    .describe('How long a node stays empty or underutilized before Karpenter consolidates it (the NodePool CRD\'s pattern); Never: no consolidation. Default: 1m.'),
   disruption_budgets: z.array(disruptionBudget).max(50).optional().describe('How many nodes Karpenter may disrupt at once, optionally per cron window (spec.disruption.budgets). Default: Karpenter\'s, 10% of the nodes.'),
   requirements: z
     .array(nodePoolRequirement)
