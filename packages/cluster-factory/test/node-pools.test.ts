@@ -348,3 +348,11 @@ test('consolidate_after takes what the NodePool CRD takes: compound durations an
   expect(plan.karpenter!.pools.map((pool) => pool.consolidateAfter)).toEqual(['1m', '1h30m', 'Never']);
   expect(refusal(onePool('    - name: batch\n      consolidate_after: 1d\n'))).toEqual(['pools.yaml:65:26: karpenter.node_pools[0].consolidate_after: "1d" must be a duration such as 30s, 5m or 1h30m, or Never']);
 });
+
+test('the EC2NodeClass maxPods follows what the pools may launch, their own requirements included: large and up when a pool asks for 8 vCPUs or more', () => {
+  const plan = (entry: string) => planPlatform(parseEnvironmentConfig(withKarpenter(`karpenter:\n  enabled: true\n  general:\n    instance_families: [m6i]\n${entry}`), 'pools.yaml'));
+  // ENI mode without prefix delegation: m6i.large holds 28 pods, m6i.2xlarge 57.
+  expect(plan('').karpenter!.nodeClass.maxPods).toBe(28);
+  const bigOnly = plan('    requirements:\n      - key: karpenter.k8s.aws/instance-cpu\n        operator: Gte\n        values: ["8"]\n');
+  expect(bigOnly.karpenter!.nodeClass.maxPods).toBe(57);
+});

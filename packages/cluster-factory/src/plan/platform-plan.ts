@@ -255,7 +255,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         nodeRoleName: karpenterNodeRoleName(clusterName),
         amiAlias: config.karpenter.ami_alias,
         // One kubelet maxPods per EC2NodeClass, over every pool's admitted families.
-        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool) }))),
+        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool), ...(pool.requirements ? { requirements: pool.requirements } : {}) }))),
         ciliumEni: capacity?.mode === 'eni',
       },
       pools,
