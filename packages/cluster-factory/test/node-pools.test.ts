@@ -269,7 +269,7 @@ describe('bad pools are refused at config load with file, line and field', () =>
       [
         'pools.yaml:66:16: karpenter.node_pools[0].requirements[0].key: "kubernetes.io/arch" is set by the pool\'s field architectures; use that field',
         'pools.yaml:71:19: karpenter.node_pools[0].requirements[1].values: must be one non-negative integer with operator Gt, such as ["4"]',
-        'pools.yaml:72:16: karpenter.node_pools[0].requirements[2].key: "kubernetes.io/os" is set by the pool\'s nothing: the EC2NodeClass runs AL2023 Linux on every pool (kubernetes.io/os In [linux])',
+        'pools.yaml:72:16: karpenter.node_pools[0].requirements[2].key: "kubernetes.io/os" is set by the platform: every pool runs AL2023 Linux (kubernetes.io/os In [linux])',
         'pools.yaml:74:19: karpenter.node_pools[0].requirements[2].values: must be empty with operator Exists',
       ],
     ],

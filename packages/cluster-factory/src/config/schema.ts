@@ -491,13 +491,13 @@ const KARPENTER_POOL_ARCHITECTURES_RULE: EnvironmentRule = {
   },
 };
 
-/** Requirement keys a pool's own fields write: a requirement on one would contradict or bypass them. */
+/** Requirement keys the platform writes from a pool's fields, and what to use instead: a requirement on one would contradict or bypass them. */
 const REQUIREMENT_KEYS_OF_FIELDS: Readonly<Record<string, string>> = {
-  'karpenter.sh/capacity-type': 'capacity_types',
-  'kubernetes.io/arch': 'architectures',
-  'karpenter.k8s.aws/instance-family': 'instance_families',
-  'karpenter.k8s.aws/instance-category': 'instance_categories',
-  'kubernetes.io/os': 'nothing: the EC2NodeClass runs AL2023 Linux on every pool (kubernetes.io/os In [linux])',
+  'karpenter.sh/capacity-type': "is set by the pool's field capacity_types; use that field",
+  'kubernetes.io/arch': "is set by the pool's field architectures; use that field",
+  'karpenter.k8s.aws/instance-family': "is set by the pool's field instance_families; use that field",
+  'karpenter.k8s.aws/instance-category': "is set by the pool's field instance_categories; use that field",
+  'kubernetes.io/os': 'is set by the platform: every pool runs AL2023 Linux (kubernetes.io/os In [linux])',
 };
 
 /** Requirement keys and values, labels and names of the pools, as far as the NodePool CRD leaves them to the project. */
@@ -515,10 +515,10 @@ const KARPENTER_POOL_FIELDS_RULE: EnvironmentRule = {
           refuse(at('name'), `${quoted(pool.name)} is used twice (also ${names.get(pool.name)}): NodePool names are unique`);
         }
       }
-      names.set(pool.name, poolLabel(pool.path));
+      if (!names.has(pool.name)) names.set(pool.name, poolLabel(pool.path));
       forEachValid(settings.requirements ?? [], (requirement, index) => {
-        const field = REQUIREMENT_KEYS_OF_FIELDS[requirement.key];
-        if (field) refuse(at('requirements', index, 'key'), `${quoted(requirement.key)} is set by the pool's ${field.includes(' ') ? field : `field ${field}; use that field`}`);
+        const owned = REQUIREMENT_KEYS_OF_FIELDS[requirement.key];
+        if (owned) refuse(at('requirements', index, 'key'), `${quoted(requirement.key)} ${owned}`);
         const { operator, values } = requirement;
         if (['Gt', 'Lt', 'Gte', 'Lte'].includes(operator) && !(values.length === 1 && /^\d+$/.test(values[0]!))) {
           refuse(at('requirements', index, 'values'), `must be one non-negative integer with operator ${operator}, such as ["4"]`);
