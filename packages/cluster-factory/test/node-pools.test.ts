@@ -356,3 +356,14 @@ test('the EC2NodeClass maxPods follows what the pools may launch, their own requ
   const bigOnly = plan('    requirements:\n      - key: karpenter.k8s.aws/instance-cpu\n        operator: Gte\n        values: ["8"]\n');
   expect(bigOnly.karpenter!.nodeClass.maxPods).toBe(57);
 });
+
+test('an error in another karpenter field keeps no pool from being checked', () => {
+  const text = withKarpenter('karpenter:\n  enabled: true\n  ami_alias: ubuntu\n  general:\n    instance_families: [g5]\n  node_pools:\n    - name: batch\n      weight: 0\n');
+  expect(refusal(text)).toEqual([
+    'pools.yaml:63:14: karpenter.ami_alias: "ubuntu" must be al2023@latest or al2023@vYYYYMMDD',
+    'pools.yaml:68:15: karpenter.node_pools[0].weight: 0 must be from 1 to 100 (Karpenter tries pools of higher weight first)',
+    'pools.yaml:65:25: karpenter.general.instance_families[0]: "g5" has NVIDIA GPUs: GPU families go in karpenter.gpu (tainted nvidia.com/gpu)',
+    // The AMI alias is one of the components judged against the Kubernetes version (an existing rule).
+    'pools.yaml:63:14: karpenter.ami_alias: not checked until it is valid: kubernetes_version is supported by every pinned component in use',
+  ]);
+});

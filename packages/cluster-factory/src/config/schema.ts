@@ -11,7 +11,7 @@ import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
-import { BUILT_IN_POOL_NAMES, configuredPools, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
+import { BUILT_IN_POOL_NAMES, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
 import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
@@ -418,9 +418,14 @@ const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FA
  */
 function forEachPool(env: EnvironmentShape, check: (pool: ConfiguredPool) => void): void {
   let stopped: unknown;
-  for (const pool of configuredPools({ ...env.karpenter, node_pools: [] })) {
+  const builtIn = (name: 'general' | 'gpu'): ConfiguredPool[] => {
+    const settings = env.karpenter[name];
+    return settings ? [{ path: ['karpenter', name], name, gpu: name === 'gpu', settings }] : [];
+  };
+  for (const name of BUILT_IN_POOL_NAMES) {
     try {
-      check(pool);
+      // Only the pool's own key is read: an error in another karpenter field stops nothing here.
+      for (const pool of builtIn(name)) check(pool);
     } catch (error) {
       stopped ??= error;
     }

@@ -23,17 +23,11 @@ export function poolLabel(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
 }
 
-/**
- * The pool list, in NodePool order: karpenter.general (always), karpenter.gpu (when set), then
- * karpenter.node_pools. `each` visits them one by one (the config rules pass forEachValid so a
- * pool with an error of its own is skipped); by default a plain loop.
- */
-export function configuredPools(karpenter: KarpenterConfig, each: <E>(list: readonly E[], fn: (item: E, index: number) => void) => void = (list, fn) => list.forEach(fn)): ConfiguredPool[] {
+/** The pool list, in NodePool order: karpenter.general (always), karpenter.gpu (when set), then karpenter.node_pools. */
+export function configuredPools(karpenter: KarpenterConfig): ConfiguredPool[] {
   const pools: ConfiguredPool[] = [{ path: ['karpenter', 'general'], name: 'general', gpu: false, settings: karpenter.general }];
   if (karpenter.gpu) pools.push({ path: ['karpenter', 'gpu'], name: 'gpu', gpu: true, settings: karpenter.gpu });
-  each(karpenter.node_pools, (pool, index) => {
-    pools.push({ path: ['karpenter', 'node_pools', index], name: pool.name, gpu: pool.gpu, settings: pool });
-  });
+  karpenter.node_pools.forEach((pool, index) => pools.push({ path: ['karpenter', 'node_pools', index], name: pool.name, gpu: pool.gpu, settings: pool }));
   return pools;
 }
 
