@@ -278,6 +278,11 @@ describe('bad pools are refused at config load with file, line and field', () =>
       '    - name: batch\n      labels:\n        platform/node-pool: other\n',
       ['pools.yaml:66:29: karpenter.node_pools[0].labels["platform/node-pool"]: is set by the platform to the pool\'s name ("batch")'],
     ],
+    [
+      'the Cilium startup taint as a pool taint',
+      '    - name: batch\n      taints:\n        - key: node.cilium.io/agent-not-ready\n          effect: NoExecute\n',
+      ['pools.yaml:66:16: karpenter.node_pools[0].taints[0].key: "node.cilium.io/agent-not-ready" is the startup taint the platform sets on every pool whenever Cilium runs; Cilium removes it once its agent is ready'],
+    ],
   ])('%s', (_name, entry, problems) => {
     expect(refusal(onePool(entry))).toEqual(problems);
   });

@@ -10,6 +10,7 @@ import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
+import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
 import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
 import { BUILT_IN_POOL_NAMES, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
 import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
@@ -531,6 +532,10 @@ const KARPENTER_POOL_FIELDS_RULE: EnvironmentRule = {
         if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) refuse(at('requirements', index, 'values'), `must be empty with operator ${operator}`);
       });
       if (settings.labels && NODE_POOL_LABEL in settings.labels) refuse(at('labels', NODE_POOL_LABEL), `is set by the platform to the pool's name (${quoted(pool.name)})`);
+      forEachValid(settings.taints ?? [], (taint, index) => {
+        // Cilium removes its taint once the agent runs: as a pool taint Karpenter would count on it staying.
+        if (taint.key === CILIUM_STARTUP_TAINT.key) refuse(at('taints', index, 'key'), `${quoted(taint.key)} is the startup taint the platform sets on every pool whenever Cilium runs; Cilium removes it once its agent is ready`);
+      });
     });
   },
 };
