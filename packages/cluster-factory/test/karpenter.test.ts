@@ -10,6 +10,8 @@ import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { KARPENTER_INTERRUPTION_EVENTS, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
+import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
+import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { karpenterNodePool } from '../src/karpenter/node-pools.js';
 import { KARPENTER_EXCLUDED_SIZES, karpenterMayLaunch, karpenterMaxPods } from '../src/karpenter/karpenter-capacity.js';
 import {
@@ -237,6 +239,10 @@ describe('Karpenter in the cluster', () => {
     expect(sandbox.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-general.yaml']);
     expect(sandbox.texts.join('\n')).not.toMatch(/\{\{|\$\{/);
     expect(kubernetesObjectProblems(sandbox.objects)).toEqual([]);
+    // The synth check of these kinds is the pinned CRD's (the models are v1.12.1's); the models accept them too.
+    expect(() => new EC2NodeClass(sandbox.objects[0] as never).validate()).not.toThrow();
+    expect(() => new NodePool({ ...(sandbox.objects[1] as object), spec: { oops: 1 } } as never).validate()).toThrow();
+    expect(() => new NodePool(sandbox.objects[1] as never).validate()).not.toThrow();
     // Both kinds are checked against the committed upstream CRD, not only the models.
     for (const object of sandbox.objects) expect(crdSchemaProblems(object), object.kind).toEqual([]);
     expect(sandbox.releases['karpenter-node-pools']).toMatchObject({ namespace: 'kube-system', depends_on: ['helm_release.karpenter'] });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { backendKey, readSynthesizedStacks, type SynthesizedStack } from '@cilium-eks/terraform-harness';
-import { INSTANCE_DATA, KNOWN_INSTANCE_TYPES, instanceFamily } from '@cilium-eks/cluster-factory/instance-types';
+import { INSTANCE_DATA, KNOWN_INSTANCE_TYPES, admittedInstanceTypes, instanceFamily, type InstanceRequirement } from '@cilium-eks/cluster-factory/instance-types';
 import { EKS_CALENDAR, calendarToday, eksRelease, nextKubernetesVersion, supportPhase } from '@cilium-eks/cluster-factory/lifecycle';
 import { DEFAULT_ASSUMPTIONS, INSTANCE_SPECS, PRICES_AS_OF, PRICE_SOURCES, REGION_PRICES, ROUTE53_HOSTED_ZONE_MONTH, type Assumptions, type RegionPrices } from './prices.js';
 
@@ -123,13 +123,14 @@ function referencedName(reference: unknown, type: string): string | undefined {
 interface NodePoolValues {
   name: string;
   limits?: { cpu?: number };
-  requirements?: Array<{ key: string; values: string[] }>;
+  /** Without an operator: In. */
+  requirements?: Array<{ key: string; operator?: InstanceRequirement['operator']; values: string[] }>;
 }
 
 interface NodePoolObject {
   kind?: string;
   metadata?: { name?: string };
-  spec?: { limits?: { cpu?: number | string }; template?: { spec?: { requirements?: Array<{ key: string; values?: string[] }> } } };
+  spec?: { limits?: { cpu?: number | string }; template?: { spec?: { requirements?: Array<{ key: string; operator?: InstanceRequirement['operator']; values?: string[] }> } } };
 }
 
 /**
@@ -148,7 +149,7 @@ function assetNodePools(stack: SynthesizedStack, release: Values): NodePoolValue
     .map((object) => ({
       name: object.metadata?.name ?? 'unnamed',
       limits: { cpu: Number(object.spec?.limits?.cpu ?? 0) },
-      requirements: (object.spec?.template?.spec?.requirements ?? []).map((requirement) => ({ key: requirement.key, values: requirement.values ?? [] })),
+      requirements: (object.spec?.template?.spec?.requirements ?? []).map((requirement) => ({ key: requirement.key, operator: requirement.operator, values: requirement.values ?? [] })),
     }));
 }
 
@@ -159,18 +160,33 @@ export const CATEGORY_REFERENCE_FAMILY_SUFFIX = { amd64: '6i', arm64: '7g' } as 
  * The instance type a Karpenter pool is priced at: its first family's smallest type of at
  * least 4 vCPUs (the xlarge; p5: 4xlarge), or for categories the reference family of the
  * first category (m when listed) in the pool's architecture: m6i.xlarge, or m7g.xlarge for
- * an arm64-only pool (a pool that admits both is priced as x86, the dearer).
+ * an arm64-only pool (a pool that admits both is priced as x86, the dearer). Families,
+ * categories and architectures are read from In requirements; the pool's other requirements
+ * (instance-cpu, instance-memory, instance-size...) choose among that family's types: a pool of
+ * `instance-cpu Gte 8` is priced at the 2xlarge.
  */
 export function karpenterReferenceType(pool: NodePoolValues): string {
-  const values = (key: string) => pool.requirements?.find((requirement) => requirement.key === key)?.values ?? [];
+  const values = (key: string) => pool.requirements?.find((requirement) => requirement.key === key && (requirement.operator ?? 'In') === 'In')?.values ?? [];
   const families = values('karpenter.k8s.aws/instance-family');
   const categories = values('karpenter.k8s.aws/instance-category');
   const arch = values('kubernetes.io/arch');
   const family =
     families[0] ??
     `${categories.includes('m') || categories.length === 0 ? 'm' : categories[0]}${CATEGORY_REFERENCE_FAMILY_SUFFIX[arch.length > 0 && !arch.includes('amd64') ? 'arm64' : 'amd64']}`;
-  const sizes = KNOWN_INSTANCE_TYPES.filter((type) => instanceFamily(type) === family && INSTANCE_DATA[type]!.vcpus >= 4);
-  return sizes.sort((a, b) => INSTANCE_DATA[a]!.vcpus - INSTANCE_DATA[b]!.vcpus)[0] ?? `${family}.xlarge`;
+  const bySize = (a: string, b: string) => INSTANCE_DATA[a]!.vcpus - INSTANCE_DATA[b]!.vcpus;
+  const ofFamily = KNOWN_INSTANCE_TYPES.filter((type) => instanceFamily(type) === family && INSTANCE_DATA[type]!.vcpus >= 4).sort(bySize);
+  // The reference family stands for the pool's families: only requirements on the type itself narrow it.
+  const sized = (pool.requirements ?? []).filter((requirement) => !['karpenter.k8s.aws/instance-family', 'karpenter.k8s.aws/instance-category', 'kubernetes.io/arch'].includes(requirement.key));
+  const admitted = new Set(admittedInstanceTypes(sized.map((requirement) => ({ ...requirement, operator: requirement.operator ?? 'In' })), Number.POSITIVE_INFINITY));
+  return ofFamily.find((type) => admitted.has(type)) ?? ofFamily[0] ?? `${family}.xlarge`;
+}
+
+/** Whether a pool may launch spot: its capacity-type requirement admits spot (none: Karpenter launches on-demand). */
+function spotAllowed(pool: NodePoolValues): boolean {
+  const requirement = pool.requirements?.find((entry) => entry.key === 'karpenter.sh/capacity-type');
+  if (!requirement) return false;
+  const operator = requirement.operator ?? 'In';
+  return operator === 'In' ? requirement.values.includes('spot') : operator === 'NotIn' ? !requirement.values.includes('spot') : operator === 'Exists';
 }
 
 /** Reads a cdktf.out directory and estimates its monthly cost. */
@@ -284,15 +300,15 @@ export function estimateStacks(stacks: readonly SynthesizedStack[], environment:
       for (const pool of assetNodePools(stack, release)) {
         const cpu = pool.limits?.cpu ?? 0;
         const type = karpenterReferenceType(pool);
-        const spotAllowed = pool.requirements?.find((r) => r.key === 'karpenter.sh/capacity-type')?.values.includes('spot') ?? false;
+        const spot = spotAllowed(pool);
         priced(release, `${KARPENTER_ITEM} ${pool.name}`, (p) => {
           const hourly = p.ec2OnDemandHour[type];
           const spec = INSTANCE_SPECS[type];
           if (hourly === undefined || !spec) return `reference type ${type} has no ${regionOf(release)} price in the table`;
           const vcpus = cpu * assumptions.karpenterUtilisation;
-          const share = spotAllowed ? assumptions.spotShareOfOnDemand : 1;
+          const share = spot ? assumptions.spotShareOfOnDemand : 1;
           return {
-            detail: `assumed ${assumptions.karpenterUtilisation * 100}% of ${cpu} vCPUs = ${vcpus} vCPUs as ${type} at ${usd(hourly)}/h per ${spec.vcpus} vCPUs${spotAllowed ? ` x ${assumptions.spotShareOfOnDemand} (spot)` : ' (on-demand)'}`,
+            detail: `assumed ${assumptions.karpenterUtilisation * 100}% of ${cpu} vCPUs = ${vcpus} vCPUs as ${type} at ${usd(hourly)}/h per ${spec.vcpus} vCPUs${spot ? ` x ${assumptions.spotShareOfOnDemand} (spot)` : ' (on-demand)'}`,
             monthly: (vcpus / spec.vcpus) * hourly * share * hours,
           };
         });

@@ -248,6 +248,43 @@ state:
     expect(estimate.comparison[0]).toMatchObject({ nodes: 4, vcpus: 2 * 2 + 4 + 4, memoryGib: 2 * 8 + 32 + 16 });
   });
 
+  test('every NodePool of karpenter.node_pools is priced, its own requirements choosing the type and its capacity type the share', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cost-pools-'));
+    const app = new App({ outdir });
+    const pools = FIXTURE('us-west-2', 'm6i.large').replace(
+      'log_retention_days: 30',
+      [
+        '  node_pools:',
+        '    - name: arm-spot',
+        '      capacity_types: [spot]',
+        '      instance_families: [m7g]',
+        '      architectures: [arm64]',
+        '      cpu_limit: 64',
+        '      requirements:',
+        '        - key: karpenter.k8s.aws/instance-cpu',
+        '          operator: Gte',
+        '          values: ["8"]',
+        'log_retention_days: 30',
+      ].join('\n'),
+    );
+    defineSingleRegion(app, parseEnvironmentConfig(pools, 'fixture.yaml'));
+    app.synth();
+    const estimate = estimateCost(outdir, 'fixture');
+    const line = (item: string) => estimate.lines.find((entry) => entry.item === item);
+    expect(estimate.lines.filter((entry) => entry.item.startsWith('Karpenter pool')).map((entry) => entry.item)).toEqual(['Karpenter pool general', 'Karpenter pool arm-spot']);
+    const hourly = REGION_PRICES['us-west-2']!.ec2OnDemandHour['m7g.2xlarge']!;
+    expect(line('Karpenter pool arm-spot')!.detail).toBe(`assumed 25% of 64 vCPUs = 16 vCPUs as m7g.2xlarge at $${hourly}/h per 8 vCPUs x 0.35 (spot)`);
+    expect(line('Karpenter pool arm-spot')!.monthlyUsd).toBe(Math.round((16 / 8) * hourly * 0.35 * 730 * 100) / 100);
+    expect(estimate.unpriced).toEqual([]);
+  });
+
+  test.each([
+    [[{ key: 'karpenter.k8s.aws/instance-family', values: ['m7g'] }, { key: 'karpenter.k8s.aws/instance-memory', operator: 'Gte' as const, values: ['65536'] }], 'm7g.4xlarge'],
+    [[{ key: 'karpenter.k8s.aws/instance-family', operator: 'NotIn' as const, values: ['m6i'] }, { key: 'karpenter.k8s.aws/instance-category', values: ['c'] }], 'c6i.xlarge'],
+  ])('a pool with %j is priced as %s: only In names families, other requirements choose the size', (requirements, type) => {
+    expect(karpenterReferenceType({ name: 'pool', requirements })).toBe(type);
+  });
+
   test.each([
     [[{ key: 'karpenter.k8s.aws/instance-category', values: ['c', 'm', 'r'] }, { key: 'kubernetes.io/arch', values: ['amd64'] }], 'm6i.xlarge'],
     [[{ key: 'karpenter.k8s.aws/instance-category', values: ['c', 'm'] }, { key: 'kubernetes.io/arch', values: ['arm64'] }], 'm7g.xlarge'],

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { constants } from 'node:os';
-import { App, Aspects, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
+import { App, Aspects, DISABLE_STACK_TRACE_IN_METADATA, TerraformStack, type AnnotationMetadataEntryType } from 'cdktf';
 import { parse } from 'yaml';
 import { PolicyAspect } from '../policy/aspect.js';
 import { acknowledgeCdktfDeprecations } from './cdktf-deprecations.js';
@@ -158,7 +158,8 @@ export function synthesizeApp<C = EnvironmentConfig>(options: RunAppOptions<C>, 
     if (!cliOutdir) rmSync(staging, { recursive: true, force: true });
   };
   acknowledgeCdktfDeprecations();
-  const app = new App({ outdir: staging });
+  // Annotations carry no stack trace: it names this machine's paths and the bundle's lines, and the output must not.
+  const app = new App({ outdir: staging, context: { [DISABLE_STACK_TRACE_IN_METADATA]: true } });
   try {
     options.define(app, config, synthContext(context.env));
     // Within one app too: e.g. two regions' resources of a multi-region environment.

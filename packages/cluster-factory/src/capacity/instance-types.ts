@@ -104,3 +104,66 @@ export function familyTraits(family: string): { arch: InstanceArchitecture; acce
 export function familiesInCategories(categories: readonly string[], architectures: readonly InstanceArchitecture[]): string[] {
   return SUPPORTED_INSTANCE_FAMILIES.filter((family) => categories.includes(familyCategoryAndGeneration(family).category) && architectures.includes(familyTraits(family)!.arch));
 }
+
+/** Karpenter NodePool requirements as the project emits them (`nodePoolValues`). */
+export interface InstanceRequirement {
+  readonly key: string;
+  /** Kubernetes node selector operators, as in a NodePool. */
+  readonly operator: 'In' | 'NotIn' | 'Gt' | 'Lt' | 'Gte' | 'Lte' | 'Exists' | 'DoesNotExist';
+  readonly values?: readonly string[];
+}
+
+/** The labels Karpenter gives a node of this type that the project's requirements use. */
+function instanceProperties(instanceType: string): Record<string, string> {
+  const family = instanceFamily(instanceType);
+  const { category, generation } = familyCategoryAndGeneration(family);
+  const data = instanceTypeData(instanceType);
+  return {
+    'karpenter.k8s.aws/instance-family': family,
+    'karpenter.k8s.aws/instance-category': category,
+    'karpenter.k8s.aws/instance-generation': String(generation),
+    'karpenter.k8s.aws/instance-size': instanceType.split('.')[1] ?? '',
+    'karpenter.k8s.aws/instance-cpu': String(data.vcpus),
+    'karpenter.k8s.aws/instance-memory': String(data.memoryMib),
+    'node.kubernetes.io/instance-type': instanceType,
+    'kubernetes.io/arch': instanceArchitecture(instanceType),
+  };
+}
+
+/**
+ * The instance types of the project's table a NodePool admits, smallest first: family,
+ * category, generation, size, vCPUs, memory, type and architecture requirements are evaluated
+ * (as Karpenter does: requirements of one key intersect); others (capacity type, OS, zone...)
+ * admit every type of the table, which can only add demand. Types above the pool's CPU limit can never launch.
+ */
+export function admittedInstanceTypes(requirements: readonly InstanceRequirement[], cpuLimit: number): string[] {
+  return KNOWN_INSTANCE_TYPES
+    .filter((type) => {
+      const properties = instanceProperties(type);
+      return requirements.every((requirement) => {
+        const value = properties[requirement.key];
+        if (value === undefined) return true;
+        const values = requirement.values ?? [];
+        switch (requirement.operator) {
+          case 'In':
+            return values.includes(value);
+          case 'NotIn':
+            return !values.includes(value);
+          case 'Gt':
+            return Number(value) > Number(values[0]);
+          case 'Lt':
+            return Number(value) < Number(values[0]);
+          case 'Gte':
+            return Number(value) >= Number(values[0]);
+          case 'Lte':
+            return Number(value) <= Number(values[0]);
+          case 'Exists':
+            return true;
+          case 'DoesNotExist':
+            return false;
+        }
+      });
+    })
+    .filter((type) => instanceVcpus(type) <= cpuLimit)
+    .sort((a, b) => instanceVcpus(a) - instanceVcpus(b) || a.localeCompare(b));
+}

@@ -1,6 +1,6 @@
 import { parseIpv4Cidr } from '../lib/cidr.js';
 import { ADDRESSES_PER_PREFIX, CILIUM_NODE_ADDRESSES } from './max-pods.js';
-import { KNOWN_INSTANCE_TYPES, familyCategoryAndGeneration, instanceArchitecture, instanceFamily, instanceTypeData, instanceVcpus } from './instance-types.js';
+import { instanceTypeData } from './instance-types.js';
 import { CLUSTER_POOL_MASK_SIZE } from '../cilium/values.js';
 
 /**
@@ -190,59 +190,7 @@ export function podIpBudget(input: IpBudgetInput): IpBudget {
   return { zones, podCidr, warnings, errors };
 }
 
-/** Karpenter NodePool requirements as the project emits them (`nodePoolValues`). */
-export interface InstanceRequirement {
-  readonly key: string;
-  /** Kubernetes node selector operators, as in a NodePool. */
-  readonly operator: 'In' | 'NotIn' | 'Gt' | 'Lt' | 'Exists' | 'DoesNotExist';
-  readonly values?: readonly string[];
-}
-
-/** The labels Karpenter gives a node of this type that the project's requirements use. */
-function instanceProperties(instanceType: string): Record<string, string> {
-  const family = instanceFamily(instanceType);
-  const { category, generation } = familyCategoryAndGeneration(family);
-  return {
-    'karpenter.k8s.aws/instance-family': family,
-    'karpenter.k8s.aws/instance-category': category,
-    'karpenter.k8s.aws/instance-generation': String(generation),
-    'karpenter.k8s.aws/instance-size': instanceType.split('.')[1] ?? '',
-    'kubernetes.io/arch': instanceArchitecture(instanceType),
-  };
-}
-
-/**
- * The instance types of the project's table a NodePool admits, smallest first: family,
- * category, generation, size and architecture requirements are evaluated; others (capacity
- * type, OS) admit every type of the table. Types above the pool's CPU limit can never launch.
- */
-export function admittedInstanceTypes(requirements: readonly InstanceRequirement[], cpuLimit: number): string[] {
-  return KNOWN_INSTANCE_TYPES
-    .filter((type) => {
-      const properties = instanceProperties(type);
-      return requirements.every((requirement) => {
-        const value = properties[requirement.key];
-        if (value === undefined) return true;
-        const values = requirement.values ?? [];
-        switch (requirement.operator) {
-          case 'In':
-            return values.includes(value);
-          case 'NotIn':
-            return !values.includes(value);
-          case 'Gt':
-            return Number(value) > Number(values[0]);
-          case 'Lt':
-            return Number(value) < Number(values[0]);
-          case 'Exists':
-            return true;
-          case 'DoesNotExist':
-            return false;
-        }
-      });
-    })
-    .filter((type) => instanceVcpus(type) <= cpuLimit)
-    .sort((a, b) => instanceVcpus(a) - instanceVcpus(b) || a.localeCompare(b));
-}
+export { admittedInstanceTypes, type InstanceRequirement } from './instance-types.js';
 
 /** Thrown when pods at maximum scale cannot get addresses; synth stops before anything is written. */
 export class IpBudgetError extends Error {

@@ -10,6 +10,10 @@ import { ciliumEnabledBy } from '../networking/decision.js';
 import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
+import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
+import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
+import { BUILT_IN_POOL_NAMES, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
+import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 import { EXTENSION_RULES, iamSettings, userAddonsSettings } from './extension-schema.js';
@@ -197,10 +201,44 @@ const loadBalancers = z
   .prefault({})
   .describe('Load balancers for Services of type LoadBalancer, all made by the AWS Load Balancer Controller (docs/LOAD_BALANCERS.md).');
 
-const karpenterNodePool = z.strictObject({
+/** A label or taint key, as Kubernetes (and the NodePool CRD) accepts it: an optional DNS prefix and a name. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY_MESSAGE = 'must be a Kubernetes label key such as example.com/team or team (an optional DNS prefix and "/", then letters, digits, "-", "_" or ".")';
+/** A label or requirement value (the NodePool CRD's pattern, at most 63 characters). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_MESSAGE = 'must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
+const labelValue = z.string().max(63, LABEL_VALUE_MESSAGE).regex(LABEL_VALUE, LABEL_VALUE_MESSAGE);
+
+/** The NodePool CRD's patterns of a disruption budget (karpenter.sh/v1, v1.14.1). */
+const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
+const BUDGET_SCHEDULE = /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/;
+const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
+
+const nodePoolRequirement = z.strictObject({
+  key: z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE).describe('A node label, e.g. karpenter.k8s.aws/instance-cpu or topology.kubernetes.io/zone. Keys the pool\'s own fields set are refused (use those fields).'),
+  operator: z.enum(NODE_POOL_OPERATORS).describe('In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte or Lte (the NodePool CRD of the pinned Karpenter).'),
+  values: z.array(labelValue).default([]).describe('In and NotIn: the values; Gt, Lt, Gte, Lte: one non-negative integer; Exists, DoesNotExist: none.'),
+  min_values: z.number().int().min(1).max(50).optional().describe('At least this many distinct values of the key among the instance types Karpenter considers (minValues).'),
+});
+
+const nodePoolTaint = z.strictObject({
+  key: z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE),
+  value: labelValue.min(1, LABEL_VALUE_MESSAGE).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+const disruptionBudget = z.strictObject({
+  nodes: z.string().regex(BUDGET_NODES, 'must be a number of nodes such as 5 or a percentage such as 10%').default('10%'),
+  schedule: z.string().regex(BUDGET_SCHEDULE, 'must be a cron schedule of five fields such as "0 9 * * mon-fri" or a macro such as @daily').optional(),
+  duration: z.string().regex(BUDGET_DURATION, 'must be hours and minutes such as 8h, 30m or 1h30m').optional(),
+  reasons: z.array(z.enum(['Underutilized', 'Empty', 'Drifted'])).optional().describe('The disruptions the budget limits. Default: all.'),
+});
+
+/** The settings of one NodePool (karpenter.general, karpenter.gpu and every entry of karpenter.node_pools). */
+const nodePoolSettings = z.strictObject({
   capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
   instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
-  instance_families: z.array(z.string().regex(/^[a-z][a-z0-9]*$/, 'must be an instance family such as g5')).default([]),
+  instance_families: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an instance family such as g5')).default([]),
   architectures: z
     .array(z.enum(INSTANCE_ARCHITECTURES))
     .min(1)
@@ -209,7 +247,35 @@ const karpenterNodePool = z.strictObject({
   cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
   memory_limit_gib: z.number().int().min(1).default(400),
   consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
-  consolidate_after: z.string().regex(/^\d+(s|m|h)$/, 'must be a duration such as 30s, 1m or 1h').default('1m'),
+  consolidate_after: z
+    .string()
+    .regex(/^(([0-9]+(s|m|h))+|Never)$/, 'must be a duration such as 30s, 5m or 1h30m, or Never')
+    .default('1m')
+    .describe('How long a node stays empty or underutilized before Karpenter consolidates it (the NodePool CRD\'s pattern); Never: no consolidation. Default: 1m.'),
+  disruption_budgets: z.array(disruptionBudget).max(50).optional().describe('How many nodes Karpenter may disrupt at once, optionally per cron window (spec.disruption.budgets). Default: Karpenter\'s, 10% of the nodes.'),
+  requirements: z
+    .array(nodePoolRequirement)
+    .max(50)
+    .optional()
+    .describe('Node requirements after the pool\'s own (capacity type, architecture, OS, family or category, generation): keys such as karpenter.k8s.aws/instance-cpu, instance-size, topology.kubernetes.io/zone. Checked against the NodePool CRD and its CEL rules.'),
+  taints: z.array(nodePoolTaint).max(50).optional().describe('Taints of every node of the pool: only pods tolerating them run there.'),
+  labels: z.record(z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE), labelValue).optional().describe(`Labels of every node of the pool, besides ${NODE_POOL_LABEL}=<name>.`),
+  weight: z
+    .number()
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be from 1 to 100 (Karpenter tries pools of higher weight first)')
+    .max(100, 'must be from 1 to 100 (Karpenter tries pools of higher weight first)')
+    .optional()
+    .describe('Karpenter tries pools of higher weight first, 1 to 100. Default: none (weight 0).'),
+});
+
+/** An entry of karpenter.node_pools: a pool of its own, named. */
+const namedNodePool = nodePoolSettings.extend({
+  name: z
+    .string()
+    .regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter')
+    .describe('The NodePool name, also the platform/node-pool label of its nodes. Not general or gpu: those are karpenter.general and karpenter.gpu.'),
+  gpu: z.boolean().default(false).describe('An NVIDIA GPU pool: g/p families only, tainted nvidia.com/gpu=true:NoSchedule. Default: false.'),
 });
 
 const karpenter = z
@@ -228,11 +294,16 @@ const karpenter = z
       .describe(
         'Create the account\'s EC2 Spot service-linked role (AWSServiceRoleForEC2Spot), without which the first spot launch of a new account fails. One per account, and creation fails when it exists: enable it in one environment per account (docs/KARPENTER.md).',
       ),
-    general: karpenterNodePool.prefault({}),
-    gpu: karpenterNodePool
+    general: nodePoolSettings.prefault({}).describe('The general NodePool, always created: the first entry of the pool list.'),
+    gpu: nodePoolSettings
       .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
       .optional()
-      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint.'),
+      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint: the second entry of the pool list when set.'),
+    node_pools: z
+      .array(namedNodePool)
+      .max(20)
+      .default([])
+      .describe('More NodePools, after general and gpu, each with its own name (docs/KARPENTER.md). Default: none.'),
   })
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
@@ -345,57 +416,214 @@ type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
 const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
 
 /**
- * A pool's instance families and categories: in the instance table, generation 5 or later, of
- * the pool's architectures; GPU and Neuron families never in the general pool (they would run
- * untainted), only NVIDIA ones in the gpu pool.
+ * Runs a check on every pool of the config, each on its own: a node_pools entry whose check reads
+ * a field with an error of its own is skipped (that error says it); karpenter.general or
+ * karpenter.gpu stopped that way is reported as not checked once the others ran.
  */
-const karpenterPoolRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
-  checks: `karpenter.${pool} instance families and categories are in the instance table, of its architectures, accelerated ones in karpenter.gpu only`,
+function forEachPool(env: EnvironmentShape, check: (pool: ConfiguredPool) => void): void {
+  let stopped: unknown;
+  const builtIn = (name: 'general' | 'gpu'): ConfiguredPool[] => {
+    const settings = env.karpenter[name];
+    return settings ? [{ path: ['karpenter', name], name, gpu: name === 'gpu', settings }] : [];
+  };
+  for (const name of BUILT_IN_POOL_NAMES) {
+    try {
+      // Only the pool's own key is read: an error in another karpenter field stops nothing here.
+      for (const pool of builtIn(name)) check(pool);
+    } catch (error) {
+      stopped ??= error;
+    }
+  }
+  forEachValid(env.karpenter.node_pools, (settings, index) => check({ path: ['karpenter', 'node_pools', index], name: settings.name, gpu: settings.gpu, settings }));
+  if (stopped !== undefined) throw stopped;
+}
+
+/** How messages send a GPU family out of a pool without gpu. */
+const gpuFamiliesGo = (pool: ConfiguredPool) =>
+  pool.path.length === 2 ? 'GPU families go in karpenter.gpu (tainted nvidia.com/gpu)' : 'set gpu: true on this pool (tainted nvidia.com/gpu) or use karpenter.gpu';
+
+/**
+ * A pool's instance families and categories: in the instance table, generation 5 or later, of
+ * the pool's architectures; GPU and Neuron families never in a pool without gpu (they would run
+ * untainted), only NVIDIA ones in a GPU pool (karpenter.gpu, node_pools entries with gpu: true).
+ */
+const KARPENTER_POOL_FAMILIES_RULE: EnvironmentRule = {
+  checks: 'karpenter pool instance families and categories are in the instance table, of its architectures, accelerated ones in GPU pools only',
   check: (env, refuse) => {
-    const settings = env.karpenter[pool];
-    if (!settings) return;
-    const at = (...path: (string | number)[]) => ['karpenter', pool, ...path];
-    forEachValid(settings.instance_families, (family, index) => {
-      const traits = familyTraits(family);
-      if (!traits) {
-        refuse(at('instance_families', index), `"${family}" is not in the instance table (${INSTANCE_TABLE})`);
-      } else if (pool === 'general' && traits.accelerator !== 'none') {
-        refuse(at('instance_families', index), `"${family}" has ${traits.accelerator === 'nvidia' ? 'NVIDIA GPUs: GPU families go in karpenter.gpu (tainted nvidia.com/gpu)' : 'AWS Neuron accelerators: use a managed node group (tainted aws.amazon.com/neuron)'}`);
-      } else if (pool === 'gpu' && traits.accelerator !== 'nvidia') {
-        refuse(at('instance_families', index), `"${family}" has no NVIDIA GPU; karpenter.gpu launches NVIDIA GPU families only`);
-      } else if (familyCategoryAndGeneration(family).generation <= 4) {
-        refuse(at('instance_families', index), `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
-      } else if (!settings.architectures.includes(traits.arch)) {
-        refuse(at('instance_families', index), `"${family}" is ${traits.arch}, not in karpenter.${pool}.architectures (${settings.architectures.join(', ')}); add ${traits.arch} there`);
-      }
-    });
-    forEachValid(settings.instance_categories, (category, index) => {
-      const families = familiesInCategories([category], INSTANCE_ARCHITECTURES);
-      if (families.length === 0) {
-        refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${INSTANCE_TABLE})`);
-      } else if (pool === 'general' && settings.instance_families.length === 0 && families.some((family) => familyTraits(family)!.accelerator !== 'none')) {
-        refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): GPU families go in karpenter.gpu (tainted nvidia.com/gpu), Neuron types in a managed node group`);
-      }
+    forEachPool(env, (pool) => {
+      const settings = pool.settings;
+      const label = poolLabel(pool.path);
+      const at = (...path: (string | number)[]) => [...pool.path, ...path];
+      const gpuPool = pool.path.length === 2 ? 'karpenter.gpu launches' : 'a pool with gpu: true launches';
+      if (pool.gpu && settings.instance_families.length === 0) refuse(at('instance_families'), 'must list NVIDIA GPU families (such as [g5, g6]) when gpu is true');
+      forEachValid(settings.instance_families, (family, index) => {
+        const traits = familyTraits(family);
+        if (!traits) {
+          refuse(at('instance_families', index), `"${family}" is not in the instance table (${INSTANCE_TABLE})`);
+        } else if (!pool.gpu && traits.accelerator !== 'none') {
+          refuse(at('instance_families', index), `"${family}" has ${traits.accelerator === 'nvidia' ? `NVIDIA GPUs: ${gpuFamiliesGo(pool)}` : 'AWS Neuron accelerators: use a managed node group (tainted aws.amazon.com/neuron)'}`);
+        } else if (pool.gpu && traits.accelerator !== 'nvidia') {
+          refuse(at('instance_families', index), `"${family}" has no NVIDIA GPU; ${gpuPool} NVIDIA GPU families only`);
+        } else if (familyCategoryAndGeneration(family).generation <= 4) {
+          refuse(at('instance_families', index), `"${family}" is generation 4 or older; Karpenter pools launch generation 5 and later`);
+        } else if (!settings.architectures.includes(traits.arch)) {
+          refuse(at('instance_families', index), `"${family}" is ${traits.arch}, not in ${label}.architectures (${settings.architectures.join(', ')}); add ${traits.arch} there`);
+        }
+      });
+      forEachValid(settings.instance_categories, (category, index) => {
+        const families = familiesInCategories([category], INSTANCE_ARCHITECTURES);
+        if (families.length === 0) {
+          refuse(at('instance_categories', index), `"${category}" has no family in the instance table (${INSTANCE_TABLE})`);
+        } else if (!pool.gpu && settings.instance_families.length === 0 && families.some((family) => familyTraits(family)!.accelerator !== 'none')) {
+          refuse(at('instance_categories', index), `"${category}" holds GPU or Neuron families (${families.join(', ')}): ${gpuFamiliesGo(pool)}, Neuron types in a managed node group`);
+        }
+      });
     });
   },
-});
+};
 
 /** Every architecture of a pool admits a family of the table, or the pool says more than it launches. */
-const karpenterArchitecturesRule = (pool: 'general' | 'gpu'): EnvironmentRule => ({
-  checks: `karpenter.${pool}.architectures each admit a family of the pool`,
+const KARPENTER_POOL_ARCHITECTURES_RULE: EnvironmentRule = {
+  checks: 'karpenter pool architectures each admit a family of the pool',
   check: (env, refuse) => {
-    const settings = env.karpenter[pool];
-    if (!settings) return;
-    const { instance_families: families, instance_categories: categories } = settings;
-    // Unknown families and categories are refused by karpenterPoolRule; judged without them, every architecture would look empty.
-    if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) return;
-    const from = families.length > 0 ? `instance_families (${families.join(', ')})` : `instance_categories (${categories.join(', ')})`;
-    forEachValid(settings.architectures, (arch, index) => {
-      const admitted = families.length > 0 ? families.filter((family) => familyTraits(family)!.arch === arch) : familiesInCategories(categories, [arch]);
-      if (admitted.length === 0) refuse(['karpenter', pool, 'architectures', index], `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
+    forEachPool(env, (pool) => {
+      const { instance_families: families, instance_categories: categories } = pool.settings;
+      // Unknown families and categories are refused by the families rule; judged without them, every architecture would look empty.
+      if (!families.every((family) => familyTraits(family)) || (families.length === 0 && !categories.every((category) => familiesInCategories([category], INSTANCE_ARCHITECTURES).length > 0))) return;
+      if (pool.gpu && families.length === 0) return;
+      const from = families.length > 0 ? `instance_families (${families.join(', ')})` : `instance_categories (${categories.join(', ')})`;
+      forEachValid(pool.settings.architectures, (arch, index) => {
+        const admitted = families.length > 0 ? families.filter((family) => familyTraits(family)!.arch === arch) : familiesInCategories(categories, [arch]);
+        if (admitted.length === 0) refuse([...pool.path, 'architectures', index], `${arch} admits no family of ${from} in the instance table; remove it or add a family of that architecture`);
+      });
     });
   },
-});
+};
+
+/** Requirement keys the platform writes from a pool's fields, and what to use instead: a requirement on one would contradict or bypass them. */
+const REQUIREMENT_KEYS_OF_FIELDS: Readonly<Record<string, string>> = {
+  'karpenter.sh/capacity-type': "is set by the pool's field capacity_types; use that field",
+  'kubernetes.io/arch': "is set by the pool's field architectures; use that field",
+  'karpenter.k8s.aws/instance-family': "is set by the pool's field instance_families; use that field",
+  'karpenter.k8s.aws/instance-category': "is set by the pool's field instance_categories; use that field",
+  'kubernetes.io/os': 'is set by the platform: every pool runs AL2023 Linux (kubernetes.io/os In [linux])',
+};
+
+/** Requirement keys and values, labels and names of the pools, as far as the NodePool CRD leaves them to the project. */
+const KARPENTER_POOL_FIELDS_RULE: EnvironmentRule = {
+  checks: 'karpenter pool names, requirements and labels',
+  check: (env, refuse) => {
+    const names = new Map<string, string>();
+    forEachPool(env, (pool) => {
+      const settings = pool.settings;
+      const at = (...path: (string | number)[]) => [...pool.path, ...path];
+      if (pool.path.length === 3) {
+        if ((BUILT_IN_POOL_NAMES as readonly string[]).includes(pool.name)) {
+          refuse(at('name'), `${quoted(pool.name)} is the name of karpenter.${pool.name}; configure that pool there, or choose another name`);
+        } else if (names.has(pool.name)) {
+          refuse(at('name'), `${quoted(pool.name)} is used twice (also ${names.get(pool.name)}): NodePool names are unique`);
+        }
+      }
+      if (!names.has(pool.name)) names.set(pool.name, poolLabel(pool.path));
+      forEachValid(settings.requirements ?? [], (requirement, index) => {
+        const owned = REQUIREMENT_KEYS_OF_FIELDS[requirement.key];
+        if (owned) refuse(at('requirements', index, 'key'), `${quoted(requirement.key)} ${owned}`);
+        const { operator, values } = requirement;
+        if (['Gt', 'Lt', 'Gte', 'Lte'].includes(operator) && !(values.length === 1 && /^\d+$/.test(values[0]!))) {
+          refuse(at('requirements', index, 'values'), `must be one non-negative integer with operator ${operator}, such as ["4"]`);
+        }
+        if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) refuse(at('requirements', index, 'values'), `must be empty with operator ${operator}`);
+      });
+      if (settings.labels && NODE_POOL_LABEL in settings.labels) refuse(at('labels', NODE_POOL_LABEL), `is set by the platform to the pool's name (${quoted(pool.name)})`);
+      forEachValid(settings.taints ?? [], (taint, index) => {
+        // Cilium removes its taint once the agent runs: as a pool taint Karpenter would count on it staying.
+        if (taint.key === CILIUM_STARTUP_TAINT.key) refuse(at('taints', index, 'key'), `${quoted(taint.key)} is the startup taint the platform sets on every pool whenever Cilium runs; Cilium removes it once its agent is ready`);
+      });
+    });
+  },
+};
+
+/**
+ * Every pool's NodePool, rendered as synth would, against the CEL rules (x-kubernetes-validations)
+ * of the pinned NodePool CRD: a broken rule is refused here, at the config field it comes from,
+ * with the rule's own message. Rules that cannot be evaluated are reported at synth (karpenter-addon.ts).
+ */
+const KARPENTER_POOL_CEL_RULE: EnvironmentRule = {
+  checks: 'karpenter pools hold the CEL rules of the pinned NodePool CRD',
+  check: (env, refuse) => {
+    if (!env.karpenter.enabled) return;
+    const datapath = celDatapath(env);
+    forEachPool(env, (pool) => {
+      const probe = celProbePool(pool);
+      const platformOnly: KarpenterPool = { ...probe, requirements: [], labels: undefined, taints: undefined, weight: undefined, disruptionBudgets: undefined };
+      const ownRequirements = karpenterPoolRequirements(platformOnly, datapath).length;
+      // What the platform's own part breaks is refused by the rules above, or at synth by the chart's check.
+      const ofThePlatform = new Set(crdRuleFindings(karpenterNodePool(platformOnly, datapath))!.violations);
+      for (const violation of crdRuleFindings(karpenterNodePool(probe, datapath))!.violations) {
+        const field = celViolationField(violation, ownRequirements);
+        if (field === undefined || ofThePlatform.has(violation)) continue;
+        refuse([...pool.path, ...field], `NodePool ${quoted(pool.name)} breaks a CEL rule of the pinned NodePool CRD (${NODE_POOL_CRD}): ${violation}`);
+      }
+    });
+  },
+};
+
+/**
+ * The datapath pools are rendered with, so that a message's CRD path is the synthesized one. The
+ * rules judge the pool's own fields, which the datapath does not change: when a datapath field
+ * is invalid (refused on its own), overlay's stands in.
+ */
+function celDatapath(env: EnvironmentShape): { ciliumEnabled: boolean; ciliumEni: boolean } {
+  try {
+    const ciliumEnabled = ciliumEnabledBy(env);
+    return { ciliumEnabled, ciliumEni: ciliumEnabled && env.cilium_mode === 'eni' };
+  } catch {
+    return { ciliumEnabled: true, ciliumEni: false };
+  }
+}
+
+/**
+ * A pool's NodePool as far as the CRD's CEL rules concern it: its name and the fields the user
+ * writes freely (requirements, labels, taints, budgets, weight), the rest fixed and valid, so
+ * that an error in another field (a duration, an unknown family) does not keep this check from running.
+ */
+function celProbePool(pool: ConfiguredPool): KarpenterPool {
+  const { requirements, taints, labels, weight, disruption_budgets } = pool.settings;
+  return karpenterPoolOf({
+    name: pool.name,
+    gpu: pool.gpu,
+    settings: {
+      capacity_types: ['on-demand'],
+      instance_categories: ['m'],
+      instance_families: [],
+      architectures: ['amd64'],
+      cpu_limit: 1,
+      memory_limit_gib: 1,
+      consolidation_policy: 'WhenEmpty',
+      consolidate_after: '1m',
+      requirements,
+      taints,
+      labels,
+      weight,
+      disruption_budgets,
+    },
+  });
+}
+
+/** The config field a CEL violation of a rendered NodePool comes from, or undefined for one of the platform's own requirements. */
+function celViolationField(violation: string, ownRequirements: number): Array<string | number> | undefined {
+  const requirement = /^spec\.template\.spec\.requirements\[(\d+)\]/.exec(violation);
+  if (requirement) return Number(requirement[1]) >= ownRequirements ? ['requirements', Number(requirement[1]) - ownRequirements] : undefined;
+  const fields: ReadonlyArray<readonly [string, string]> = [
+    ['spec.template.spec.requirements', 'requirements'],
+    ['spec.template.metadata.labels', 'labels'],
+    ['spec.template.spec.taints', 'taints'],
+    ['spec.disruption.budgets', 'disruption_budgets'],
+    ['spec.weight', 'weight'],
+  ];
+  const field = fields.find(([prefix]) => violation.startsWith(prefix));
+  return field ? [field[1]] : [];
+}
 
 /**
  * Cross-field rules of one environment, each run on its own (src/config/rules.ts): a rule that
@@ -495,10 +723,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       });
     },
   },
-  karpenterPoolRule('general'),
-  karpenterPoolRule('gpu'),
-  karpenterArchitecturesRule('general'),
-  karpenterArchitecturesRule('gpu'),
+  KARPENTER_POOL_FAMILIES_RULE,
+  KARPENTER_POOL_ARCHITECTURES_RULE,
+  KARPENTER_POOL_FIELDS_RULE,
+  KARPENTER_POOL_CEL_RULE,
   {
     checks: 'node_groups names are unique',
     check: (env, refuse) => {

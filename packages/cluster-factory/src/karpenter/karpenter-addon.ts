@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import { helmValues } from '../lib/private/helm.js';
@@ -8,6 +8,7 @@ import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
 import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
 import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
+import { celRulesNotCheckedNote } from '../kubernetes/crd-schema.js';
 
 export interface KarpenterAddonProps extends KarpenterNodeClassProps {
   /** Name of the SQS queue EventBridge feeds with interruption events (KarpenterInfrastructure). */
@@ -91,6 +92,9 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
         description: 'The EC2NodeClass and NodePools of this cluster (cluster-factory src/karpenter/node-pools.ts).',
         objects,
       });
+      // Rules synth cannot evaluate (transition rules) are named, never counted as held.
+      const notChecked = celRulesNotCheckedNote(objects);
+      if (notChecked) Annotations.of(chart).addInfo(notChecked);
       const nodePools = new Release(scope, 'karpenter-node-pools', {
         name: 'karpenter-node-pools',
         namespace: KARPENTER_SERVICE_ACCOUNT.namespace,

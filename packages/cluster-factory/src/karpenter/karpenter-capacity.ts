@@ -10,12 +10,36 @@ import { admittedInstanceTypes, type InstanceRequirement, type NodeScenario } fr
  */
 export const KARPENTER_EXCLUDED_SIZES = ['nano', 'micro', 'small', 'medium'] as const;
 
-/** True when Karpenter may launch the type: a known type, generation > 4, not an excluded size. */
-export function karpenterMayLaunch(instanceType: string, pool: { families: readonly string[] }): boolean {
+/** A pool as the capacity rules see it: its families and the requirements its config adds. */
+export interface PoolCapacity {
+  readonly families: readonly string[];
+  /** The pool's own requirements (instance-size, instance-cpu...), which narrow what it launches. @default none */
+  readonly requirements?: readonly InstanceRequirement[];
+}
+
+/** True when Karpenter may launch the type: a known type, generation > 4, not an excluded size, admitted by the pool's own requirements. */
+export function karpenterMayLaunch(instanceType: string, pool: PoolCapacity): boolean {
   const family = instanceFamily(instanceType);
   const size = instanceType.split('.')[1] ?? '';
   const { generation } = familyCategoryAndGeneration(family);
-  return isKnownInstanceType(instanceType) && pool.families.includes(family) && generation > 4 && !(KARPENTER_EXCLUDED_SIZES as readonly string[]).includes(size);
+  return (
+    isKnownInstanceType(instanceType) &&
+    pool.families.includes(family) &&
+    generation > 4 &&
+    !(KARPENTER_EXCLUDED_SIZES as readonly string[]).includes(size) &&
+    (pool.requirements === undefined || admittedBy(pool.requirements).has(instanceType))
+  );
+}
+
+const admitted = new WeakMap<readonly InstanceRequirement[], ReadonlySet<string>>();
+/** The types of the table a pool's own requirements admit (computed once per list). */
+function admittedBy(requirements: readonly InstanceRequirement[]): ReadonlySet<string> {
+  let types = admitted.get(requirements);
+  if (!types) {
+    types = new Set(admittedInstanceTypes(requirements, Number.POSITIVE_INFINITY));
+    admitted.set(requirements, types);
+  }
+  return types;
 }
 
 /**
@@ -26,7 +50,7 @@ export function karpenterMayLaunch(instanceType: string, pool: { families: reado
  * third host-network pod, so with Cilium ENI mode it is one pod too high on every type.
  * Overlay mode: 110 for every type.
  */
-export function karpenterMaxPods(options: CiliumPodCapacityOptions, pools: ReadonlyArray<{ families: readonly string[] }>): number {
+export function karpenterMaxPods(options: CiliumPodCapacityOptions, pools: readonly PoolCapacity[]): number {
   if (options.mode === 'overlay') return OVERLAY_MAX_PODS;
   const types = KNOWN_INSTANCE_TYPES.filter((type) => pools.some((pool) => karpenterMayLaunch(type, pool)));
   if (types.length === 0) throw new Error(`no instance type of the table fits the Karpenter pools (families ${pools.map((pool) => pool.families.join(', ')).join('; ')})`);

@@ -3,7 +3,10 @@ import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/
 import { nodeUserData } from '../lib/private/node-user-data.js';
 import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
 import { familiesInCategories, type InstanceArchitecture } from '../capacity/instance-types.js';
-import { ACCELERATOR_TAINTS } from '../capacity/ami-types.js';
+import { ACCELERATOR_TAINTS, type KubernetesTaint } from '../capacity/ami-types.js';
+
+/** A taint of a pool's nodes; the value may be left out. */
+export type NodePoolTaint = Omit<KubernetesTaint, 'value'> & { readonly value?: string };
 import { KARPENTER_EXCLUDED_SIZES } from './karpenter-capacity.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
 
@@ -13,10 +16,31 @@ export const GPU_TAINT = ACCELERATOR_TAINTS.nvidia;
 /** The one EC2NodeClass every NodePool uses. */
 export const KARPENTER_NODE_CLASS = 'default';
 
-/** One Karpenter NodePool of an environment (`karpenter.general`, `karpenter.gpu`). */
+/** The label every node of a pool carries, with the pool's name: set by the platform, never by a pool's `labels`. */
+export const NODE_POOL_LABEL = 'platform/node-pool';
+
+/** Node selector operators of a NodePool requirement (the pinned CRD's enum, karpenter.sh/v1 v1.14.1). */
+export const NODE_POOL_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt', 'Gte', 'Lte'] as const;
+export type NodePoolOperator = (typeof NODE_POOL_OPERATORS)[number];
+
+/** A disruption budget: at most `nodes` (a count or a percentage) disrupted at once, optionally only in a cron window. */
+export interface DisruptionBudget {
+  /** `10%` or `5`. */
+  readonly nodes: string;
+  /** Cron schedule of the window the budget applies in; needs `duration`. @default always */
+  readonly schedule?: string;
+  /** Length of the window, such as `8h` or `1h30m`. @default none */
+  readonly duration?: string;
+  /** The disruption reasons the budget limits. @default all */
+  readonly reasons?: ReadonlyArray<'Underutilized' | 'Empty' | 'Drifted'>;
+}
+
+/** One Karpenter NodePool of an environment (`karpenter.general`, `karpenter.gpu`, `karpenter.node_pools[]`). */
 export interface KarpenterPool {
   /** NodePool name, also the `platform/node-pool` label of its nodes. */
   readonly name: string;
+  /** How messages (the IP budget) name the pool: its place in the config. @default `karpenter.<name>` */
+  readonly source?: string;
   readonly capacityTypes: ReadonlyArray<'spot' | 'on-demand'>;
   /** Instance categories (first letter of the family); ignored when instanceFamilies is set. */
   readonly instanceCategories: readonly string[];
@@ -35,6 +59,16 @@ export interface KarpenterPool {
   readonly consolidateAfter: string;
   /** GPU nodes: tainted so that only pods tolerating GPU_TAINT land there. @default false */
   readonly gpu?: boolean;
+  /** Requirements after the platform's own (Karpenter intersects requirements of one key). @default none */
+  readonly requirements?: readonly NodePoolRequirement[];
+  /** Taints of every node, after GPU_TAINT on a GPU pool. @default none */
+  readonly taints?: readonly NodePoolTaint[];
+  /** Labels of every node, after NODE_POOL_LABEL. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Karpenter tries pools of higher weight first (1-100). @default none (weight 0) */
+  readonly weight?: number;
+  /** Disruption budgets. @default none (Karpenter's own: 10% of the nodes) */
+  readonly disruptionBudgets?: readonly DisruptionBudget[];
 }
 
 /** How the cluster's datapath shapes the pools. */
@@ -61,8 +95,11 @@ export function karpenterPoolFamilies(pool: Pick<KarpenterPool, 'instanceFamilie
 /** A NodePool requirement, as this project writes them. */
 export interface NodePoolRequirement {
   readonly key: string;
-  readonly operator: 'In' | 'NotIn' | 'Gt';
+  readonly operator: NodePoolOperator;
+  /** Omitted for Exists and DoesNotExist when empty. */
   readonly values: string[];
+  /** At least this many distinct values of the key among the instance types Karpenter considers. @default none */
+  readonly minValues?: number;
 }
 
 /** The instance requirements of a pool's NodePool (also what the IP budget admits). */
@@ -78,26 +115,42 @@ export function karpenterPoolRequirements(pool: KarpenterPool, datapath: Pick<Ka
   requirements.push({ key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['4'] });
   // One maxPods per EC2NodeClass: the smallest sizes would pull it down for every node (karpenter-capacity.ts).
   if (datapath.ciliumEni) requirements.push({ key: 'karpenter.k8s.aws/instance-size', operator: 'NotIn', values: [...KARPENTER_EXCLUDED_SIZES] });
+  for (const requirement of pool.requirements ?? []) requirements.push({ ...requirement, values: [...requirement.values] });
   return requirements;
+}
+
+/** A requirement as the CRD spells it: values omitted only where Exists or DoesNotExist has none. */
+function crdRequirement(requirement: NodePoolRequirement) {
+  const { key, operator, values, minValues } = requirement;
+  const noValues = (operator === 'Exists' || operator === 'DoesNotExist') && values.length === 0;
+  // @kubernetes-models/karpenter (from v1.12.1) lacks Gte and Lte, which the pinned v1.14.1 CRD accepts.
+  return { key, operator: operator as 'In', ...(noValues ? {} : { values }), ...(minValues === undefined ? {} : { minValues }) };
 }
 
 /** One NodePool: requirements from its pool; with Cilium, nodes start tainted until its agent runs. */
 export function karpenterNodePool(pool: KarpenterPool, datapath: KarpenterDatapath): NodePool & KubernetesObject {
+  const taints = [...(pool.gpu ? [GPU_TAINT] : []), ...(pool.taints ?? [])].map((taint) => ({ ...taint }));
+  const budgets = pool.disruptionBudgets ?? [];
   const nodePool = new NodePool({
     metadata: { name: pool.name },
     spec: {
+      ...(pool.weight === undefined ? {} : { weight: pool.weight }),
       template: {
-        metadata: { labels: { 'platform/node-pool': pool.name } },
+        metadata: { labels: { [NODE_POOL_LABEL]: pool.name, ...pool.labels } },
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: KARPENTER_NODE_CLASS },
-          requirements: karpenterPoolRequirements(pool, datapath),
+          requirements: karpenterPoolRequirements(pool, datapath).map(crdRequirement),
           // Without the startup taint, pods land before Cilium is ready, fail, and Karpenter keeps launching nodes.
           ...(datapath.ciliumEnabled ? { startupTaints: [{ key: CILIUM_STARTUP_TAINT.key, value: CILIUM_STARTUP_TAINT.value, effect: 'NoExecute' as const }] } : {}),
-          ...(pool.gpu ? { taints: [{ ...GPU_TAINT }] } : {}),
+          ...(taints.length > 0 ? { taints } : {}),
         },
       },
       limits: { cpu: pool.cpuLimit, memory: `${pool.memoryLimitGib}Gi` },
-      disruption: { consolidationPolicy: pool.consolidationPolicy, consolidateAfter: pool.consolidateAfter },
+      disruption: {
+        consolidationPolicy: pool.consolidationPolicy,
+        consolidateAfter: pool.consolidateAfter,
+        ...(budgets.length > 0 ? { budgets: budgets.map(({ reasons, ...budget }) => ({ ...budget, ...(reasons ? { reasons: [...reasons] } : {}) })) } : {}),
+      },
     },
   });
   // The models type metadata as optional; it is set above.

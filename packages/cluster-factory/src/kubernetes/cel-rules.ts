@@ -22,8 +22,12 @@ export interface CelRuleFindings {
   readonly violations: readonly string[];
   /** Rules not evaluated, each with the reason. */
   readonly notChecked: readonly string[];
-  /** How many rules were evaluated (and held or broke). */
+  /** How many evaluations ran (and held or broke): a rule below a list runs once per item. */
   readonly evaluated: number;
+  /** How many distinct rules of the schema ran at least once. */
+  readonly evaluatedRules: number;
+  /** How many distinct rules of the schema were not checked. */
+  readonly notCheckedRules: number;
 }
 
 /**
@@ -39,14 +43,65 @@ function kubernetesEnvironment(): Environment {
 
 let environment: Environment | undefined;
 
+/** Why a rule cannot be evaluated at all (whatever the object), or undefined when it can. */
+const unevaluable = new Map<string, string | undefined>();
+function whyNotEvaluable(env: Environment, rule: string): string | undefined {
+  if (!unevaluable.has(rule)) {
+    let reason: string | undefined;
+    if (/\boldSelf\b/.test(rule)) reason = 'a transition rule: it compares with the object already in the cluster';
+    else {
+      try {
+        const checked = env.check(rule);
+        if (!checked.valid) reason = `the evaluator cannot type-check it: ${(checked.error?.message ?? 'invalid').split('\n')[0]}`;
+      } catch (error) {
+        reason = `the evaluator cannot parse it: ${(error as Error).message.split('\n')[0]}`;
+      }
+    }
+    unevaluable.set(rule, reason);
+  }
+  return unevaluable.get(rule);
+}
+
+/** Every CEL rule of a schema, by where it sits: those the evaluator runs and those it cannot, whatever the object. */
+export interface CelRuleInventory {
+  /** All rules (x-kubernetes-validations entries) of the schema. */
+  readonly total: number;
+  /** Rules evaluated wherever the object has their field. */
+  readonly evaluable: number;
+  /** `<schema path>: <rule> (<reason>)`, for the rules never evaluated. */
+  readonly notCheckable: readonly string[];
+}
+
+/** The rules of a schema, sorted into evaluable and not (transition rules, rules the evaluator cannot type-check). */
+export function celRuleInventory(schema: SchemaNode): CelRuleInventory {
+  environment ??= kubernetesEnvironment();
+  const env = environment;
+  let total = 0;
+  const notCheckable: string[] = [];
+  const walk = (node: SchemaNode | undefined, path: string) => {
+    if (!node) return;
+    for (const rule of node['x-kubernetes-validations'] ?? []) {
+      total += 1;
+      const reason = whyNotEvaluable(env, rule.rule);
+      if (reason) notCheckable.push(`${path || '(root)'}: ${rule.rule} (${reason})`);
+    }
+    for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, path ? `${path}.${key}` : key);
+    if (node.items) walk(node.items, `${path}[]`);
+    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${path}{}`);
+  };
+  walk(schema, '');
+  return { total, evaluable: total - notCheckable.length, notCheckable };
+}
+
 /** The value as CEL sees it: schema integers are CEL ints (BigInt), everything else as JSON. */
 function celValue(value: unknown, node: SchemaNode | undefined): unknown {
   if (value === null || value === undefined || !node) return value;
   if (node.type === 'integer' && typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
   if (Array.isArray(value)) return value.map((item) => celValue(item, node.items));
   if (typeof value === 'object') {
+    // As the API server receives it (JSON): a key whose value is undefined is absent, so has() is false.
     return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, celValue(inner, node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined))]),
+      Object.entries(value).filter(([, inner]) => inner !== undefined).map(([key, inner]) => [key, celValue(inner, node.properties?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined))]),
     );
   }
   return value;
@@ -59,24 +114,32 @@ export function celRuleFindings(value: unknown, schema: SchemaNode): CelRuleFind
   const violations: string[] = [];
   const notChecked: string[] = [];
   let evaluated = 0;
+  const evaluatedRules = new Set<string>();
+  const notCheckedRules = new Set<string>();
   const walk = (current: unknown, node: SchemaNode | undefined, path: string) => {
     if (current === undefined || current === null || !node) return;
     const where = path || '(root)';
+    const ruleId = (rule: string) => `${where.replace(/\[\d+\]/g, '[]')}: ${rule}`;
     for (const rule of node['x-kubernetes-validations'] ?? []) {
-      if (/\boldSelf\b/.test(rule.rule)) {
-        notChecked.push(`${where}: ${rule.rule} (a transition rule: it compares with the object already in the cluster)`);
+      const reason = whyNotEvaluable(env, rule.rule);
+      if (reason) {
+        notChecked.push(`${where}: ${rule.rule} (${reason})`);
+        notCheckedRules.add(ruleId(rule.rule));
         continue;
       }
       try {
         const result: unknown = env.evaluate(rule.rule, { self: celValue(current, node) });
         if (typeof result !== 'boolean') {
           notChecked.push(`${where}: ${rule.rule} (evaluated to ${String(result)}, not a boolean)`);
+          notCheckedRules.add(ruleId(rule.rule));
           continue;
         }
         evaluated += 1;
+        evaluatedRules.add(ruleId(rule.rule));
         if (!result) violations.push(`${where}: ${rule.message ?? `breaks the rule ${rule.rule}`}`);
       } catch (error) {
         notChecked.push(`${where}: ${rule.rule} (${(error as Error).message.split('\n')[0]})`);
+        notCheckedRules.add(ruleId(rule.rule));
       }
     }
     if (Array.isArray(current)) {
@@ -89,5 +152,7 @@ export function celRuleFindings(value: unknown, schema: SchemaNode): CelRuleFind
     }
   };
   walk(value, schema, '');
-  return { violations, notChecked, evaluated };
+  // A rule below a list that ran on one item and could not on another counts as not checked.
+  for (const rule of notCheckedRules) evaluatedRules.delete(rule);
+  return { violations, notChecked, evaluated, evaluatedRules: evaluatedRules.size, notCheckedRules: notCheckedRules.size };
 }

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { JsonSchemaChecker } from '../lib/private/json-schema.js';
-import { celRuleFindings, type CelRuleFindings } from './cel-rules.js';
+import { KARPENTER_CRD_CHART } from '../versions.js';
+import { celRuleFindings, celRuleInventory, type CelRuleFindings, type CelRuleInventory } from './cel-rules.js';
+
+/** How messages name the pinned NodePool CRD. */
+export const NODE_POOL_CRD = `karpenter.sh/v1, Karpenter ${KARPENTER_CRD_CHART.version}`;
 
 /**
  * Upstream CRD schemas (the `openAPIV3Schema` of one served version), committed under
@@ -92,4 +96,33 @@ export function crdRuleFindings(object: { apiVersion: string; kind: string }): C
 /** Where a committed schema came from (for messages and docs). */
 export function crdSchemaSource(apiVersion: string, kind: string): string | undefined {
   return schemaFor(apiVersion, kind)?.file.source;
+}
+
+/** Every CEL rule of a kind's committed CRD, sorted into those the evaluator can run and those it cannot (with the reason); undefined without a committed schema. */
+export function crdRuleInventory(apiVersion: string, kind: string): CelRuleInventory | undefined {
+  const schema = schemaFor(apiVersion, kind);
+  return schema ? celRuleInventory(schema.file.openAPIV3Schema as never) : undefined;
+}
+
+/**
+ * What synth could not check of the CEL rules of objects with a committed CRD: per object, the
+ * rules evaluated (all held, or synth would have refused), not checked and not applicable (their
+ * field is not set); then each rule not checked, with why and where. Undefined when nothing was
+ * left unchecked.
+ */
+export function celRulesNotCheckedNote(objects: ReadonlyArray<{ apiVersion: string; kind: string; metadata?: { name?: string } }>): string | undefined {
+  const counts: string[] = [];
+  const notChecked = new Map<string, string[]>();
+  for (const object of objects) {
+    const findings = crdRuleFindings(object);
+    const inventory = crdRuleInventory(object.apiVersion, object.kind);
+    if (!findings || !inventory) continue;
+    const name = `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
+    const notApplicable = inventory.total - findings.evaluatedRules - findings.notCheckedRules;
+    counts.push(`${name}: ${findings.evaluatedRules} of ${inventory.total} evaluated and held, ${findings.notCheckedRules} not checked, ${notApplicable} not applicable (field not set)`);
+    for (const entry of findings.notChecked) notChecked.set(entry, [...(notChecked.get(entry) ?? []), name]);
+  }
+  if (notChecked.size === 0) return undefined;
+  const rules = [...notChecked].map(([entry, names]) => `not checked: ${entry}: ${names.join(', ')}`);
+  return `CEL rules (x-kubernetes-validations) of the pinned CRDs: ${notChecked.size} not checked at synth; the API server checks them when the objects are applied\n  ${[...counts, ...rules].join('\n  ')}`;
 }

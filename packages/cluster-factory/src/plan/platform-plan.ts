@@ -10,6 +10,7 @@ import { planSubnets } from '../lib/subnet-plan.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
 import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
+import { configuredPools, karpenterPoolOf } from '../karpenter/configured-pools.js';
 import type { ArgoCdAddonProps } from '../addons/argocd.js';
 import type { LoadBalancerScheme } from '../load-balancing/service-annotations.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
@@ -165,26 +166,9 @@ export function baseTags(config: Pick<EnvironmentConfig, 'name' | 'tags'>, clust
   return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
 }
 
+/** The NodePools of a config: karpenter.general, karpenter.gpu when set, then karpenter.node_pools in order. */
 function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPool[] {
-  const pools = [['general', karpenter.general, false], ['gpu', karpenter.gpu, true]] as const;
-  return pools.flatMap(([name, pool, gpu]) =>
-    pool
-      ? [
-          {
-            name,
-            capacityTypes: pool.capacity_types,
-            instanceCategories: pool.instance_categories,
-            instanceFamilies: pool.instance_families,
-            architectures: pool.architectures,
-            cpuLimit: pool.cpu_limit,
-            memoryLimitGib: pool.memory_limit_gib,
-            consolidationPolicy: pool.consolidation_policy,
-            consolidateAfter: pool.consolidate_after,
-            gpu,
-          },
-        ]
-      : [],
-  );
+  return configuredPools(karpenter).map(karpenterPoolOf);
 }
 
 /** The extra statements of the config, per role that has any. */
@@ -305,7 +289,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         nodeRoleName: karpenterNodeRoleName(clusterName),
         amiAlias: config.karpenter.ami_alias,
         // One kubelet maxPods per EC2NodeClass, over every pool's admitted families.
-        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool) }))),
+        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool), ...(pool.requirements ? { requirements: pool.requirements } : {}) }))),
         ciliumEni: capacity?.mode === 'eni',
       },
       pools,
@@ -371,7 +355,7 @@ function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: numb
     for (const pool of karpenter.pools) {
       const requirements = karpenterPoolRequirements(pool, datapath);
       // Every Karpenter node gets the one maxPods of the EC2NodeClass.
-      sources.push({ label: `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
+      sources.push({ label: pool.source ?? `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
     }
   }
   const budget = podIpBudget({
