@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { JsonSchemaChecker } from '../lib/private/json-schema.js';
 import { CILIUM_CHART } from '../versions.js';
 import { unknownCiliumKeys } from './chart-keys.js';
 import { valueKeyPaths, type CiliumValues } from './values.js';
+import { ciliumValuesSchema } from './helm-value-rules.js';
 
 /**
  * A rule the chart (or Cilium at start-up) enforces on keys this project sets, written down
@@ -57,24 +56,29 @@ export const CILIUM_CHART_RULES: readonly CiliumChartRule[] = [
   },
 ];
 
-let valuesSchema: JsonSchemaChecker | undefined;
-
 /**
  * Problems of Cilium values against the pinned chart: its values.schema.json (types, enums;
  * reference/cilium-<version>/values.schema.json), its key list (the schema accepts unknown
  * keys, so a misspelled or removed key would be silently ignored), and its validation rules.
  */
 export function ciliumValuesProblems(values: CiliumValues): string[] {
-  if (!valuesSchema) {
-    const schema = JSON.parse(readFileSync(new URL(`../../reference/cilium-${CILIUM_CHART.version}/values.schema.json`, import.meta.url), 'utf8')) as object;
-    // The chart's schema declares draft-07.
-    valuesSchema = new JsonSchemaChecker(schema, '7');
-  }
-  const problems = valuesSchema.problems(values).map((problem) => `${problem} (values.schema.json)`);
-  for (const key of unknownCiliumKeys(valueKeyPaths(values))) problems.push(`${key}: not a key of chart ${CILIUM_CHART.version}`);
-  for (const rule of CILIUM_CHART_RULES) {
+  const keys = unknownCiliumKeys(valueKeyPaths(values)).map((key) => `${key}: not a key of chart ${CILIUM_CHART.version}`);
+  return [...schemaProblems(values), ...keys, ...ruleProblems(values)];
+}
+
+/**
+ * The schema and rule problems of values whose keys were checked elsewhere: the platform's
+ * values merged with a config's helm_values.cilium (whose keys helmValueProblems checks).
+ */
+export function ciliumValuesSchemaAndRuleProblems(values: CiliumValues): string[] {
+  return [...schemaProblems(values), ...ruleProblems(values)];
+}
+
+const schemaProblems = (values: CiliumValues) => ciliumValuesSchema().problems(values).map((problem) => `${problem} (values.schema.json)`);
+
+function ruleProblems(values: CiliumValues): string[] {
+  return CILIUM_CHART_RULES.flatMap((rule) => {
     const problem = rule.check(values);
-    if (problem) problems.push(`${problem} (${rule.id})`);
-  }
-  return problems;
+    return problem ? [`${problem} (${rule.id})`] : [];
+  });
 }

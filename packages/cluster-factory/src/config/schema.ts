@@ -12,6 +12,7 @@ import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
+import { ESCAPE_HATCH_RULES, eksAddonsField, helmValuesField } from './escape-hatches.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -329,6 +330,8 @@ export const environmentShape = z.strictObject({
       })
       .prefault({})
       .describe('The pod IP budget checked at synth; demand beyond the whole subnet or pod CIDR is refused (docs/KARPENTER.md).'),
+    helm_values: helmValuesField,
+    eks_addons: eksAddonsField,
     protect_stateful_resources: z
       .boolean()
       .default(false)
@@ -554,6 +557,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       }
     },
   },
+  ...ESCAPE_HATCH_RULES,
 ];
 
 /** One environment file: the shape plus its cross-field rules. */

@@ -18,6 +18,7 @@ import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { componentsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
+import { addonConfigurations, type HelmValueOverrides } from '../config/escape-hatches.js';
 
 /**
  * Every decision about one environment's cluster, made once from its validated config: the
@@ -50,6 +51,8 @@ export interface PlatformPlan {
   /** The AWS Load Balancer Controller, on every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller. */
   readonly loadBalancerController: { readonly defaultScheme: LoadBalancerScheme };
   readonly addons: AddonSelection;
+  /** The config's helm_values per chart, deep-merged last over the values each chart gets from the plan. */
+  readonly helmValues: HelmValueOverrides;
   /** Membership in a Cilium Cluster Mesh (multi-region). */
   readonly clusterMesh?: ClusterMeshOptions;
   /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
@@ -289,7 +292,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     controlPlane: {
       kubernetesVersion: config.kubernetes_version,
       supportType: supportTypeOf(config),
-      addons: pinnedAddons(controlPlaneAddonNames(networking), config.kubernetes_version),
+      addons: pinnedAddons(controlPlaneAddonNames(networking), config.kubernetes_version, addonConfigurations(config.eks_addons)),
       endpointPublicAccess: config.endpoint_access.public,
       publicAccessCidrs: config.endpoint_access.public_cidrs,
       adminPrincipalArns: config.admin_principals,
@@ -301,7 +304,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     nodeGroups,
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
     ebsCsiDriver,
-    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version),
+    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
     karpenter,
     loadBalancerController: { defaultScheme: config.load_balancers.default_scheme },
     addons: {
@@ -310,6 +313,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
         ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path }
         : undefined,
     },
+    helmValues: config.helm_values,
     clusterMesh: options.clusterMesh,
     warnings,
   };

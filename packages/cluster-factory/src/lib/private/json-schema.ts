@@ -18,25 +18,41 @@ export class JsonSchemaChecker {
    * say a property or item failed are left out when a deeper error says why.
    */
   problems(value: unknown): string[] {
+    return [...new Set(this.issues(value).map((issue) => `${readablePath(issue.path)}: ${issue.message}`))];
+  }
+
+  /** The same problems, each with its path as keys and list indexes (`[]` is the root). */
+  issues(value: unknown): Array<{ path: Array<string | number>; message: string }> {
     const { errors } = this.validator.validate(value);
     const locations = errors.map((error) => error.instanceLocation);
     const leaves = errors.filter((error) => !locations.some((location) => location.startsWith(`${error.instanceLocation}/`)));
-    return [...new Set(leaves.map((error) => `${readablePath(value, error.instanceLocation)}: ${error.error}`))];
+    const seen = new Set<string>();
+    return leaves.flatMap((error) => {
+      const key = `${error.instanceLocation} ${error.error}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ path: pathSegments(value, error.instanceLocation), message: error.error }];
+    });
   }
 }
 
-/** `#/spec/generators/0/list` -> `spec.generators[0].list`, following the value to tell array items from keys. */
-function readablePath(value: unknown, instanceLocation: string): string {
+/** `#/spec/generators/0/list` -> `['spec', 'generators', 0, 'list']`, following the value to tell list indexes from keys. */
+function pathSegments(value: unknown, instanceLocation: string): Array<string | number> {
   const segments = instanceLocation
     .replace(/^#\/?/, '')
     .split('/')
     .filter((segment) => segment !== '')
     .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'));
-  let path = '';
+  const path: Array<string | number> = [];
   let current: unknown = value;
   for (const segment of segments) {
-    path += Array.isArray(current) ? `[${segment}]` : path ? `.${segment}` : segment;
+    path.push(Array.isArray(current) ? Number(segment) : segment);
     current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
   }
-  return path || '(root)';
+  return path;
+}
+
+/** `['spec', 'generators', 0, 'list']` -> `spec.generators[0].list`. */
+function readablePath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment), '') || '(root)';
 }

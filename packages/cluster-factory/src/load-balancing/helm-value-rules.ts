@@ -1,0 +1,45 @@
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from '../versions.js';
+import { referenceKeyList } from '../kubernetes/chart-values.js';
+import type { ChartOverrideRules, HelmValues, ValueProblem } from '../kubernetes/helm-value-overrides.js';
+
+const chart = AWS_LOAD_BALANCER_CONTROLLER_CHART;
+
+/** Feature gates `--feature-gates` accepts: the controller exits at start on an unknown name. */
+function featureGateProblems(values: HelmValues): ValueProblem[] {
+  const gates = (values.controllerConfig as { featureGates?: unknown } | undefined)?.featureGates;
+  if (!gates || typeof gates !== 'object' || Array.isArray(gates)) return [];
+  const known = [...referenceKeyList(`aws-load-balancer-controller-${chart.version}/feature-gates.txt`)].map((line) => line.split(' ')[0]!);
+  return Object.keys(gates)
+    .filter((gate) => !known.includes(gate))
+    .map((gate) => ({
+      path: ['controllerConfig', 'featureGates', gate],
+      message: `is not a feature gate of aws-load-balancer-controller ${chart.version} (the controller exits at start on an unknown gate; its gates: packages/cluster-factory/reference/aws-load-balancer-controller-${chart.version}/feature-gates.txt)`,
+    }));
+}
+
+/** `helm_values.aws_load_balancer_controller`: loadBalancerControllerValues() sets these. */
+export const LOAD_BALANCER_CONTROLLER_VALUE_RULES: ChartOverrideRules = {
+  field: 'aws_load_balancer_controller',
+  chart,
+  keyListFile: `packages/cluster-factory/reference/aws-load-balancer-controller-${chart.version}/values-keys.txt`,
+  keys: () => referenceKeyList(`aws-load-balancer-controller-${chart.version}/values-keys.txt`),
+  // The chart lists no gate; the names are checked against the controller's own list.
+  freeForm: () => [...referenceKeyList(`aws-load-balancer-controller-${chart.version}/free-form-keys.txt`), 'controllerConfig.featureGates'],
+  owned: [
+    { key: 'clusterName', owner: 'name' },
+    { key: 'region', owner: 'region' },
+    { key: 'vpcId', owner: 'the network stack', why: "the environment's VPC" },
+    { key: 'serviceAccount.name', owner: 'the cluster stack', why: "the controller role's Pod Identity association binds this service account" },
+    { key: 'serviceAccount.create', owner: 'the cluster stack', why: "the controller role's Pod Identity association binds the chart's service account" },
+    { key: 'defaultLoadBalancerScheme', owner: 'load_balancers.default_scheme' },
+    { key: 'defaultTargetType', owner: 'the platform', why: "instance: Cilium's Gateway Services have no pods behind them" },
+    { key: 'controllerConfig.featureGates.EnableIPTargetType', owner: 'cilium_mode', why: 'ip targets only where pods have VPC addresses' },
+    { key: 'controllerConfig.featureGates.NLBGatewayAPI', owner: 'the platform', why: 'Cilium implements Gateway API' },
+    { key: 'controllerConfig.featureGates.ALBGatewayAPI', owner: 'the platform', why: 'Cilium implements Gateway API' },
+    { key: 'controllerConfig.featureGates.GatewayListenerSet', owner: 'the platform', why: 'Cilium implements Gateway API' },
+    { key: 'hostNetwork', owner: 'cilium_mode', why: 'overlay mode serves the webhooks from the node network' },
+    { key: 'dnsPolicy', owner: 'cilium_mode', why: 'ClusterFirstWithHostNet with the host network of overlay mode' },
+  ],
+  defaults: ['replicaCount', 'podDisruptionBudget'],
+  extra: featureGateProblems,
+};
