@@ -115,10 +115,12 @@ export const ESCAPE_HATCH_RULES: readonly CrossFieldRule<HatchConfig>[] = [
   {
     checks: 'eks_addons configuration_values are for add-ons in use and match their pinned configuration schema',
     check: (env, refuse) => {
+      const given = (Object.entries(EKS_ADDON_FIELDS) as Array<[EksAddonField, EksAddonName]>).filter(([field]) => env.eks_addons[field]?.configuration_values);
+      // Read the fields that decide the add-ons only when there are values to judge.
+      if (given.length === 0) return;
       const inUse = eksAddonsInUse(env);
-      for (const [field, name] of Object.entries(EKS_ADDON_FIELDS) as Array<[EksAddonField, EksAddonName]>) {
-        const values = env.eks_addons[field]?.configuration_values;
-        if (!values) continue;
+      for (const [field, name] of given) {
+        const values = env.eks_addons[field]!.configuration_values!;
         if (!inUse.includes(name)) {
           refuse(['eks_addons', field], `is set but ${name} is not installed: ${addonAbsence(name, env)}`);
           continue;

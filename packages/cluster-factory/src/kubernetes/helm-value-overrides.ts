@@ -137,7 +137,13 @@ export function helmValueProblems(rules: ChartOverrideRules, values: HelmValues,
     if (!declared(leaf.key, keys, freeForm)) problems.push({ path: leaf.path, message: unknownKey(leaf.key, chart, keys, rules.keyListFile) });
   }
   if (rules.schema) {
-    for (const issue of rules.schema().issues(values)) problems.push({ path: issue.path, message: `${issue.message} (values.schema.json of chart ${chart})` });
+    // A key refused above is not judged again by the schema.
+    const refused = problems.map((problem) => problem.path.join('\u0000'));
+    for (const issue of rules.schema().issues(values)) {
+      const at = issue.path.join('\u0000');
+      if (refused.some((path) => at === path || at.startsWith(`${path}\u0000`))) continue;
+      problems.push({ path: issue.path, message: `${issue.message} (values.schema.json of chart ${chart})` });
+    }
   }
   problems.push(...(rules.extra?.(values) ?? []));
   return problems;

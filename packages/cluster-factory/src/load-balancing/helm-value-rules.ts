@@ -1,8 +1,14 @@
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from '../versions.js';
 import { referenceKeyList } from '../kubernetes/chart-values.js';
+import { closestKeys } from '../lib/private/closest-keys.js';
 import type { ChartOverrideRules, HelmValues, ValueProblem } from '../kubernetes/helm-value-overrides.js';
 
 const chart = AWS_LOAD_BALANCER_CONTROLLER_CHART;
+
+const nearest = (gate: string, known: readonly string[]) => {
+  const close = closestKeys(gate, known);
+  return close.length > 0 ? `nearest: ${close.join(', ')}; ` : '';
+};
 
 /** Feature gates `--feature-gates` accepts: the controller exits at start on an unknown name. */
 function featureGateProblems(values: HelmValues): ValueProblem[] {
@@ -13,7 +19,7 @@ function featureGateProblems(values: HelmValues): ValueProblem[] {
     .filter((gate) => !known.includes(gate))
     .map((gate) => ({
       path: ['controllerConfig', 'featureGates', gate],
-      message: `is not a feature gate of aws-load-balancer-controller ${chart.version} (the controller exits at start on an unknown gate; its gates: packages/cluster-factory/reference/aws-load-balancer-controller-${chart.version}/feature-gates.txt)`,
+      message: `is not a feature gate of aws-load-balancer-controller ${chart.version} (${nearest(gate, known)}the controller exits at start on an unknown gate; its gates: packages/cluster-factory/reference/aws-load-balancer-controller-${chart.version}/feature-gates.txt)`,
     }));
 }
 
