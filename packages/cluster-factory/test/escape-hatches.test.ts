@@ -279,6 +279,19 @@ describe('helm_values', () => {
     );
   });
 
+  test("a chart rule broken by values merged over the platform's is refused at synth, naming helm_values.cilium", () => {
+    const config = parseEnvironmentConfig(
+      sandboxWith('helm_values:\n  cilium:\n    gatewayAPI:\n      externalTrafficPolicy: Nowhere\n    hubble:\n      redact:\n        http:\n          headers:\n            allow: [traceparent]\n            deny: [authorization]\n'),
+      'environments/sandbox.yaml',
+      TODAY,
+    );
+    expect(() => new EnvironmentPlatform(Testing.app(), planPlatform(config, TODAY))).toThrow(
+      new Error(
+        "sandbox: helm_values.cilium: chart cilium 1.19.6 would refuse the values merged over the platform's:\n  hubble.redact.http.headers: set allow or deny, not both (hubble-redact-headers)\n  gatewayAPI.externalTrafficPolicy must be Cluster or Local (gateway-external-traffic-policy)",
+      ),
+    );
+  });
+
   test("merge as Helm merges values files: maps key by key, lists and scalars replace, inputs untouched", () => {
     const base = { a: { b: 1, c: [1, 2] }, d: 'x' };
     const override = { a: { c: [3], e: null }, f: { g: true } };

@@ -55,7 +55,7 @@ export class CniStack extends EnvironmentStack {
     assertHelmValues(CILIUM_VALUE_RULES, props.helmValues, computed);
     const values = mergeHelmValues(computed, props.helmValues);
     const merged = props.helmValues ? ciliumValuesSchemaAndRuleProblems(values) : [];
-    if (merged.length > 0) throw new Error(`Cilium values with helm_values.cilium the pinned chart ${CILIUM_CHART.version} would refuse:\n  ${merged.join('\n  ')}`);
+    if (merged.length > 0) throw new Error(`${props.cilium.clusterName}: helm_values.cilium: chart cilium ${CILIUM_CHART.version} would refuse the values merged over the platform's:\n  ${merged.join('\n  ')}`);
 
     const prerequisites: ITerraformDependable[] = [];
     if (props.cilium.gatewayApi) {
