@@ -183,22 +183,33 @@ describe('helm_values', () => {
     ]);
   });
 
-  test("refuse values the chart's values.schema.json refuses, and keys argocd-apps would drop", () => {
+  test("refuse values the chart's values.schema.json or its own rules refuse, and keys argocd-apps would drop", () => {
     const text = sandboxWith(`helm_values:
   cilium:
     bandwidthManager:
       enabled: "yes"
+  argocd:
+    configs:
+      clusterCredentials:
+        staging:
+          server: https://staging.example.com
   argocd_apps:
     applicationsets:
       team-apps:
         generators: []
         syncPolicy: {}
         retries: 3
+  aws_load_balancer_controller:
+    autoscaling:
+      enabled: true
+      maxReplicas: null
 `);
     const at = (needle: string, column: number) => `environments/sandbox.yaml:${lineOf(text, needle)}:${column}`;
     expect(problems(text)).toEqual([
       `${at('enabled: "yes"', 16)}: helm_values.cilium.bandwidthManager.enabled: Instance type "string" is invalid. Expected "boolean". (values.schema.json of chart cilium 1.19.6)`,
+      `${at('server: https://staging', 11)}: helm_values.argocd.configs.clusterCredentials.staging: needs config (the chart fails: "A valid .Values.configs.clusterCredentials.CLUSTERNAME.config entry is required!")`,
       `${at('retries: 3', 18)}: helm_values.argocd_apps.applicationsets.team-apps.retries: is not rendered by argocd-apps 2.0.5, which would drop it without a word (rendered keys: packages/cluster-factory/reference/argocd-apps-2.0.5/applicationset-rendered-keys.txt)`,
+      `${at('maxReplicas: null', 20)}: helm_values.aws_load_balancer_controller.autoscaling.maxReplicas: must be set with autoscaling.enabled (the chart fails: "A valid .Values.autoscaling.maxReplicas value is required")`,
     ]);
   });
 

@@ -2,6 +2,20 @@ import { ARGOCD_APPS_CHART, ARGOCD_CHART } from '../versions.js';
 import { referenceKeyList } from '../kubernetes/chart-values.js';
 import type { ChartOverrideRules, HelmValues, ValueProblem } from '../kubernetes/helm-value-overrides.js';
 
+/**
+ * The chart's own `required` rules on keys a config may set: each configs.clusterCredentials entry
+ * needs `server` and `config` (templates/argocd-configs/cluster-secrets.yaml at argo-cd-9.5.14).
+ */
+function clusterCredentialProblems(values: HelmValues): ValueProblem[] {
+  const credentials = (values.configs as { clusterCredentials?: unknown } | undefined)?.clusterCredentials;
+  if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) return [];
+  return Object.entries(credentials as Record<string, unknown>).flatMap(([name, entry]) =>
+    ['server', 'config']
+      .filter((key) => !entry || typeof entry !== 'object' || !(entry as Record<string, unknown>)[key])
+      .map((key) => ({ path: ['configs', 'clusterCredentials', name], message: `needs ${key} (the chart fails: "A valid .Values.configs.clusterCredentials.CLUSTERNAME.${key} entry is required!")` })),
+  );
+}
+
 /** `helm_values.argocd`: the argo-cd chart; the platform's two values are defaults a config may override. */
 export const ARGOCD_VALUE_RULES: ChartOverrideRules = {
   field: 'argocd',
@@ -12,6 +26,7 @@ export const ARGOCD_VALUE_RULES: ChartOverrideRules = {
   freeForm: () => [...referenceKeyList(`argo-cd-${ARGOCD_CHART.version}/free-form-keys.txt`), 'configs.params'],
   owned: [],
   defaults: ['configs.params', 'dex.enabled'],
+  extra: clusterCredentialProblems,
 };
 
 /** The platform's ApplicationSet (addons/argocd.ts platformApplicationSet). */

@@ -23,6 +23,13 @@ function featureGateProblems(values: HelmValues): ValueProblem[] {
     }));
 }
 
+/** The chart's `required` rule a config can break: an HPA needs autoscaling.maxReplicas (templates/hpa.yaml; default 5). */
+function autoscalingProblems(values: HelmValues): ValueProblem[] {
+  const autoscaling = values.autoscaling as { enabled?: unknown; maxReplicas?: unknown } | undefined;
+  if (!autoscaling || typeof autoscaling !== 'object' || !autoscaling.enabled || !('maxReplicas' in autoscaling) || autoscaling.maxReplicas) return [];
+  return [{ path: ['autoscaling', 'maxReplicas'], message: 'must be set with autoscaling.enabled (the chart fails: "A valid .Values.autoscaling.maxReplicas value is required")' }];
+}
+
 /** `helm_values.aws_load_balancer_controller`: loadBalancerControllerValues() sets these. */
 export const LOAD_BALANCER_CONTROLLER_VALUE_RULES: ChartOverrideRules = {
   field: 'aws_load_balancer_controller',
@@ -47,5 +54,5 @@ export const LOAD_BALANCER_CONTROLLER_VALUE_RULES: ChartOverrideRules = {
     { key: 'dnsPolicy', owner: 'cilium_mode', why: 'ClusterFirstWithHostNet with the host network of overlay mode' },
   ],
   defaults: ['replicaCount', 'podDisruptionBudget'],
-  extra: featureGateProblems,
+  extra: (values) => [...featureGateProblems(values), ...autoscalingProblems(values)],
 };
