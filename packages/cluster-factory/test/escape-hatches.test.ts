@@ -73,6 +73,9 @@ describe('helm_values', () => {
       team: platform
   aws_load_balancer_controller:
     replicaCount: 3
+    podDisruptionBudget:
+      minAvailable: 2
+      maxUnavailable: null
     controllerConfig:
       featureGates:
         SubnetsClusterTagCheck: false
@@ -106,6 +109,8 @@ describe('helm_values', () => {
     expect(after['aws-load-balancer-controller']).toEqual({
       ...lbc,
       replicaCount: 3,
+      // Helm drops a null value: the chart's PodDisruptionBudget gets minAvailable only.
+      podDisruptionBudget: { minAvailable: 2, maxUnavailable: null },
       controllerConfig: { featureGates: { ...(lbc.controllerConfig as { featureGates: object }).featureGates, SubnetsClusterTagCheck: false } },
     });
     expect(after.argocd).toEqual({ configs: { params: { 'server.insecure': true } }, dex: { enabled: false }, server: { replicas: 2 } });
@@ -203,6 +208,8 @@ describe('helm_values', () => {
     autoscaling:
       enabled: true
       maxReplicas: null
+    podDisruptionBudget:
+      minAvailable: 1
 `);
     const at = (needle: string, column: number) => `environments/sandbox.yaml:${lineOf(text, needle)}:${column}`;
     expect(problems(text)).toEqual([
@@ -210,6 +217,7 @@ describe('helm_values', () => {
       `${at('server: https://staging', 11)}: helm_values.argocd.configs.clusterCredentials.staging: needs config (the chart fails: "A valid .Values.configs.clusterCredentials.CLUSTERNAME.config entry is required!")`,
       `${at('retries: 3', 18)}: helm_values.argocd_apps.applicationsets.team-apps.retries: is not rendered by argocd-apps 2.0.5, which would drop it without a word (rendered keys: packages/cluster-factory/reference/argocd-apps-2.0.5/applicationset-rendered-keys.txt)`,
       `${at('maxReplicas: null', 20)}: helm_values.aws_load_balancer_controller.autoscaling.maxReplicas: must be set with autoscaling.enabled (the chart fails: "A valid .Values.autoscaling.maxReplicas value is required")`,
+      `${at('minAvailable: 1', 21)}: helm_values.aws_load_balancer_controller.podDisruptionBudget.minAvailable: would sit beside the platform's podDisruptionBudget.maxUnavailable: 1, and a PodDisruptionBudget takes only one of them; add maxUnavailable: null to drop it`,
     ]);
   });
 

@@ -30,6 +30,22 @@ function autoscalingProblems(values: HelmValues): ValueProblem[] {
   return [{ path: ['autoscaling', 'maxReplicas'], message: 'must be set with autoscaling.enabled (the chart fails: "A valid .Values.autoscaling.maxReplicas value is required")' }];
 }
 
+/**
+ * The platform sets podDisruptionBudget.maxUnavailable; the chart copies the map into the
+ * PodDisruptionBudget's spec, and the API refuses a spec with both minAvailable and
+ * maxUnavailable. minAvailable therefore needs maxUnavailable: null beside it (Helm drops it).
+ */
+function disruptionBudgetProblems(values: HelmValues): ValueProblem[] {
+  const budget = values.podDisruptionBudget as Record<string, unknown> | undefined;
+  if (!budget || typeof budget !== 'object' || budget.minAvailable === undefined || budget.minAvailable === null || budget.maxUnavailable === null) return [];
+  return [
+    {
+      path: ['podDisruptionBudget', 'minAvailable'],
+      message: 'would sit beside the platform\'s podDisruptionBudget.maxUnavailable: 1, and a PodDisruptionBudget takes only one of them; add maxUnavailable: null to drop it',
+    },
+  ];
+}
+
 /** `helm_values.aws_load_balancer_controller`: loadBalancerControllerValues() sets these. */
 export const LOAD_BALANCER_CONTROLLER_VALUE_RULES: ChartOverrideRules = {
   field: 'aws_load_balancer_controller',
@@ -54,5 +70,5 @@ export const LOAD_BALANCER_CONTROLLER_VALUE_RULES: ChartOverrideRules = {
     { key: 'dnsPolicy', owner: 'cilium_mode', why: 'ClusterFirstWithHostNet with the host network of overlay mode' },
   ],
   defaults: ['replicaCount', 'podDisruptionBudget'],
-  extra: (values) => [...featureGateProblems(values), ...autoscalingProblems(values)],
+  extra: (values) => [...featureGateProblems(values), ...autoscalingProblems(values), ...disruptionBudgetProblems(values)],
 };
