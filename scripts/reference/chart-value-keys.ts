@@ -6,15 +6,20 @@
  *     tsx scripts/reference/chart-value-keys.ts "<source>" > values-keys.txt
  *
  * Keys under an empty map (`{}`) or an empty list are free-form in the chart: the path of the
- * map itself is listed, and the check accepts anything below it.
+ * map itself is listed, and the check accepts anything below it. With `--free-form`, it lists
+ * only those paths (reference/<chart>-<version>/free-form-keys.txt, read by the helm_values check).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { chartValueKeys } from '@cilium-eks/cluster-factory';
+import { chartFreeFormKeys, chartValueKeys } from '@cilium-eks/cluster-factory';
 
-const [source] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const freeForm = args.includes('--free-form');
+const [source] = args.filter((arg) => arg !== '--free-form');
 if (!source) {
-  process.stderr.write('usage: chart-value-keys.ts <source> < values.yaml\n');
+  process.stderr.write('usage: chart-value-keys.ts [--free-form] <source> < values.yaml\n');
   process.exit(2);
 }
-process.stdout.write(`# Value keys of ${source}; derived by scripts/reference/chart-value-keys.ts.\n${chartValueKeys(parse(readFileSync(0, 'utf8'))).join('\n')}\n`);
+const values: unknown = parse(readFileSync(0, 'utf8'));
+const [what, keys] = freeForm ? ['Free-form value keys (an empty map or list in the chart)', chartFreeFormKeys(values)] : ['Value keys', chartValueKeys(values)];
+process.stdout.write(`# ${what} of ${source}; derived by scripts/reference/chart-value-keys.ts${freeForm ? ' --free-form' : ''}.\n${keys.join('\n')}\n`);

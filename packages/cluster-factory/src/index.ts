@@ -11,6 +11,7 @@ export * from './config/multi-region-schema.js';
 export * from './config/load.js';
 export * from './config/json-schema.js';
 export * from './config/extension-schema.js';
+export * from './config/escape-hatches.js';
 
 // The plan: every decision made once, before any construct exists.
 export * from './networking/decision.js';
@@ -52,6 +53,8 @@ export * from './iam/controller-identities.js';
 export * from './cilium/eni.js';
 export * from './cilium/values.js';
 export * from './cilium/chart-keys.js';
+export * from './cilium/chart-validation.js';
+export * from './cilium/helm-value-rules.js';
 export * from './cilium/cilium-operator-identity.js';
 
 // Karpenter.
@@ -59,6 +62,7 @@ export * from './karpenter/karpenter-capacity.js';
 export * from './karpenter/karpenter-infrastructure.js';
 export * from './karpenter/node-pools.js';
 export * from './karpenter/karpenter-addon.js';
+export * from './karpenter/helm-value-rules.js';
 
 // Cluster Mesh.
 export * from './cluster-mesh/cluster-mesh-options.js';
@@ -70,13 +74,17 @@ export * from './cluster-mesh/multi-region-platform.js';
 export * from './load-balancing/service-annotations.js';
 export * from './load-balancing/load-balancer-controller-policy.js';
 export * from './load-balancing/load-balancer-controller-addon.js';
+export * from './load-balancing/helm-value-rules.js';
 
 // Kubernetes add-ons.
 export * from './kubernetes/chart-values.js';
+export * from './kubernetes/helm-value-overrides.js';
+export * from './lifecycle/eks-addon-configuration.js';
 export * from './addons/addon.js';
 export * from './addons/network-policy-baseline.js';
 export * from './addons/argocd.js';
 export * from './addons/user-addons.js';
+export * from './addons/argocd-helm-value-rules.js';
 
 // Policy pack.
 export * from './policy/rule.js';

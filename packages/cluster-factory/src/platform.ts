@@ -54,7 +54,7 @@ export class EnvironmentPlatform {
       extraStatements: plan.extraStatements,
     });
     if (plan.cilium) {
-      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, meshCa: plan.clusterMesh?.caSecret });
+      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, meshCa: plan.clusterMesh?.caSecret, helmValues: plan.helmValues.cilium });
     }
     this.compute = new ComputeStack(scope, {
       settings,
@@ -79,9 +79,15 @@ export class EnvironmentPlatform {
     // comes after the controller whose webhook makes them NLBs.
     const afterLoadBalancerController = (addon: PlatformAddon): PlatformAddon => ({ ...addon, dependsOn: [...(addon.dependsOn ?? []), LOAD_BALANCER_CONTROLLER_ADDON] });
     const platformAddons = [
-      loadBalancerControllerAddon({ clusterName, region: settings.region, vpcId: this.network.vpc.vpcId, defaultScheme: plan.loadBalancerController.defaultScheme }),
+      loadBalancerControllerAddon({
+        clusterName,
+        region: settings.region,
+        vpcId: this.network.vpc.vpcId,
+        defaultScheme: plan.loadBalancerController.defaultScheme,
+        helmValues: plan.helmValues.aws_load_balancer_controller,
+      }),
       ...(plan.addons.networkPolicyBaseline ? [networkPolicyBaselineAddon()] : []),
-      ...(plan.addons.argocd ? [afterLoadBalancerController(argoCdAddon(plan.addons.argocd))] : []),
+      ...(plan.addons.argocd ? [afterLoadBalancerController(argoCdAddon({ ...plan.addons.argocd, helmValues: { argocd: plan.helmValues.argocd, argocdApps: plan.helmValues.argocd_apps } }))] : []),
       ...(plan.karpenter && karpenter
         ? [
             karpenterAddon({
@@ -89,6 +95,7 @@ export class EnvironmentPlatform {
               interruptionQueueName: karpenter.queue.name,
               reservedEnis: plan.karpenter.reservedEnis,
               pools: plan.karpenter.pools,
+              helmValues: { controller: plan.helmValues.karpenter, crds: plan.helmValues.karpenter_crd },
             }),
           ]
         : []),

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
 import { ciliumValues, type CiliumValues } from '../src/cilium/values.js';
-import { CILIUM_CHART_RULES, ciliumValuesProblems } from '../src/cilium/chart-validation.js';
+import { CILIUM_CHART_RULES, ciliumValuesProblems, ciliumValuesSchemaAndRuleProblems } from '../src/cilium/chart-validation.js';
+import { mergeHelmValues } from '../src/kubernetes/helm-value-overrides.js';
 import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
 import { meshCaImportCommands } from '../src/cluster-mesh/mesh-ca.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';
@@ -41,6 +42,34 @@ describe('Cilium values validate against the pinned chart (schema, keys, rules)'
     const values = base();
     mutate(values);
     expect(ciliumValuesProblems(values)).toContain(problem);
+  });
+
+  // The rules of templates/validate.yaml that values from helm_values can break, each broken on
+  // purpose in the values merged over the platform's (the chart defaults they read are noted in the rule).
+  const meshBase = () => ciliumValues({ ...INPUT, ...EVERYTHING, clusterMesh: MESH });
+  test.each<[string, Record<string, unknown>, string]>([
+    ['removed-keys', { etcd: { managed: true }, enableCnpStatusUpdates: true }, 'etcd.managed, enableCnpStatusUpdates: removed from the chart (see the Cilium upgrade notes, Helm options) (removed-keys)'],
+    ['one-api-server-address', { k8sServiceHostRef: { name: 'cm', key: 'host' } }, 'k8sServiceHostRef and k8sServiceHost are both set (one-api-server-address)'],
+    ['hubble-ui-standalone-tls', { hubble: { ui: { standalone: { enabled: true } }, relay: { tls: { server: { enabled: true } } } } }, 'hubble.ui.standalone.enabled with hubble.relay.tls.server.enabled needs hubble.ui.standalone.tls.certsVolume (hubble-ui-standalone-tls)'],
+    ['hubble-tls-cert-manager-issuer', { hubble: { tls: { auto: { method: 'certmanager' } } } }, 'hubble.tls.auto.method: certmanager needs hubble.tls.auto.certManagerIssuerRef (hubble-tls-cert-manager-issuer)'],
+    ['hubble-redact-headers', { hubble: { redact: { http: { headers: { allow: ['traceparent'], deny: ['authorization'] } } } } }, 'hubble.redact.http.headers: set allow or deny, not both (hubble-redact-headers)'],
+    ['clustermesh-tls-cert-manager-issuer', { clustermesh: { apiserver: { tls: { auto: { method: 'certmanager' } } } } }, 'clustermesh.apiserver.tls.auto.method: certmanager needs clustermesh.apiserver.tls.auto.certManagerIssuerRef (clustermesh-tls-cert-manager-issuer)'],
+    ['envoy-needs-l7-proxy', { l7Proxy: false, gatewayAPI: { enabled: false }, loadBalancer: { l7: { backend: 'envoy' } } }, 'ingressController.enabled, gatewayAPI.enabled and loadBalancer.l7.backend: envoy need l7Proxy: true (envoy-needs-l7-proxy)'],
+    ['ingress-external-traffic-policy', { ingressController: { enabled: true, service: { externalTrafficPolicy: 'Nowhere' } } }, 'ingressController.service.externalTrafficPolicy must be Cluster or Local (ingress-external-traffic-policy)'],
+    ['gateway-external-traffic-policy', { gatewayAPI: { externalTrafficPolicy: 'Nowhere' } }, 'gatewayAPI.externalTrafficPolicy must be Cluster or Local (gateway-external-traffic-policy)'],
+    ['endpoint-slices-need-endpoint-crd', { ciliumEndpointSlice: { enabled: true }, disableEndpointCRD: true, identityAllocationMode: 'kvstore' }, 'ciliumEndpointSlice.enabled needs disableEndpointCRD: false (endpoint-slices-need-endpoint-crd)'],
+    ['clustermesh-apiserver-identities', { disableEndpointCRD: true }, 'the clustermesh-apiserver needs disableEndpointCRD: false (clustermesh-apiserver-identities)'],
+    ['kvstoremesh-mode', { clustermesh: { apiserver: { kvstoremesh: { kvstoreMode: 'external' } } } }, 'clustermesh.apiserver.kvstoremesh.kvstoreMode: external needs clustermesh.apiserver.replicas: 1, identityAllocationMode kvstore, doublewrite-readkvstore or doublewrite-readcrd (kvstoremesh-mode)'],
+    ['max-connected-clusters', { clustermesh: { maxConnectedClusters: 300 } }, 'clustermesh.maxConnectedClusters must be 255 or 511 (max-connected-clusters)'],
+    ['envoy-base-id', { envoy: { baseID: 4294967296 } }, 'envoy.baseID must be 0 to 4294967295 (envoy-base-id)'],
+    ['client-backoff-env', { extraEnv: [{ name: 'KUBE_CLIENT_BACKOFF_BASE', value: '1' }] }, 'extraEnv sets KUBE_CLIENT_BACKOFF_BASE or KUBE_CLIENT_BACKOFF_DURATION while k8sClientExponentialBackoff.enabled (the chart default) sets them (client-backoff-env)'],
+    ['standalone-dns-proxy-port', { standaloneDnsProxy: { enabled: true } }, 'standaloneDnsProxy.enabled needs a non-zero dnsProxy.proxyPort (e.g. 10094) (standalone-dns-proxy-port)'],
+    ['tproxy-not-with-netkit', { bpf: { tproxy: true, datapathMode: 'netkit' } }, 'bpf.tproxy cannot be enabled with bpf.datapathMode netkit or netkit-l2 (tproxy-not-with-netkit)'],
+  ])('validate.yaml rule %s, broken by values merged over the platform\'s', (id, override, problem) => {
+    const values = meshBase();
+    expect(ciliumValuesSchemaAndRuleProblems(values)).toEqual([]);
+    expect(ciliumValuesSchemaAndRuleProblems(mergeHelmValues(values, override)).filter((entry) => !entry.endsWith('(values.schema.json)'))).toEqual([problem]);
+    expect(CILIUM_CHART_RULES.map((rule) => rule.id)).toContain(id);
   });
 
   // Each chart rule, broken on purpose: the defect it stands for fails synth, not the deploy.

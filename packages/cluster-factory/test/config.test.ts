@@ -32,7 +32,7 @@ describe('environment config', () => {
   });
 
   test.each([
-    ['unknown key', `${SANDBOX}colour: blue\n`, 'environments/bad.yaml:63:1: colour: unknown key (allowed here: name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, upgrade_policy, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, cilium, platform, load_balancers, tags, min_pods_per_node, karpenter, ip_budget, protect_stateful_resources, iam, user_addons)'],
+    ['unknown key', `${SANDBOX}colour: blue\n`, 'environments/bad.yaml:63:1: colour: unknown key (allowed here: name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, upgrade_policy, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, cilium, platform, load_balancers, tags, min_pods_per_node, karpenter, ip_budget, helm_values, eks_addons, protect_stateful_resources, iam, user_addons)'],
     ['budget share above 1', `${SANDBOX}ip_budget:\n  warn_at_share: 1.5\n`, 'environments/bad.yaml:64:18: ip_budget.warn_at_share: 1.5 must be a share above 0 and at most 1, e.g. 0.8'],
     ['budget share of 0', `${SANDBOX}ip_budget:\n  warn_at_share: 0\n`, 'environments/bad.yaml:64:18: ip_budget.warn_at_share: 0 must be a share above 0 and at most 1, e.g. 0.8'],
     ['wrong type', variant('enable_cilium: true', 'enable_cilium: "yes"'), 'environments/bad.yaml:11:16: enable_cilium: expected true or false, got string "yes"'],

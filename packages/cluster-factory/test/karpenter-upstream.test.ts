@@ -10,7 +10,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { KARPENTER_INTERRUPTION_EVENTS, KarpenterInfrastructure, interruptionQueuePolicy, karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { resourcesOf } from '../testing/index.js';
-import { chartValueKeys, referenceKeyList } from '../src/kubernetes/chart-values.js';
+import { chartFreeFormKeys, chartValueKeys, referenceKeyList } from '../src/kubernetes/chart-values.js';
 import { KARPENTER_CHART } from '../src/versions.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 import { normalized, type Statement } from './iam-statements.js';
@@ -181,6 +181,10 @@ describe('Karpenter chart values against the v1.14.1 chart', () => {
 
   test('values-keys.txt is every key path of the committed values.yaml (maps walked, `[]` for list items)', () => {
     expect([...keys]).toEqual(chartValueKeys(parse(read('values.yaml'))));
+  });
+
+  test('free-form-keys.txt is every empty map or list of the committed values.yaml (read by the helm_values check)', () => {
+    expect([...referenceKeyList(`karpenter-${KARPENTER_CHART.version}/free-form-keys.txt`)]).toEqual(chartFreeFormKeys(parse(read('values.yaml'))));
   });
 
   test('every key the project sets exists in the chart (below a free-form map or list, anything goes)', () => {

@@ -7,7 +7,7 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { Testing } from 'cdktf';
 import { loadBalancerControllerPolicy } from '../src/load-balancing/load-balancer-controller-policy.js';
 import { loadBalancerControllerCrdsUrl, loadBalancerControllerValues, unknownFeatureGates, type LoadBalancerControllerValues } from '../src/load-balancing/load-balancer-controller-addon.js';
-import { chartValueKeys, referenceKeyList, undeclaredValueKeys } from '../src/kubernetes/chart-values.js';
+import { chartFreeFormKeys, chartValueKeys, referenceKeyList, undeclaredValueKeys } from '../src/kubernetes/chart-values.js';
 import { decideNetworking, type CiliumMode } from '../src/networking/decision.js';
 import { partitionOf } from '../src/lib/private/aws.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from '../src/versions.js';
@@ -116,6 +116,10 @@ describe(`AWS Load Balancer Controller chart values against chart ${AWS_LOAD_BAL
 
   test('values-keys.txt is every key path of the committed values.yaml', () => {
     expect([...keys]).toEqual(chartValueKeys(parse(read('values.yaml'))));
+  });
+
+  test('free-form-keys.txt is every empty map or list of the committed values.yaml (read by the helm_values check)', () => {
+    expect([...referenceKeyList(`aws-load-balancer-controller-${AWS_LOAD_BALANCER_CONTROLLER_CHART.version}/free-form-keys.txt`)]).toEqual(chartFreeFormKeys(parse(read('values.yaml'))));
   });
 
   test.each(['eni', 'overlay', 'vpc-cni'] as const)('%s: every key the project sets is declared (feature gates and the PDB are free-form maps)', (mode) => {

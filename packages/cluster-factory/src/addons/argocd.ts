@@ -7,6 +7,8 @@ import { helmValues } from '../lib/private/helm.js';
 import { ARGOCD_APPS_CHART, ARGOCD_CHART } from '../versions.js';
 import { validateKubernetesObjects } from '../kubernetes/validate.js';
 import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-values.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
+import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from './argocd-helm-value-rules.js';
 
 export interface ArgoCdAddonProps {
   /** The GitOps repository the ApplicationSet reads. */
@@ -15,7 +17,15 @@ export interface ArgoCdAddonProps {
   readonly revision?: string;
   /** Directory of add-on definitions in the repo. @default 'clusters' */
   readonly path?: string;
+  /**
+   * Chart values deep-merged last over the computed ones (the config's helm_values.argocd and
+   * helm_values.argocd_apps), checked against each pinned chart. @default none
+   */
+  readonly helmValues?: { readonly argocd?: HelmValues; readonly argocdApps?: HelmValues };
 }
+
+/** The GitOps repository settings with their defaults applied. */
+export type ArgoCdRepository = Required<Omit<ArgoCdAddonProps, 'helmValues'>>;
 
 export const ARGOCD_NAMESPACE = 'argocd';
 
@@ -29,7 +39,7 @@ const ARGOCD_FREE_FORM_VALUES = ['configs.params'];
  * GitOps-bridge metadata of the in-cluster cluster secret: labels select clusters in
  * ApplicationSet generators, annotations carry values (role ARNs) into Helm values.
  */
-export function gitopsBridgeMetadata(cluster: ClusterInfo, repo: Required<ArgoCdAddonProps>) {
+export function gitopsBridgeMetadata(cluster: ClusterInfo, repo: ArgoCdRepository) {
   const labels: Record<string, string> = {
     'argocd.argoproj.io/secret-type': 'cluster',
     environment: cluster.environment,
@@ -58,7 +68,7 @@ export function gitopsBridgeMetadata(cluster: ClusterInfo, repo: Required<ArgoCd
  * The ApplicationSet, typed by the upstream model: one Application per add-on directory, for
  * clusters of this environment. `{{...}}` are Argo CD's own Go templates, filled per cluster.
  */
-export function platformApplicationSet(cluster: ClusterInfo, repo: Required<ArgoCdAddonProps>): ApplicationSet {
+export function platformApplicationSet(cluster: ClusterInfo, repo: ArgoCdRepository): ApplicationSet {
   return new ApplicationSet({
     metadata: { name: 'platform-addons', namespace: ARGOCD_NAMESPACE },
     spec: {
@@ -109,18 +119,21 @@ export function argocdAppsEntry(applicationSet: ApplicationSet, chartVersion: st
 }
 
 /** The GitOps repository the ApplicationSet reads, with its defaults filled in. */
-export function gitopsRepository(props: ArgoCdAddonProps): Required<ArgoCdAddonProps> {
-  return { revision: 'main', path: 'clusters', ...props };
+export function gitopsRepository(props: ArgoCdAddonProps): ArgoCdRepository {
+  const { helmValues: _overrides, ...repository } = props;
+  return { revision: 'main', path: 'clusters', ...repository };
 }
 
 /** Argo CD, the GitOps-bridge cluster secret, then the ApplicationSet (after its CRD exists). */
 export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
+  const overrides = props.helmValues;
   const repo = gitopsRepository(props);
   return {
     name: 'argocd',
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
       const undeclared = undeclaredValueKeys(ARGOCD_VALUES, referenceKeyList(`argo-cd-${ARGOCD_CHART.version}/values-keys.txt`), ARGOCD_FREE_FORM_VALUES);
       if (undeclared.length > 0) throw new Error(`argo-cd ${ARGOCD_CHART.version} values do not declare: ${undeclared.join(', ')}`);
+      assertHelmValues(ARGOCD_VALUE_RULES, overrides?.argocd, ARGOCD_VALUES);
       const argocd = new Release(scope, 'argocd', {
         name: 'argocd',
         namespace: ARGOCD_NAMESPACE,
@@ -128,7 +141,7 @@ export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
         repository: ARGOCD_CHART.repository,
         chart: ARGOCD_CHART.chart,
         version: ARGOCD_CHART.version,
-        ...helmValues(ARGOCD_VALUES),
+        ...helmValues(mergeHelmValues(ARGOCD_VALUES, overrides?.argocd)),
         wait: true,
         timeout: 900,
       });
@@ -140,13 +153,15 @@ export function argoCdAddon(props: ArgoCdAddonProps): PlatformAddon {
       });
       const applicationSet = platformApplicationSet(cluster, repo);
       validateKubernetesObjects([applicationSet], 'argocd add-on');
+      const appsValues = { applicationsets: { [applicationSet.metadata.name!]: argocdAppsEntry(applicationSet) } };
+      assertHelmValues(ARGOCD_APPS_VALUE_RULES, overrides?.argocdApps, appsValues);
       const applicationSets = new Release(scope, 'argocd-applicationsets', {
         name: 'platform-applicationsets',
         namespace: ARGOCD_NAMESPACE,
         repository: ARGOCD_APPS_CHART.repository,
         chart: ARGOCD_APPS_CHART.chart,
         version: ARGOCD_APPS_CHART.version,
-        ...helmValues({ applicationsets: { [applicationSet.metadata.name!]: argocdAppsEntry(applicationSet) } }),
+        ...helmValues(mergeHelmValues(appsValues, overrides?.argocdApps)),
         dependsOn: [argocd, clusterSecret],
       });
       return [argocd, clusterSecret, applicationSets];

@@ -3,6 +3,7 @@ import { ENVIRONMENT_RULES, environmentShape, type EnvironmentConfig } from './s
 import { forEachValid, guardedView, runRules, type CrossFieldRule } from './rules.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
+import { helmValuesRefusals, helmValuesShape, mergeHelmValueOverrides } from './escape-hatches.js';
 
 /**
  * A multi-region environment file: the settings every cluster shares, and per region its
@@ -25,6 +26,9 @@ const regionEntry = z.strictObject({
     .min(1, `must be 1-${MAX_ENI_CLUSTER_ID} (0 is reserved)`)
     .max(MAX_ENI_CLUSTER_ID, `must be 1-${MAX_ENI_CLUSTER_ID}: the Cilium chart fails for cluster ids 128-255 in ENI mode (cilium#21330)`),
   pod_cidr: environmentShape.shape.cilium.unwrap().shape.pod_cidr.unwrap().optional().describe('overlay mode: this cluster\'s pod range (must be unique in the mesh).'),
+  helm_values: helmValuesShape
+    .optional()
+    .describe("This cluster's Helm values per chart, deep-merged over the shared helm_values (and, like them, last over the platform's): the same checks apply."),
 });
 
 export const multiRegionShape = environmentShape.omit({ region: true, availability_zones: true, vpc_cidr: true }).extend({
@@ -52,6 +56,7 @@ export function regionalConfig(config: MultiRegionConfig, entry: RegionEntry): E
     availability_zones: entry.availability_zones,
     vpc_cidr: entry.vpc_cidr,
     cilium: { ...shared.cilium, pod_cidr: entry.pod_cidr ?? shared.cilium.pod_cidr },
+    helm_values: mergeHelmValueOverrides(shared.helm_values, entry.helm_values),
   };
 }
 
@@ -112,6 +117,14 @@ const MULTI_REGION_RULES: readonly MultiRegionRule[] = [
       if (config.cilium_mode !== 'overlay' || !config.cluster_mesh.enabled) return;
       forEachValid(config.regions, (entry, index) => {
         if (!entry.pod_cidr) refuse(['regions', index], 'needs pod_cidr in overlay mode: each cluster of a Cluster Mesh needs its own pod range');
+      });
+    },
+  },
+  {
+    checks: "each region's helm_values are values of the pinned charts that no config field decides",
+    check: (config, refuse) => {
+      forEachValid(config.regions, (entry, index) => {
+        if (entry.helm_values) helmValuesRefusals(config, entry.helm_values, ['regions', index, 'helm_values'], refuse);
       });
     },
   },

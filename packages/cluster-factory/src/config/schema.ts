@@ -17,6 +17,7 @@ import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
 import { quoted } from './messages.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 import { EXTENSION_RULES, iamSettings, userAddonsSettings } from './extension-schema.js';
+import { ESCAPE_HATCH_RULES, eksAddonsField, helmValuesField } from './escape-hatches.js';
 
 /**
  * The per-environment config file format (environments/<env>.yaml).
@@ -401,6 +402,8 @@ export const environmentShape = z.strictObject({
       })
       .prefault({})
       .describe('The pod IP budget checked at synth; demand beyond the whole subnet or pod CIDR is refused (docs/KARPENTER.md).'),
+    helm_values: helmValuesField,
+    eks_addons: eksAddonsField,
     protect_stateful_resources: z
       .boolean()
       .default(false)
@@ -786,6 +789,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
     },
   },
   ...EXTENSION_RULES,
+  ...ESCAPE_HATCH_RULES,
 ];
 
 /** One environment file: the shape plus its cross-field rules. */

@@ -9,6 +9,8 @@ import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
 import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
 import { celRulesNotCheckedNote } from '../kubernetes/crd-schema.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
+import { KARPENTER_CRD_VALUE_RULES, KARPENTER_VALUE_RULES } from './helm-value-rules.js';
 
 export interface KarpenterAddonProps extends KarpenterNodeClassProps {
   /** Name of the SQS queue EventBridge feeds with interruption events (KarpenterInfrastructure). */
@@ -17,6 +19,11 @@ export interface KarpenterAddonProps extends KarpenterNodeClassProps {
   readonly reservedEnis: number;
   /** The NodePools, at least one, each with its own name. */
   readonly pools: readonly KarpenterPool[];
+  /**
+   * Chart values deep-merged last over the computed ones (the config's helm_values.karpenter and
+   * helm_values.karpenter_crd), checked against each pinned chart. @default none
+   */
+  readonly helmValues?: { readonly controller?: HelmValues; readonly crds?: HelmValues };
 }
 
 /** The props' own invariants, checked before any resource is created. */
@@ -66,13 +73,18 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
   return {
     name: 'karpenter',
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
+      const crdValues = props.helmValues?.crds;
+      assertHelmValues(KARPENTER_CRD_VALUE_RULES, crdValues, {});
       const crds = new Release(scope, 'karpenter-crd', {
         name: 'karpenter-crd',
         namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
         repository: KARPENTER_CRD_CHART.repository,
         chart: KARPENTER_CRD_CHART.chart,
         version: KARPENTER_CRD_CHART.version,
+        ...(crdValues ? helmValues(crdValues) : {}),
       });
+      const computed = karpenterControllerValues({ ...props, region: cluster.region });
+      assertHelmValues(KARPENTER_VALUE_RULES, props.helmValues?.controller, computed);
       const controller = new Release(scope, 'karpenter', {
         name: 'karpenter',
         namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
@@ -81,7 +93,7 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
         version: KARPENTER_CHART.version,
         // The chart's crds/ directory would be installed once and never upgraded: karpenter-crd owns them.
         skipCrds: true,
-        ...helmValues(karpenterControllerValues({ ...props, region: cluster.region })),
+        ...helmValues(mergeHelmValues(computed, props.helmValues?.controller)),
         wait: true,
         dependsOn: [crds],
       });

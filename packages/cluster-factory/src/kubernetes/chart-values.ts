@@ -42,3 +42,24 @@ export function leafPaths(values: object, prefix = ''): string[] {
 export function undeclaredValueKeys(values: object, declared: ReadonlySet<string>, freeForm: readonly string[] = []): string[] {
   return leafPaths(values).filter((path) => !declared.has(path) && !freeForm.some((prefix) => path.startsWith(`${prefix}.`)));
 }
+
+/**
+ * Key paths of a chart's parsed values.yaml whose value is an empty map or list, sorted: the
+ * chart passes what goes below them through whole (`podAnnotations: {}`, `tolerations: []`), so
+ * any key under them is the user's (reference/<chart>-<version>/free-form-keys.txt).
+ */
+export function chartFreeFormKeys(values: unknown): string[] {
+  const paths: string[] = [];
+  const walk = (node: unknown, prefix: string): void => {
+    if (Array.isArray(node)) {
+      if (node.length === 0 && prefix) paths.push(prefix);
+      for (const item of node) walk(item, `${prefix}[]`);
+    } else if (node && typeof node === 'object') {
+      const entries = Object.entries(node);
+      if (entries.length === 0 && prefix) paths.push(prefix);
+      for (const [key, value] of entries) walk(value, prefix ? `${prefix}.${key}` : key);
+    }
+  };
+  walk(values, '');
+  return [...new Set(paths)].sort();
+}

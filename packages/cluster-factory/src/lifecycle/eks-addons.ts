@@ -1,6 +1,8 @@
 import table from '../../reference/eks/addon-versions.json' with { type: 'json' };
 import type { NetworkingDecision } from '../networking/decision.js';
 import { compareKubernetesVersions } from './eks-calendar.js';
+import { addonConfigurationJson, addonConfigurationProblems } from './eks-addon-configuration.js';
+import { valuePath } from '../kubernetes/helm-value-overrides.js';
 
 /** The EKS managed add-ons this project installs. */
 export type EksAddonName = 'coredns' | 'kube-proxy' | 'vpc-cni' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
@@ -19,6 +21,11 @@ export const EKS_ADDON_VERSIONS: {
 export interface EksAddonPlan {
   readonly name: EksAddonName;
   readonly version: string;
+  /**
+   * The add-on's configuration_values as JSON with sorted keys, checked against its pinned
+   * configuration schema (eks-addon-configuration.ts). @default none: EKS's defaults
+   */
+  readonly configurationValues?: string;
 }
 
 /** The pinned version of an add-on for a Kubernetes minor, if the table has one. */
@@ -40,11 +47,25 @@ export function nodeAddonNames(options: { readonly ebsCsiDriver: boolean }): Eks
   return options.ebsCsiDriver ? ['coredns', 'aws-ebs-csi-driver'] : ['coredns'];
 }
 
-/** Add-ons with their versions for a Kubernetes minor; throws naming the add-ons the table lacks. */
-export function pinnedAddons(names: readonly EksAddonName[], kubernetesVersion: string): EksAddonPlan[] {
+/** Configuration values per add-on, as a config gives them (eks_addons.<add-on>.configuration_values). */
+export type EksAddonConfigurations = Readonly<Partial<Record<EksAddonName, Readonly<Record<string, unknown>>>>>;
+
+/**
+ * Add-ons with their versions for a Kubernetes minor, and the configuration values given for
+ * them (values for add-ons not in `names` are not read); throws naming the add-ons the table
+ * lacks, and values that the add-on's pinned configuration schema refuses or that have no schema.
+ */
+export function pinnedAddons(names: readonly EksAddonName[], kubernetesVersion: string, configurations: EksAddonConfigurations = {}): EksAddonPlan[] {
   const missing = names.filter((name) => eksAddonVersion(name, kubernetesVersion) === undefined);
   if (missing.length > 0) throw new Error(`no pinned EKS add-on version for Kubernetes ${kubernetesVersion}: ${missing.join(', ')} (reference/eks/addon-versions.json)`);
-  return names.map((name) => ({ name, version: eksAddonVersion(name, kubernetesVersion)! }));
+  return names.map((name) => {
+    const version = eksAddonVersion(name, kubernetesVersion)!;
+    const values = configurations[name];
+    if (!values) return { name, version };
+    const problems = addonConfigurationProblems(name, version, values, kubernetesVersion);
+    if (problems.length > 0) throw new Error(`${name} configuration_values:\n  ${problems.map((problem) => `${valuePath(problem.path) || '(root)'}: ${problem.message}`).join('\n  ')}`);
+    return { name, version, configurationValues: addonConfigurationJson(values) };
+  });
 }
 
 /** `v1.14.3-eksbuild.3` against `v1.14.2-eksbuild.11`, number by number. */

@@ -9,6 +9,8 @@ import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-value
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from '../versions.js';
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from './load-balancer-controller-policy.js';
 import type { LoadBalancerScheme } from './service-annotations.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
+import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from './helm-value-rules.js';
 
 /** The add-on's name: add-ons that create Services of type LoadBalancer list it in `dependsOn`. */
 export const LOAD_BALANCER_CONTROLLER_ADDON = 'aws-load-balancer-controller';
@@ -39,6 +41,11 @@ export interface LoadBalancerControllerAddonProps {
    * users' Services. The clustermesh API server states its own (internal). @default 'internal'
    */
   readonly defaultScheme?: LoadBalancerScheme;
+  /**
+   * Chart values deep-merged last over the computed ones (the config's
+   * helm_values.aws_load_balancer_controller), checked against the pinned chart. @default none
+   */
+  readonly helmValues?: HelmValues;
 }
 
 /** The controller chart values this project sets (every key exists in the chart: test/load-balancer-controller-upstream.test.ts). */
@@ -136,6 +143,7 @@ export function loadBalancerControllerAddon(props: LoadBalancerControllerAddonPr
       if (undeclared.length > 0) throw new Error(`aws-load-balancer-controller ${chart.version} values do not declare: ${undeclared.join(', ')}`);
       const unknownGates = unknownFeatureGates(values);
       if (unknownGates.length > 0) throw new Error(`aws-load-balancer-controller ${chart.version} has no feature gate ${unknownGates.join(', ')} (it would exit at start)`);
+      assertHelmValues(LOAD_BALANCER_CONTROLLER_VALUE_RULES, props.helmValues, values);
       const crds = manifestUrlApply(scope, 'aws-load-balancer-controller-crds', { cluster, url: loadBalancerControllerCrdsUrl(), version: AWS_LOAD_BALANCER_CONTROLLER_VERSION });
       const controller = new Release(scope, 'aws-load-balancer-controller', {
         name: 'aws-load-balancer-controller',
@@ -144,7 +152,7 @@ export function loadBalancerControllerAddon(props: LoadBalancerControllerAddonPr
         chart: chart.chart,
         version: chart.version,
         skipCrds: true,
-        ...helmValues(values),
+        ...helmValues(mergeHelmValues(values, props.helmValues)),
         wait: true,
         dependsOn: [crds],
       });

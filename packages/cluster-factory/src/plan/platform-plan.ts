@@ -22,6 +22,7 @@ import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan
 import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
+import { addonConfigurations, type HelmValueOverrides } from '../config/escape-hatches.js';
 
 /**
  * Every decision about one environment's cluster, made once from its validated config: the
@@ -58,6 +59,8 @@ export interface PlatformPlan {
   readonly extraStatements: ExtraStatements;
   /** The platform team's own add-ons (config `user_addons`), installed after the platform's. */
   readonly userAddons: readonly UserAddon[];
+  /** The config's helm_values per chart, deep-merged last over the values each chart gets from the plan. */
+  readonly helmValues: HelmValueOverrides;
   /** Membership in a Cilium Cluster Mesh (multi-region). */
   readonly clusterMesh?: ClusterMeshOptions;
   /** The pod IP budget at maximum scale (with Cilium; the VPC CNI is not modelled). */
@@ -307,7 +310,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     controlPlane: {
       kubernetesVersion: config.kubernetes_version,
       supportType: supportTypeOf(config),
-      addons: pinnedAddons(controlPlaneAddonNames(networking), config.kubernetes_version),
+      addons: pinnedAddons(controlPlaneAddonNames(networking), config.kubernetes_version, addonConfigurations(config.eks_addons)),
       endpointPublicAccess: config.endpoint_access.public,
       publicAccessCidrs: config.endpoint_access.public_cidrs,
       adminPrincipalArns: config.admin_principals,
@@ -319,7 +322,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     nodeGroups,
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
     ebsCsiDriver,
-    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version),
+    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
     karpenter,
     loadBalancerController: { defaultScheme: config.load_balancers.default_scheme },
     addons: {
@@ -330,6 +333,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     },
     extraStatements: extraStatements(config.iam),
     userAddons: userAddons(config.user_addons),
+    helmValues: config.helm_values,
     clusterMesh: options.clusterMesh,
     warnings,
   };

@@ -117,12 +117,13 @@ export class ClusterStack extends EnvironmentStack {
 
     const cluster = this.controlPlane.cluster;
     const addons = Object.fromEntries(
-      props.addons.map(({ name, version }) => [
+      props.addons.map(({ name, version, configurationValues }) => [
         name,
         new EksAddon(this, `addon-${name}`, {
           clusterName: cluster.name,
           addonName: name,
           addonVersion: version,
+          ...(configurationValues !== undefined ? { configurationValues } : {}),
           resolveConflictsOnCreate: 'OVERWRITE',
           resolveConflictsOnUpdate: 'OVERWRITE',
         }),

@@ -7,7 +7,9 @@ import type { ClusterAccess } from './cluster-access.js';
 import { kubectlScript, manifestUrlApply } from '../lib/private/kubernetes-providers.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ciliumValues, type CiliumValuesInput } from '../cilium/values.js';
-import { ciliumValuesProblems } from '../cilium/chart-validation.js';
+import { ciliumValuesProblems, ciliumValuesSchemaAndRuleProblems } from '../cilium/chart-validation.js';
+import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
 import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
 import { CILIUM_RELEASE, meshCaImportCommands } from '../cluster-mesh/mesh-ca.js';
 
@@ -25,6 +27,11 @@ export interface CniStackProps {
    * so the chart signs its certificates with it; the key never enters Terraform state.
    */
   readonly meshCa?: { readonly secretId: string; readonly region: string };
+  /**
+   * Chart values deep-merged last over the computed ones (the config's helm_values.cilium):
+   * keys of the pinned chart that no config field decides. @default none
+   */
+  readonly helmValues?: HelmValues;
 }
 
 /** The Gateway API CRDs release manifest Cilium's Gateway controller needs first. */
@@ -42,9 +49,13 @@ export class CniStack extends EnvironmentStack {
   constructor(scope: Construct, props: CniStackProps) {
     super(scope, 'cni', props.settings, { aws: 'none', kubernetes: props.cluster });
 
-    const values = ciliumValues({ ...props.cilium, apiServerHost: props.cluster.endpointHost, spireStorageClass: SPIRE_STORAGE_CLASS });
-    const problems = ciliumValuesProblems(values);
+    const computed = ciliumValues({ ...props.cilium, apiServerHost: props.cluster.endpointHost, spireStorageClass: SPIRE_STORAGE_CLASS });
+    const problems = ciliumValuesProblems(computed);
     if (problems.length > 0) throw new Error(`Cilium values the pinned chart ${CILIUM_CHART.version} would refuse:\n  ${problems.join('\n  ')}`);
+    assertHelmValues(CILIUM_VALUE_RULES, props.helmValues, computed);
+    const values = mergeHelmValues(computed, props.helmValues);
+    const merged = props.helmValues ? ciliumValuesSchemaAndRuleProblems(values) : [];
+    if (merged.length > 0) throw new Error(`${props.cilium.clusterName}: helm_values.cilium: chart cilium ${CILIUM_CHART.version} would refuse the values merged over the platform's:\n  ${merged.join('\n  ')}`);
 
     const prerequisites: ITerraformDependable[] = [];
     if (props.cilium.gatewayApi) {

@@ -144,11 +144,12 @@ export class ComputeStack extends EnvironmentStack {
     // CoreDNS and the EBS CSI controller are Deployments: created before nodes exist, the
     // add-ons stay degraded and Terraform times out.
     const capacity = [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)];
-    const addon = ({ name, version }: EksAddonPlan, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
+    const addon = ({ name, version, configurationValues }: EksAddonPlan, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
       new EksAddon(this, `addon-${name}`, {
         clusterName: props.clusterName,
         addonName: name,
         addonVersion: version,
+        ...(configurationValues !== undefined ? { configurationValues } : {}),
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
         dependsOn: capacity,
