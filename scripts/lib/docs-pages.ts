@@ -225,6 +225,11 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string>> = {
   'compatibility': compatibilityBlock,
   'eks-addons': eksAddonsBlock,
   'gitops-bridge': gitopsBridgeBlock,
+  'extending-helm-values': () => hatchBlock(['helm_values'], ['helm-values-owned-key', 'helm-values-unknown-key', 'helm-values-schema-violation']),
+  'extending-iam': () => hatchBlock(['iam'], ['iam-star-on-star', 'iam-policy-too-big']),
+  'extending-user-addons': () => hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle']),
+  'extending-node-pools': () => hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule']),
+  'extending-eks-addons': () => hatchBlock([], ['eks-addon-configuration-without-schema']),
 };
 
 const GENERATED_MARKER = /<!-- generated:([\w-]+) -->\n[\s\S]*?<!-- \/generated:\1 -->/g;
@@ -309,4 +314,51 @@ function gitopsBridgeBlock(): string {
     ...Object.entries(metadata.annotations).map(([key, value]) => `| annotation | \`${key}\` | \`${value}\` |`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The example environment of docs/EXTENDING.md, which scripts/test/extending-example.e2e.test.ts synthesizes and plans. */
+export const EXTENDING_EXAMPLE = 'docs/examples/extending/sandbox.yaml';
+
+/**
+ * One escape hatch in docs/EXTENDING.md: its part of the example environment, as written there
+ * (comments included), and what bad values of the bad-input corpus are refused with (the
+ * corpus test asserts those messages against the app's entry work).
+ */
+function hatchBlock(path: readonly string[], corpusCases: readonly string[]): string {
+  const root = join(import.meta.dirname, '../..');
+  const lines: string[] = [];
+  if (path.length > 0) {
+    lines.push(`In [${EXTENDING_EXAMPLE.replace('docs/', '')}](${EXTENDING_EXAMPLE.replace('docs/', '')}):`, '', '```yaml', yamlSection(readFileSync(join(root, EXTENDING_EXAMPLE), 'utf8'), path), '```', '');
+  }
+  for (const name of corpusCases) {
+    const expected = readFileSync(join(root, 'scripts/test/corpus/sandbox', `${name}.expected.txt`), 'utf8').replaceAll('{file}', 'sandbox.yaml').trimEnd();
+    lines.push(`Refused (\`scripts/test/corpus/sandbox/${name}.yaml\`):`, '', '```text', expected, '```', '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * The lines of a YAML file that hold `path` (a top-level key, then keys nested below it by
+ * indentation), with the comment lines just above it. Nested sections are shown under their
+ * parents' key lines.
+ */
+function yamlSection(text: string, path: readonly string[]): string {
+  const lines = text.split('\n');
+  const indentOf = (line: string) => line.length - line.trimStart().length;
+  let start = 0;
+  let end = lines.length;
+  const parents: string[] = [];
+  for (const [depth, key] of path.entries()) {
+    const at = lines.findIndex((line, index) => index >= start && index < end && line.trimStart().startsWith(`${key}:`) && indentOf(line) === depth * 2);
+    if (at < 0) throw new Error(`${EXTENDING_EXAMPLE}: no ${path.slice(0, depth + 1).join('.')}`);
+    if (depth < path.length - 1) parents.push(lines[at]!);
+    start = at;
+    const next = lines.findIndex((line, index) => index > at && line.trim() !== '' && !line.trimStart().startsWith('#') && indentOf(line) <= depth * 2);
+    end = next < 0 ? lines.length : next;
+  }
+  let first = start;
+  while (first > 0 && lines[first - 1]!.trimStart().startsWith('#') && indentOf(lines[first - 1]!) === indentOf(lines[start]!)) first--;
+  const section = lines.slice(first, end);
+  while (section.length > 0 && (section.at(-1)!.trim() === '' || section.at(-1)!.trimStart().startsWith('#'))) section.pop();
+  return [...parents, ...section].join('\n');
 }
