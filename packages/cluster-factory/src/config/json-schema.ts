@@ -16,7 +16,7 @@ export function multiRegionJsonSchema(): Record<string, unknown> {
   return jsonSchema(multiRegionSchema, 'multi-region.schema.json', 'Cilium EKS multi-region environment (Cluster Mesh)');
 }
 
-function jsonSchema(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
+function jsonSchema(schema: z.core.$ZodType, id: string, title: string): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   return { ...generated, $id: id, title, description: 'Per-environment config of the cluster factory. Unknown keys are errors.' };
 }
