@@ -39,7 +39,8 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     });
     expect(result.warnings).toEqual([]);
     expect(result.karpenter).toBeUndefined();
-    expect(result.addons).toEqual({ networkPolicyBaseline: false, argocd: undefined });
+    // Every cluster gets the AWS Load Balancer Controller; nothing else is on by default.
+    expect(result.features).toEqual({ 'aws-load-balancer-controller': { defaultScheme: 'internal' } });
   });
 
   test('ENI mode: a node group\'s maxPods is its smallest type\'s (m5.large: 3 x 9 - 2 + 3 host-network pods)', () => {
@@ -138,7 +139,11 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     const result = plan(
       'platform:\n  network_policy_baseline: true\n  argocd:\n    gitops_repo: https://git.example.com/gitops.git\ncilium:\n  mutual_auth: true',
     );
-    expect(result.addons).toEqual({ networkPolicyBaseline: true, argocd: { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' } });
+    expect(result.features).toEqual({
+      'aws-load-balancer-controller': { defaultScheme: 'internal' },
+      'network-policy-baseline': true,
+      argocd: { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' },
+    });
     expect(result.ebsCsiDriver).toBe(true);
     expect(result.cilium?.values).toMatchObject({ mutualAuth: true, clusterName: 'plan-test', vpcCidr: '10.60.0.0/16' });
   });

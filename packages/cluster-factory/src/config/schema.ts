@@ -3,11 +3,12 @@ import { DEFAULT_KUBERNETES_VERSION } from '../versions.js';
 import { calendarVersions, eksRelease } from '../lifecycle/eks-calendar.js';
 import { DEFAULT_SUPPORT_WARNING_DAYS, SUPPORT_TYPES } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { PINNED_AMI_ALIAS, componentsInUse, eksAddonsInUse } from '../lifecycle/components-in-use.js';
+import { PINNED_AMI_ALIAS, eksAddonsInUse } from '../lifecycle/components-in-use.js';
+import { componentsInUse, featurePlatformFields, featureRules, withFeatureFields } from '../features/built-in.js';
 import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
-import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
+import { PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
@@ -174,33 +175,11 @@ const cilium = z
   .prefault({})
   .describe('Cilium settings beyond the enable_* switches. Ignored when Cilium is off.');
 
+// The keys under `platform:` are the built-in features' (src/features/registry.ts).
 const platform = z
-  .strictObject({
-    network_policy_baseline: z.boolean().default(false).describe('Install the example L7 HTTP and FQDN egress Cilium policies.'),
-    argocd: z
-      .strictObject({
-        enabled: z.boolean().default(true),
-        gitops_repo: z.string().regex(/^(https:\/\/|git@)[^\s]+$/, 'must be an https:// or git@ repository URL'),
-        revision: z.string().min(1).default('main'),
-        path: z.string().min(1).default('clusters').describe('Directory of the ApplicationSet generators in the GitOps repo.'),
-      })
-      .optional()
-      .describe('Argo CD with an ApplicationSet on gitops_repo (GitOps bridge).'),
-  })
+  .strictObject(featurePlatformFields())
   .prefault({})
   .describe('Kubernetes add-ons installed after the nodes exist.');
-
-const loadBalancers = z
-  .strictObject({
-    default_scheme: z
-      .enum(['internal', 'internet-facing'])
-      .default('internal')
-      .describe(
-        'Scheme of the NLBs the AWS Load Balancer Controller creates for Cilium Gateways and your Services of type LoadBalancer that name none (annotation service.beta.kubernetes.io/aws-load-balancer-scheme, or a Gateway\'s spec.infrastructure.annotations). internal: reachable from the VPC and networks routed to it (Cluster Mesh peers); internet-facing: from the internet, in the public subnets. The clustermesh API server is always internal. Default: internal.',
-      ),
-  })
-  .prefault({})
-  .describe('Load balancers for Services of type LoadBalancer, all made by the AWS Load Balancer Controller (docs/LOAD_BALANCERS.md).');
 
 /** A label or taint key, as Kubernetes (and the NodePool CRD) accepts it: an optional DNS prefix and a name. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -311,7 +290,8 @@ const karpenter = z
 
 
 /** Every key of an environment file, before cross-field rules. */
-export const environmentShape = z.strictObject({
+export const environmentShape = z.strictObject(
+  withFeatureFields({
     name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
     aws_account_id: z.string().regex(/^\d{12}$/, 'must be a string of exactly 12 digits (quote it in YAML)'),
     region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
@@ -381,7 +361,6 @@ export const environmentShape = z.strictObject({
     }),
     cilium,
     platform,
-    load_balancers: loadBalancers,
     tags,
     min_pods_per_node: z
       .number()
@@ -410,7 +389,8 @@ export const environmentShape = z.strictObject({
       .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
     iam: iamSettings,
     user_addons: userAddonsSettings,
-  });
+  }),
+);
 
 type EnvironmentShape = z.output<typeof environmentShape>;
 type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
@@ -659,14 +639,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (env.cilium.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
     },
   },
-  {
-    checks: 'platform.network_policy_baseline needs Cilium',
-    check: (env, refuse) => {
-      if (env.platform.network_policy_baseline && !ciliumEnabledBy(env)) {
-        refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
-      }
-    },
-  },
+  // The built-in features' rules (src/features/registry.ts), where the policy baseline's always ran.
+  ...featureRules(),
   {
     checks: 'cilium.prefix_delegation needs cilium_mode: eni',
     check: (env, refuse) => {

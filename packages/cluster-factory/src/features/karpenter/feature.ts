@@ -1,0 +1,24 @@
+import { defineFeature } from '../feature.js';
+import { karpenterAddon } from '../../karpenter/karpenter-addon.js';
+
+/**
+ * Karpenter's Kubernetes side: the controller, its CRDs, the EC2NodeClass and NodePools in the
+ * platform stack. Its config (`karpenter`), plan (`plan.karpenter`, read by the IP budget) and AWS
+ * side (compute stack) are still in src/config/schema.ts, src/plan/ and src/karpenter/.
+ */
+export const feature = defineFeature({
+  name: 'karpenter',
+  plan: (_config: unknown, { core }) => core.karpenter,
+  stack: 'platform',
+  addon: (plan, { core, stacks }) => {
+    const infrastructure = stacks.compute.karpenter;
+    if (!infrastructure) throw new Error('karpenter: the compute stack has no Karpenter infrastructure for a plan with Karpenter');
+    return karpenterAddon({
+      ...plan.nodeClass,
+      interruptionQueueName: infrastructure.queue.name,
+      reservedEnis: plan.reservedEnis,
+      pools: plan.pools,
+      helmValues: { controller: core.helmValues.karpenter, crds: core.helmValues.karpenter_crd },
+    });
+  },
+});
