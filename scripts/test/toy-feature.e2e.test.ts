@@ -16,51 +16,21 @@ const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 
-/** The toy feature: a config fragment, a cross-field rule, a plan step, a Helm release in the platform stack. */
-const TOY_FEATURE = `import { z } from 'zod';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { defineFeature } from '../feature.js';
-
-/** A toy chart, pinned like the platform's own. */
-export const TOY_CHART = { repository: 'https://charts.example.com', chart: 'toy', version: '1.2.3' };
-
-export const feature = defineFeature({
-  name: 'toy',
-  config: {
-    top: {
-      toy: z
-        .strictObject({
-          enabled: z.boolean().default(false),
-          replicas: z.number().int().min(1).max(3).default(1),
-        })
-        .prefault({})
-        .describe('A toy add-on.'),
-    },
-  },
-  rules: [
-    {
-      checks: 'toy needs EC2 nodes',
-      check: (env: { readonly enable_fargate: boolean; readonly toy: { readonly enabled: boolean } }, refuse) => {
-        if (env.toy.enabled && env.enable_fargate) refuse(['toy', 'enabled'], 'needs EC2 nodes (enable_fargate: false)');
-      },
-    },
-  ],
-  plan: (config: { readonly toy: { readonly enabled: boolean; readonly replicas: number } }) => (config.toy.enabled ? { replicas: config.toy.replicas } : undefined),
-  stack: 'platform',
-  addon: (plan) => ({
-    name: 'toy',
-    deploy: (scope) => [
-      new Release(scope, 'toy', { name: 'toy', namespace: 'toy', createNamespace: true, ...TOY_CHART, values: [JSON.stringify({ replicaCount: plan.replicas })] }),
-    ],
-  }),
-});
-`;
-
 /** The top-level keys of an environment file today (the "allowed here" list of its messages). */
 const TOP_LEVEL_KEYS =
   'name, aws_account_id, region, availability_zones, vpc_cidr, kubernetes_version, upgrade_policy, enable_cilium, enable_fargate, enable_hubble, enable_kube_proxy_replacement, cilium_mode, nat_gateways, endpoint_access, admin_principals, node_groups, fargate_profiles, log_retention_days, state, cilium, platform, load_balancers, tags, min_pods_per_node, karpenter, ip_budget, helm_values, eks_addons, protect_stateful_resources, iam, user_addons';
 
-const REGISTRY_LINE = "export * as f60_toy from './toy/feature.js';";
+/** The code blocks of docs/EXTENDING.md "Adding a built-in feature" that start with `// <path>`, by path: the test adds exactly these. */
+function documentedFiles(): Map<string, string> {
+  const docs = readFileSync(join(ROOT, 'docs/EXTENDING.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('## Adding a built-in feature'));
+  return new Map([...section.matchAll(/```ts\n\/\/ (src\/features\/[\w./-]+)[^\n]*\n([\s\S]*?)```/g)].map((match) => [match[1]!, match[2]!]));
+}
+
+/** The toy feature (a config fragment, a cross-field rule, a plan step, a Helm release in the platform stack) and its registry line, as the docs show them. */
+const DOCUMENTED = documentedFiles();
+const TOY_FEATURE = DOCUMENTED.get('src/features/toy/feature.ts')!;
+const REGISTRY_LINE = DOCUMENTED.get('src/features/registry.ts')!.trim();
 
 /** Loads, plans and synthesizes a config with the copied library; prints what it found as JSON. */
 const DRIVER = `import { App } from 'cdktf';
@@ -122,6 +92,11 @@ afterAll(() => {
 });
 
 describe('a toy built-in feature: one folder and one registry line', () => {
+  test('docs/EXTENDING.md shows the whole change: the feature file and the registry line', () => {
+    expect([...DOCUMENTED.keys()]).toEqual(['src/features/toy/feature.ts', 'src/features/registry.ts']);
+    expect(REGISTRY_LINE).toBe("export * as f60_toy from './toy/feature.js';");
+  });
+
   test('before it is registered, toy is an unknown key', () => {
     const file = config('before', 'toy:\n  enabled: true\n');
     const { problems } = run(file);
