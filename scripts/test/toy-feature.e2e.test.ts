@@ -145,6 +145,15 @@ describe('a toy built-in feature: one folder and one registry line', () => {
       expect(stack.output.addons.value).toEqual(['aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'toy']);
     }, 120_000);
 
+    test('user add-ons may depend on it, and may not take its name', () => {
+      const dependent = config('dependent', 'toy:\n  enabled: true\nuser_addons:\n  helm_charts:\n    - {name: toy-dashboard, namespace: toy, repository: "https://charts.example.com", chart: dashboard, version: 0.1.0, depends_on: [toy]}\n');
+      expect(run(dependent).problems).toBeUndefined();
+      const taken = config('taken', 'user_addons:\n  helm_charts:\n    - {name: toy, namespace: toy, repository: "https://charts.example.com", chart: toy, version: 1.2.3}\n');
+      expect(run(taken).problems).toEqual([
+        `${taken}:${lineOf(taken, 'user_addons:') + 2}:14: user_addons.helm_charts[0].name: "toy" is a name of the platform's add-ons (taken: argocd, aws-load-balancer-controller, cilium, cluster-mesh-dns, karpenter, karpenter-crd, karpenter-node-pools, network-policy-baseline, platform-applicationsets, toy)`,
+      ]);
+    }, 120_000);
+
     test('off by default: no release', () => {
       const { features } = run(config('off', ''));
       expect(features!.toy).toBeUndefined();
@@ -158,8 +167,8 @@ describe('a toy built-in feature: one folder and one registry line', () => {
         `${file}:${lineOf(file, '  enabled: "yes"')}:12: toy.enabled: expected true or false, got string "yes"`,
         `${file}:${lineOf(file, '  replicas: 7')}:13: toy.replicas: 7 is too large (maximum: 3)`,
         `${file}:${lineOf(file, '  colour: blue')}:3: toy.colour: unknown key (allowed here: enabled, replicas)`,
-        // The toy's rule runs with the environment's: on an invalid field it says what it could not check.
-        `${file}:${lineOf(file, '  enabled: "yes"')}:12: toy.enabled: not checked until it is valid: toy needs EC2 nodes`,
+        // The toy's rule runs with the environment's, and user add-ons' depends_on reads enabledIn: on an invalid field each says what it could not check.
+        `${file}:${lineOf(file, '  enabled: "yes"')}:12: toy.enabled: not checked until it is valid: toy needs EC2 nodes; user_addons depends_on name add-ons of this environment, without cycles`,
       ]);
       const unknown = config('unknown', 'toys: {}\n');
       expect(run(unknown).problems).toEqual([`${unknown}:${lineOf(unknown, 'toys: {}')}:1: toys: unknown key (allowed here: ${TOP_LEVEL_KEYS}, toy)`]);

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
+import { loadEnvironmentConfig, loadMultiRegionConfig, parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
 import { multiRegionSchema } from '../src/config/multi-region-schema.js';
 import { FARGATE_DISABLES_CILIUM_WARNING } from '../src/networking/decision.js';
 import { planPlatform, planStateBootstrap } from '../src/plan/platform-plan.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
+import { enabledFeatureNames, type FeatureConfig } from '../src/features/built-in.js';
+import { join } from 'node:path';
 
 /** The smallest environment: every default, one node group of two types. */
 const MINIMAL = `
@@ -231,5 +233,20 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
     expect(result.mesh).toBeUndefined();
     expect(result.regions.map(({ plan: regional }) => regional.clusterMesh)).toEqual([undefined, undefined]);
     expect(result.state!.settings.stackPrefix).toBe('mesh');
+  });
+});
+
+describe('built-in features: the plan plans what the config turns on', () => {
+  const environments = join(import.meta.dirname, '../../../environments');
+  test.each(['sandbox', 'prod'])('%s: plan.features has exactly the features enabledIn names, in registry order', (name) => {
+    const config = loadEnvironmentConfig(join(environments, `${name}.yaml`));
+    expect(Object.keys(planPlatform(config).features)).toEqual(enabledFeatureNames(config));
+  });
+
+  test('multi-region: every region plans the features of the file, the mesh DNS with them', () => {
+    const config = loadMultiRegionConfig(join(environments, 'multi-region.yaml'));
+    const expected = enabledFeatureNames(config as unknown as FeatureConfig);
+    expect(expected).toContain('cluster-mesh-dns');
+    for (const region of planMultiRegion(config).regions) expect(Object.keys(region.plan.features)).toEqual(expected);
   });
 });

@@ -13,7 +13,7 @@ import * as registry from './registry.js';
 
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown>;
+type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
 
 /** Every built-in feature, in the registry's order. */
 export const BUILT_IN_FEATURES: readonly Registered[] = Object.keys(registry)
@@ -33,7 +33,8 @@ export type FeaturePlatformFields = UnionToIntersection<NonNullable<NonNullable<
 /** What one feature reads of a config: its plan step's, its rules' and its components' inputs. */
 type ConfigOf<F extends Registered> = Parameters<F['plan']>[0] &
   Parameters<NonNullable<F['rules']>[number]['check']>[0] &
-  Parameters<NonNullable<F['components']>>[0];
+  Parameters<NonNullable<F['components']>>[0] &
+  Parameters<F['enabledIn']>[0];
 /** Every config field a feature reads: the environment config must provide all of them. */
 export type FeatureConfig = (Registered extends infer F ? (F extends Registered ? (config: ConfigOf<F>) => void : never) : never) extends (config: infer C) => void ? C : never;
 /** What each feature's plan step decided, by feature name; absent when the feature is off. */
@@ -77,6 +78,16 @@ export function featureRules(): CrossFieldRule<FeatureConfig>[] {
 /** The pinned components the config's features install, whose Kubernetes range synth checks. */
 export function featureComponents(config: FeatureConfig): ComponentCompatibility[] {
   return features.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
+}
+
+/** The names of the features a config turns on, in the registry's order. */
+export function enabledFeatureNames(config: FeatureConfig): string[] {
+  return features.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
+}
+
+/** Every name a built-in feature's add-on or its Helm releases use, enabled or not. */
+export function featureReleaseNames(): string[] {
+  return features.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
 }
 
 /** Every feature's plan step. */

@@ -23,6 +23,7 @@ export interface BuiltInFeature<
   Plan = unknown,
   RuleConfig = Config,
   ComponentConfig = Config,
+  EnabledConfig = Config,
 > {
   /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`). */
   readonly name: Name;
@@ -33,6 +34,13 @@ export interface BuiltInFeature<
    * Each function's `config` type names only the fields it reads; the environment config must have them all. @default none
    */
   readonly rules?: readonly CrossFieldRule<RuleConfig>[];
+  /**
+   * Whether the config turns the feature on, judged on the config file alone, before any plan:
+   * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
+   */
+  enabledIn(config: EnabledConfig): boolean;
+  /** Helm release names its add-on creates besides its name: user add-ons may not take them. @default none */
+  readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
   /**
@@ -81,6 +89,9 @@ export function defineFeature<
   Platform extends z.ZodRawShape = Record<never, never>,
   RuleConfig = Config,
   ComponentConfig = Config,
->(feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig>): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig> {
+  EnabledConfig = Config,
+>(
+  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig>,
+): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig> {
   return feature;
 }

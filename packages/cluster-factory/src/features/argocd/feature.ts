@@ -23,6 +23,8 @@ interface ArgoCdConfig {
 export const feature = defineFeature({
   name: 'argocd',
   config: { platform: { argocd } },
+  enabledIn: (config: ArgoCdConfig) => config.platform.argocd?.enabled === true,
+  releaseNames: ['platform-applicationsets'],
   components: (config: ArgoCdConfig) => (config.platform.argocd?.enabled ? [ARGOCD_COMPATIBILITY] : []),
   plan: (config: ArgoCdConfig): ArgoCdRepository | undefined =>
     config.platform.argocd?.enabled ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path } : undefined,

@@ -8,6 +8,8 @@ import { karpenterAddon } from '../../karpenter/karpenter-addon.js';
  */
 export const feature = defineFeature({
   name: 'karpenter',
+  enabledIn: (config: { readonly karpenter: { readonly enabled: boolean } }) => config.karpenter.enabled,
+  releaseNames: ['karpenter-crd', 'karpenter-node-pools'],
   plan: (_config: unknown, { core }) => core.karpenter,
   stack: 'platform',
   addon: (plan, { core, stacks }) => {

@@ -26,6 +26,8 @@ export function afterLoadBalancerController(addon: PlatformAddon): PlatformAddon
 export const feature = defineFeature({
   name: LOAD_BALANCER_CONTROLLER_ADDON,
   config: { top: { load_balancers: loadBalancers }, after: 'platform' },
+  // Every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller.
+  enabledIn: () => true,
   components: () => [AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY],
   plan: (config: { readonly load_balancers: { readonly default_scheme: LoadBalancerScheme } }) => ({ defaultScheme: config.load_balancers.default_scheme }),
   stack: 'platform',

@@ -25,6 +25,7 @@ export const feature = defineFeature({
       },
     },
   ],
+  enabledIn: (config: NetworkPolicyBaselineConfig) => config.platform.network_policy_baseline,
   plan: (config: NetworkPolicyBaselineConfig) => (config.platform.network_policy_baseline ? true : undefined),
   stack: 'platform',
   addon: () => networkPolicyBaselineAddon(),
