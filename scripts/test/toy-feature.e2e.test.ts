@@ -140,7 +140,19 @@ describe('a toy built-in feature: one folder and one registry line', () => {
         resource: { helm_release: Record<string, Record<string, unknown>> };
         output: Record<string, { value: string[] }>;
       };
-      expect(stack.resource.helm_release.toy).toMatchObject({ name: 'toy', namespace: 'toy', create_namespace: true, repository: 'https://charts.example.com', chart: 'toy', version: '1.2.3', values: ['{"replicaCount":2}'] });
+      // In its own construct scope: a construct named after the feature in the platform stack.
+      const releases = Object.entries(stack.resource.helm_release).filter(([, release]) => release.name === 'toy');
+      expect(releases.map(([address]) => address)).toEqual(['toy_4DA184DA']);
+      expect(releases[0]![1]).toMatchObject({
+        '//': { metadata: { path: 'sandbox-platform/toy/toy' } },
+        name: 'toy',
+        namespace: 'toy',
+        create_namespace: true,
+        repository: 'https://charts.example.com',
+        chart: 'toy',
+        version: '1.2.3',
+        values: ['{"replicaCount":2}'],
+      });
       // Installed after the platform's own add-ons, in the registry's order.
       expect(stack.output.addons.value).toEqual(['aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'toy']);
     }, 120_000);
@@ -157,8 +169,8 @@ describe('a toy built-in feature: one folder and one registry line', () => {
     test('off by default: no release', () => {
       const { features } = run(config('off', ''));
       expect(features!.toy).toBeUndefined();
-      const stack = JSON.parse(readFileSync(join(work, 'cdktf.out/stacks/sandbox-platform/cdk.tf.json'), 'utf8')) as { resource: { helm_release: Record<string, unknown> } };
-      expect(stack.resource.helm_release.toy).toBeUndefined();
+      const stack = JSON.parse(readFileSync(join(work, 'cdktf.out/stacks/sandbox-platform/cdk.tf.json'), 'utf8')) as { resource: { helm_release: Record<string, { name: string }> } };
+      expect(Object.values(stack.resource.helm_release).filter((release) => release.name === 'toy')).toEqual([]);
     }, 120_000);
 
     test('its fields and its rule refuse bad values with file, line and field', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { PlatformAddon } from '../addons/addon.js';
+import { Construct } from 'constructs';
+import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
@@ -13,7 +14,8 @@ import * as registry from './registry.js';
 
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
+/** A feature of any config and plan (the registry's, or a test's). */
+export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
 
 /** Every built-in feature, in the registry's order. */
 export const BUILT_IN_FEATURES: readonly Registered[] = Object.keys(registry)
@@ -49,10 +51,10 @@ export function featurePlatformFields(): FeaturePlatformFields {
  * The environment file's top-level keys: `core` with each feature's keys placed after the key
  * its fragment names (in registry order), or at the end.
  */
-export function withFeatureFields<Core extends z.ZodRawShape>(core: Core): Core & FeatureTopFields {
+export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, registered: readonly AnyFeature[] = features): Core & FeatureTopFields {
   const entries: Array<[string, z.core.$ZodType]> = Object.entries(core);
   const insertedAfter = new Map<string, number>();
-  for (const feature of features) {
+  for (const feature of registered) {
     const fragment = feature.config;
     if (!fragment?.top) continue;
     for (const key of Object.keys(fragment.top)) {
@@ -101,9 +103,15 @@ export function planFeatures(config: FeatureConfig, context: FeaturePlanContext)
 }
 
 /** The add-ons of the features that are on and belong to the platform stack, in the registry's order. */
-export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext): PlatformAddon[] {
+export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext, registered: readonly AnyFeature[] = features): PlatformAddon[] {
   const planned = plans as Readonly<Record<string, unknown>>;
-  return features.filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined).map((feature) => feature.addon(planned[feature.name], context));
+  return registered
+    .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
+    .map((feature) => {
+      const addon = feature.addon(planned[feature.name], context);
+      if (feature.constructScope === 'stack') return addon;
+      return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
+    });
 }
 
 /** The pinned components a config installs whose Kubernetes range synth checks: the core platform's, then its features'. */

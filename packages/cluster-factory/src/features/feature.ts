@@ -50,6 +50,12 @@ export interface BuiltInFeature<
   plan(config: Config, context: FeaturePlanContext): Plan | undefined;
   /** The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist. */
   readonly stack: 'platform';
+  /**
+   * Where its add-on creates its resources: `own`, a construct named after the feature in the
+   * stack (its Terraform addresses are its own); `stack`, the stack itself, for the features whose
+   * addresses predate the modules (a scope of their own would move every one of them). @default 'own'
+   */
+  readonly constructScope?: 'own' | 'stack';
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
   addon(plan: Plan, context: FeatureDeployContext): PlatformAddon;
 }

@@ -29,6 +29,8 @@ export const feature = defineFeature({
   plan: (config: ArgoCdConfig): ArgoCdRepository | undefined =>
     config.platform.argocd?.enabled ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path } : undefined,
   stack: 'platform',
+  // Its resources kept their addresses when it became a module.
+  constructScope: 'stack',
   // Argo CD syncs Gateways and Services of type LoadBalancer.
   addon: (plan, { core }) => afterLoadBalancerController(argoCdAddon({ ...plan, helmValues: { argocd: core.helmValues.argocd, argocdApps: core.helmValues.argocd_apps } })),
 });

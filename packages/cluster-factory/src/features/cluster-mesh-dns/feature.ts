@@ -11,6 +11,8 @@ export const feature = defineFeature({
     config.cluster_mesh?.enabled === true && ciliumEnabledBy(config),
   plan: (_config: unknown, { clusterMesh }) => clusterMesh?.dns,
   stack: 'platform',
+  // Its resources kept their addresses when it became a module.
+  constructScope: 'stack',
   // The record reads the NLB the controller creates for the clustermesh API server.
   addon: (plan) => afterLoadBalancerController(clusterMeshDnsAddon(plan)),
 });

@@ -12,6 +12,8 @@ export const feature = defineFeature({
   releaseNames: ['karpenter-crd', 'karpenter-node-pools'],
   plan: (_config: unknown, { core }) => core.karpenter,
   stack: 'platform',
+  // Its resources kept their addresses when it became a module.
+  constructScope: 'stack',
   addon: (plan, { core, stacks }) => {
     const infrastructure = stacks.compute.karpenter;
     if (!infrastructure) throw new Error('karpenter: the compute stack has no Karpenter infrastructure for a plan with Karpenter');

@@ -31,6 +31,8 @@ export const feature = defineFeature({
   components: () => [AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY],
   plan: (config: { readonly load_balancers: { readonly default_scheme: LoadBalancerScheme } }) => ({ defaultScheme: config.load_balancers.default_scheme }),
   stack: 'platform',
+  // Its resources kept their addresses when it became a module.
+  constructScope: 'stack',
   addon: (plan, { core, stacks }) =>
     loadBalancerControllerAddon({
       clusterName: core.clusterName,

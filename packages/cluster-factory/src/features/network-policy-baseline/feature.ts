@@ -28,5 +28,7 @@ export const feature = defineFeature({
   enabledIn: (config: NetworkPolicyBaselineConfig) => config.platform.network_policy_baseline,
   plan: (config: NetworkPolicyBaselineConfig) => (config.platform.network_policy_baseline ? true : undefined),
   stack: 'platform',
+  // Its resources kept their addresses when it became a module.
+  constructScope: 'stack',
   addon: () => networkPolicyBaselineAddon(),
 });
