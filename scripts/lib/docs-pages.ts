@@ -283,12 +283,12 @@ function eksAddonsBlock(): string {
 /**
  * What Argo CD picks up from the GitOps repository, for the sandbox environment: the
  * ApplicationSet the platform installs and the metadata of the in-cluster secret its
- * templates can read (src/addons/argocd.ts), as the platform stack renders them.
+ * templates can read (src/features/argocd/argocd.ts), as the platform stack renders them.
  */
 function gitopsBridgeBlock(): string {
   const file = 'environments/sandbox.yaml';
   const plan = planPlatform(loadEnvironmentConfig(join(import.meta.dirname, '../..', file)));
-  if (!plan.addons.argocd) throw new Error(`${file}: platform.argocd is not enabled; the GitOps block needs it`);
+  if (!plan.features.argocd) throw new Error(`${file}: platform.argocd is not enabled; the GitOps block needs it`);
   const cluster = {
     clusterName: plan.clusterName,
     region: plan.settings.region,
@@ -297,7 +297,7 @@ function gitopsBridgeBlock(): string {
     networking: plan.networking,
     identities: { ciliumOperator: '<ARN of the Cilium operator role>', karpenter: '<ARN of the Karpenter controller role>' },
   };
-  const repo = gitopsRepository(plan.addons.argocd);
+  const repo = gitopsRepository(plan.features.argocd);
   const metadata = gitopsBridgeMetadata(cluster, repo);
   const lines = [
     `For \`${file}\` (\`platform.argocd\`: \`${repo.repoUrl}\`, revision \`${repo.revision}\`, path \`${repo.path}\`), the platform stack installs this ApplicationSet:`,

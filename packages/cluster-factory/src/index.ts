@@ -25,6 +25,11 @@ export * from './capacity/ip-budget.js';
 export * from './lib/cidr.js';
 export * from './lib/subnet-plan.js';
 
+// Built-in features: one folder each (src/features/<name>/), assembled from src/features/registry.ts.
+export * from './features/feature.js';
+export * from './features/built-in.js';
+export { afterLoadBalancerController } from './features/load-balancer-controller/feature.js';
+
 // Stacks and the platforms that compose them.
 export * from './platform.js';
 export * from './stacks/environment-stack.js';
@@ -66,25 +71,25 @@ export * from './karpenter/helm-value-rules.js';
 
 // Cluster Mesh.
 export * from './cluster-mesh/cluster-mesh-options.js';
-export * from './cluster-mesh/cluster-mesh-dns.js';
+export * from './features/cluster-mesh-dns/cluster-mesh-dns.js';
 export * from './cluster-mesh/mesh-global-stack.js';
 export * from './cluster-mesh/multi-region-platform.js';
 
 // Load balancers: the AWS Load Balancer Controller and the Services it serves.
-export * from './load-balancing/service-annotations.js';
-export * from './load-balancing/load-balancer-controller-policy.js';
-export * from './load-balancing/load-balancer-controller-addon.js';
-export * from './load-balancing/helm-value-rules.js';
+export * from './features/load-balancer-controller/service-annotations.js';
+export * from './features/load-balancer-controller/load-balancer-controller-policy.js';
+export * from './features/load-balancer-controller/load-balancer-controller-addon.js';
+export * from './features/load-balancer-controller/helm-value-rules.js';
 
 // Kubernetes add-ons.
 export * from './kubernetes/chart-values.js';
 export * from './kubernetes/helm-value-overrides.js';
 export * from './lifecycle/eks-addon-configuration.js';
 export * from './addons/addon.js';
-export * from './addons/network-policy-baseline.js';
-export * from './addons/argocd.js';
+export * from './features/network-policy-baseline/network-policy-baseline.js';
+export * from './features/argocd/argocd.js';
 export * from './addons/user-addons.js';
-export * from './addons/argocd-helm-value-rules.js';
+export * from './features/argocd/helm-value-rules.js';
 
 // Policy pack.
 export * from './policy/rule.js';

@@ -9,11 +9,7 @@ import { ComputeStack } from './stacks/compute-stack.js';
 import { CniStack } from './stacks/cni-stack.js';
 import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
 import type { PlatformAddon } from './addons/addon.js';
-import { networkPolicyBaselineAddon } from './addons/network-policy-baseline.js';
-import { argoCdAddon } from './addons/argocd.js';
-import { clusterMeshDnsAddon } from './cluster-mesh/cluster-mesh-dns.js';
-import { karpenterAddon } from './karpenter/karpenter-addon.js';
-import { LOAD_BALANCER_CONTROLLER_ADDON, loadBalancerControllerAddon } from './load-balancing/load-balancer-controller-addon.js';
+import { featureAddons } from './features/built-in.js';
 import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
@@ -75,31 +71,9 @@ export class EnvironmentPlatform {
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);
 
     const karpenter = this.compute.karpenter;
-    // Whatever may create Services of type LoadBalancer (Argo CD syncs Gateways and Services)
-    // comes after the controller whose webhook makes them NLBs.
-    const afterLoadBalancerController = (addon: PlatformAddon): PlatformAddon => ({ ...addon, dependsOn: [...(addon.dependsOn ?? []), LOAD_BALANCER_CONTROLLER_ADDON] });
     const platformAddons = [
-      loadBalancerControllerAddon({
-        clusterName,
-        region: settings.region,
-        vpcId: this.network.vpc.vpcId,
-        defaultScheme: plan.loadBalancerController.defaultScheme,
-        helmValues: plan.helmValues.aws_load_balancer_controller,
-      }),
-      ...(plan.addons.networkPolicyBaseline ? [networkPolicyBaselineAddon()] : []),
-      ...(plan.addons.argocd ? [afterLoadBalancerController(argoCdAddon({ ...plan.addons.argocd, helmValues: { argocd: plan.helmValues.argocd, argocdApps: plan.helmValues.argocd_apps } }))] : []),
-      ...(plan.karpenter && karpenter
-        ? [
-            karpenterAddon({
-              ...plan.karpenter.nodeClass,
-              interruptionQueueName: karpenter.queue.name,
-              reservedEnis: plan.karpenter.reservedEnis,
-              pools: plan.karpenter.pools,
-              helmValues: { controller: plan.helmValues.karpenter, crds: plan.helmValues.karpenter_crd },
-            }),
-          ]
-        : []),
-      ...(plan.clusterMesh ? [afterLoadBalancerController(clusterMeshDnsAddon(plan.clusterMesh.dns))] : []),
+      // The built-in features in the registry's order (src/features/registry.ts).
+      ...featureAddons(plan.features, { core: plan, stacks: { network: this.network, cluster: this.cluster, compute: this.compute, cni: this.cni } }),
       ...(options.additionalAddons?.(this) ?? []),
     ];
     // The platform team's add-ons from the config come after every add-on above.

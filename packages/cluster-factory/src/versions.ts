@@ -37,17 +37,8 @@ export const CILIUM_CHART: PinnedChart = { repository: 'https://helm.cilium.io',
 /** Gateway API CRDs Cilium 1.19 implements (it does not work with v1.5.x). */
 export const GATEWAY_API_VERSION = 'v1.4.1';
 
-/** Argo CD chart 9.5.14 ships Argo CD v3.4.2. */
-export const ARGOCD_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.5.14' };
-/** The Argo CD release ARGOCD_CHART installs (its appVersion): what the compatibility table checks. */
-export const ARGOCD_VERSION = 'v3.4.2';
-
-/**
- * ApplicationSets and Applications, installed after the Argo CD CRDs exist. 2.0.3 is the first
- * version that renders `goTemplateOptions` (2.0.2 drops it silently); the keys each version
- * renders are in reference/argocd-apps-<version>/.
- */
-export const ARGOCD_APPS_CHART: PinnedChart = { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' };
+// Argo CD's pins live with its feature module.
+export { ARGOCD_APPS_CHART, ARGOCD_CHART, ARGOCD_VERSION } from './features/argocd/versions.js';
 
 /** Karpenter; its Kubernetes range is in src/lifecycle/compatibility.ts. */
 export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' };
@@ -58,15 +49,8 @@ export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/
  */
 export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: 'karpenter-crd' };
 
-/**
- * The AWS Load Balancer Controller: every Service of type LoadBalancer (Cilium's Gateways, the
- * clustermesh API server) becomes an NLB it manages, never an in-tree Classic ELB. Chart 3.5.0
- * ships controller v3.5.0 (2026-08-03); the IAM policy, values and feature gates it is checked
- * against are in reference/aws-load-balancer-controller-3.5.0/.
- */
-export const AWS_LOAD_BALANCER_CONTROLLER_CHART: PinnedChart = { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' };
-/** The controller release AWS_LOAD_BALANCER_CONTROLLER_CHART installs (its appVersion): what the compatibility table checks. */
-export const AWS_LOAD_BALANCER_CONTROLLER_VERSION = 'v3.5.0';
+// The AWS Load Balancer Controller's pins live with its feature module.
+export { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from './features/load-balancer-controller/versions.js';
 
 /**
  * The EKS-optimized Amazon Linux 2023 AMI release Karpenter's EC2NodeClass pins by default

@@ -13,7 +13,7 @@ import type { NodeGroupPlan } from '../src/plan/platform-plan.js';
 import { resourcesOf } from '../testing/index.js';
 import { EksControlPlane } from '../src/constructs/eks-control-plane.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
-import { networkPolicyBaselineAddon } from '../src/addons/network-policy-baseline.js';
+import { networkPolicyBaselineAddon } from '../src/features/network-policy-baseline/network-policy-baseline.js';
 import { PUBLIC_ENDPOINT_NEEDS_CIDRS } from '../src/networking/platform-rules.js';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Testing } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { RESTRICTED_EGRESS_LABEL } from '../src/addons/network-policy-baseline.js';
+import { RESTRICTED_EGRESS_LABEL } from '../src/features/network-policy-baseline/network-policy-baseline.js';
 import { resourcesOf } from '../testing/index.js';
 import { sandboxConfig, synthPlatform } from './fixtures.js';
 

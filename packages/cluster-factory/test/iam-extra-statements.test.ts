@@ -8,7 +8,7 @@ import { planPlatform } from '../src/plan/platform-plan.js';
 import { PolicyAspect } from '../src/policy/aspect.js';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, TOKEN_SIZE_BOUND, isConditionOperator, policySize } from '../src/iam/policy-statements.js';
 import { karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
-import { loadBalancerControllerPolicy } from '../src/load-balancing/load-balancer-controller-policy.js';
+import { loadBalancerControllerPolicy } from '../src/features/load-balancer-controller/load-balancer-controller-policy.js';
 import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
 import grammar from '../reference/aws-iam/policy-grammar.json' with { type: 'json' };
 import { sandboxConfig, synthPlatform } from './fixtures.js';

@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
+import { loadEnvironmentConfig, loadMultiRegionConfig, parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
 import { multiRegionSchema } from '../src/config/multi-region-schema.js';
 import { FARGATE_DISABLES_CILIUM_WARNING } from '../src/networking/decision.js';
 import { planPlatform, planStateBootstrap } from '../src/plan/platform-plan.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
+import { enabledFeatureNames, type FeatureConfig } from '../src/features/built-in.js';
+import { join } from 'node:path';
 
 /** The smallest environment: every default, one node group of two types. */
 const MINIMAL = `
@@ -39,7 +41,8 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     });
     expect(result.warnings).toEqual([]);
     expect(result.karpenter).toBeUndefined();
-    expect(result.addons).toEqual({ networkPolicyBaseline: false, argocd: undefined });
+    // Every cluster gets the AWS Load Balancer Controller; nothing else is on by default.
+    expect(result.features).toEqual({ 'aws-load-balancer-controller': { defaultScheme: 'internal' } });
   });
 
   test('ENI mode: a node group\'s maxPods is its smallest type\'s (m5.large: 3 x 9 - 2 + 3 host-network pods)', () => {
@@ -138,7 +141,11 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     const result = plan(
       'platform:\n  network_policy_baseline: true\n  argocd:\n    gitops_repo: https://git.example.com/gitops.git\ncilium:\n  mutual_auth: true',
     );
-    expect(result.addons).toEqual({ networkPolicyBaseline: true, argocd: { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' } });
+    expect(result.features).toEqual({
+      'aws-load-balancer-controller': { defaultScheme: 'internal' },
+      'network-policy-baseline': true,
+      argocd: { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' },
+    });
     expect(result.ebsCsiDriver).toBe(true);
     expect(result.cilium?.values).toMatchObject({ mutualAuth: true, clusterName: 'plan-test', vpcCidr: '10.60.0.0/16' });
   });
@@ -226,5 +233,20 @@ describe('planMultiRegion: one plan per region, mesh membership decided once', (
     expect(result.mesh).toBeUndefined();
     expect(result.regions.map(({ plan: regional }) => regional.clusterMesh)).toEqual([undefined, undefined]);
     expect(result.state!.settings.stackPrefix).toBe('mesh');
+  });
+});
+
+describe('built-in features: the plan plans what the config turns on', () => {
+  const environments = join(import.meta.dirname, '../../../environments');
+  test.each(['sandbox', 'prod'])('%s: plan.features has exactly the features enabledIn names, in registry order', (name) => {
+    const config = loadEnvironmentConfig(join(environments, `${name}.yaml`));
+    expect(Object.keys(planPlatform(config).features)).toEqual(enabledFeatureNames(config));
+  });
+
+  test('multi-region: every region plans the features of the file, the mesh DNS with them', () => {
+    const config = loadMultiRegionConfig(join(environments, 'multi-region.yaml'));
+    const expected = enabledFeatureNames(config as unknown as FeatureConfig);
+    expect(expected).toContain('cluster-mesh-dns');
+    for (const region of planMultiRegion(config).regions) expect(Object.keys(region.plan.features)).toEqual(expected);
   });
 });

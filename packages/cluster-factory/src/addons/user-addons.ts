@@ -3,6 +3,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ClusterInfo, PlatformAddon, ServedWebhooks } from './addon.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
+import { featureReleaseNames } from '../features/built-in.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
 
 /**
@@ -14,18 +15,9 @@ import type { KubernetesObject } from '../kubernetes/validate.js';
 /**
  * Names the platform's add-ons and Helm releases use (PlatformAddon names, release names):
  * a user add-on's name is its Helm release name, so none of these may be taken, enabled or not.
+ * Cilium's (CNI stack) and every built-in feature's names and release names (src/features/registry.ts).
  */
-export const PLATFORM_ADDON_NAMES = [
-  'argocd',
-  'aws-load-balancer-controller',
-  'cilium',
-  'cluster-mesh-dns',
-  'karpenter',
-  'karpenter-crd',
-  'karpenter-node-pools',
-  'network-policy-baseline',
-  'platform-applicationsets',
-] as const;
+export const PLATFORM_ADDON_NAMES: readonly string[] = [...new Set(['cilium', ...featureReleaseNames()])].sort();
 
 /** An exact chart version: SemVer 2 (a leading v allowed, as some charts tag them), no range, no `latest`. */
 export const EXACT_CHART_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;

@@ -1,5 +1,5 @@
 import type { ClusterMeshMembership } from '../cilium/values.js';
-import type { ClusterMeshDnsProps } from './cluster-mesh-dns.js';
+import type { ClusterMeshDnsProps } from '../features/cluster-mesh-dns/cluster-mesh-dns.js';
 
 /** One cluster's place in a Cilium Cluster Mesh, as the multi-region plan decides it. */
 export interface ClusterMeshOptions {

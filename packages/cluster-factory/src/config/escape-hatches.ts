@@ -9,8 +9,8 @@ import { addonConfigurationProblems } from '../lifecycle/eks-addon-configuration
 import { helmValueProblems, mergeHelmValues, type ChartOverrideRules, type HelmValues } from '../kubernetes/helm-value-overrides.js';
 import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
 import { KARPENTER_CRD_VALUE_RULES, KARPENTER_VALUE_RULES } from '../karpenter/helm-value-rules.js';
-import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from '../addons/argocd-helm-value-rules.js';
-import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../load-balancing/helm-value-rules.js';
+import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from '../features/argocd/helm-value-rules.js';
+import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../features/load-balancer-controller/helm-value-rules.js';
 
 /**
  * The config's escape hatches into what the platform installs: `helm_values` per chart and
@@ -28,9 +28,10 @@ export const HELM_VALUE_CHARTS = {
   argocd: { rules: ARGOCD_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.platform.argocd?.enabled ? undefined : 'Argo CD is off (platform.argocd)') },
   argocd_apps: { rules: ARGOCD_APPS_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.platform.argocd?.enabled ? undefined : 'Argo CD is off (platform.argocd)') },
   aws_load_balancer_controller: { rules: LOAD_BALANCER_CONTROLLER_VALUE_RULES, notInstalled: () => undefined },
-} as const satisfies Record<string, { rules: ChartOverrideRules; notInstalled: (env: HatchConfig) => string | undefined }>;
+} as const satisfies Record<HelmValuesField, { rules: ChartOverrideRules; notInstalled: (env: HatchConfig) => string | undefined }>;
 
-export type HelmValuesField = keyof typeof HELM_VALUE_CHARTS;
+/** The charts under helm_values (spelled out: the plan's types must not depend on the config's). */
+export type HelmValuesField = 'cilium' | 'karpenter' | 'karpenter_crd' | 'argocd' | 'argocd_apps' | 'aws_load_balancer_controller';
 
 /** Values per chart, deep-merged last over what the platform computes. */
 export type HelmValueOverrides = Readonly<Partial<Record<HelmValuesField, HelmValues>>>;

@@ -3,7 +3,7 @@ import { CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES } from '../iam/control
 import { statementProblems, type ExtraStatement } from '../iam/policy-statements.js';
 import { PLATFORM_ADDON_NAMES, chartVersionProblem, namespaceConflict } from '../addons/user-addons.js';
 import { orderAddons } from '../addons/addon.js';
-import { ciliumEnabledBy } from '../networking/decision.js';
+import { enabledFeatureNames, type FeatureConfig } from '../features/built-in.js';
 import { quoted } from './messages.js';
 import { forEachValid, type CrossFieldRule } from './rules.js';
 
@@ -117,16 +117,10 @@ interface ExtensionConfig {
   readonly user_addons: z.output<typeof userAddonsSettings>;
 }
 
-/** The platform add-ons a config enables, by name (multi-region configs add the mesh DNS). */
+/** The platform add-ons a config enables, by name: the built-in features it turns on (multi-region configs add the mesh DNS). */
 export function enabledPlatformAddons(config: Omit<ExtensionConfig, 'iam' | 'user_addons' | 'region'>): string[] {
-  const mesh = (config as { cluster_mesh?: { enabled?: boolean } }).cluster_mesh?.enabled === true && ciliumEnabledBy(config);
-  return [
-    'aws-load-balancer-controller',
-    ...(config.platform.network_policy_baseline ? ['network-policy-baseline'] : []),
-    ...(config.platform.argocd?.enabled ? ['argocd'] : []),
-    ...(config.karpenter.enabled ? ['karpenter'] : []),
-    ...(mesh ? ['cluster-mesh-dns'] : []),
-  ];
+  // An environment file's rules pass the whole config: every field a feature reads (planPlatform checks that type).
+  return enabledFeatureNames(config as unknown as FeatureConfig);
 }
 
 type Entry = { readonly kind: 'helm_charts' | 'manifests'; readonly index: number; readonly name: string; readonly dependsOn: readonly string[] };

@@ -3,18 +3,20 @@ import { DEFAULT_KUBERNETES_VERSION } from '../versions.js';
 import { calendarVersions, eksRelease } from '../lifecycle/eks-calendar.js';
 import { DEFAULT_SUPPORT_WARNING_DAYS, SUPPORT_TYPES } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { PINNED_AMI_ALIAS, componentsInUse, eksAddonsInUse } from '../lifecycle/components-in-use.js';
+import { PINNED_AMI_ALIAS, eksAddonsInUse } from '../lifecycle/components-in-use.js';
+import { componentsInUse, featurePlatformFields, featureRules, withFeatureFields } from '../features/built-in.js';
 import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
 import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
-import { CILIUM_POLICIES_NEED_CILIUM, PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
+import { PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
 import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE_DOC, SUPPORTED_INSTANCE_FAMILIES, familiesInCategories, familyCategoryAndGeneration, familyTraits, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { CILIUM_STARTUP_TAINT } from '../constructs/managed-node-group.js';
-import { NODE_POOL_LABEL, NODE_POOL_OPERATORS, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
+import { NODE_POOL_LABEL, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../karpenter/node-pools.js';
 import { BUILT_IN_POOL_NAMES, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../karpenter/configured-pools.js';
 import { NODE_POOL_CRD, crdRuleFindings } from '../kubernetes/crd-schema.js';
 import { quoted } from './messages.js';
+import { NAME } from './patterns.js';
 import { crossFieldRules, forEachValid, type CrossFieldRule } from './rules.js';
 import { EXTENSION_RULES, iamSettings, userAddonsSettings } from './extension-schema.js';
 import { ESCAPE_HATCH_RULES, eksAddonsField, helmValuesField } from './escape-hatches.js';
@@ -28,7 +30,6 @@ import { ESCAPE_HATCH_RULES, eksAddonsField, helmValuesField } from './escape-ha
  */
 
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const STATE_KEY_PREFIX = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
 
@@ -174,144 +175,17 @@ const cilium = z
   .prefault({})
   .describe('Cilium settings beyond the enable_* switches. Ignored when Cilium is off.');
 
+// The keys under `platform:` are the built-in features' (src/features/registry.ts).
 const platform = z
-  .strictObject({
-    network_policy_baseline: z.boolean().default(false).describe('Install the example L7 HTTP and FQDN egress Cilium policies.'),
-    argocd: z
-      .strictObject({
-        enabled: z.boolean().default(true),
-        gitops_repo: z.string().regex(/^(https:\/\/|git@)[^\s]+$/, 'must be an https:// or git@ repository URL'),
-        revision: z.string().min(1).default('main'),
-        path: z.string().min(1).default('clusters').describe('Directory of the ApplicationSet generators in the GitOps repo.'),
-      })
-      .optional()
-      .describe('Argo CD with an ApplicationSet on gitops_repo (GitOps bridge).'),
-  })
+  .strictObject(featurePlatformFields())
   .prefault({})
   .describe('Kubernetes add-ons installed after the nodes exist.');
 
-const loadBalancers = z
-  .strictObject({
-    default_scheme: z
-      .enum(['internal', 'internet-facing'])
-      .default('internal')
-      .describe(
-        'Scheme of the NLBs the AWS Load Balancer Controller creates for Cilium Gateways and your Services of type LoadBalancer that name none (annotation service.beta.kubernetes.io/aws-load-balancer-scheme, or a Gateway\'s spec.infrastructure.annotations). internal: reachable from the VPC and networks routed to it (Cluster Mesh peers); internet-facing: from the internet, in the public subnets. The clustermesh API server is always internal. Default: internal.',
-      ),
-  })
-  .prefault({})
-  .describe('Load balancers for Services of type LoadBalancer, all made by the AWS Load Balancer Controller (docs/LOAD_BALANCERS.md).');
-
-/** A label or taint key, as Kubernetes (and the NodePool CRD) accepts it: an optional DNS prefix and a name. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const LABEL_KEY_MESSAGE = 'must be a Kubernetes label key such as example.com/team or team (an optional DNS prefix and "/", then letters, digits, "-", "_" or ".")';
-/** A label or requirement value (the NodePool CRD's pattern, at most 63 characters). */
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_VALUE_MESSAGE = 'must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit';
-const labelValue = z.string().max(63, LABEL_VALUE_MESSAGE).regex(LABEL_VALUE, LABEL_VALUE_MESSAGE);
-
-/** The NodePool CRD's patterns of a disruption budget (karpenter.sh/v1, v1.14.1). */
-const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
-const BUDGET_SCHEDULE = /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/;
-const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
-
-const nodePoolRequirement = z.strictObject({
-  key: z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE).describe('A node label, e.g. karpenter.k8s.aws/instance-cpu or topology.kubernetes.io/zone. Keys the pool\'s own fields set are refused (use those fields).'),
-  operator: z.enum(NODE_POOL_OPERATORS).describe('In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte or Lte (the NodePool CRD of the pinned Karpenter).'),
-  values: z.array(labelValue).default([]).describe('In and NotIn: the values; Gt, Lt, Gte, Lte: one non-negative integer; Exists, DoesNotExist: none.'),
-  min_values: z.number().int().min(1).max(50).optional().describe('At least this many distinct values of the key among the instance types Karpenter considers (minValues).'),
-});
-
-const nodePoolTaint = z.strictObject({
-  key: z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE),
-  value: labelValue.min(1, LABEL_VALUE_MESSAGE).optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
-});
-
-const disruptionBudget = z.strictObject({
-  nodes: z.string().regex(BUDGET_NODES, 'must be a number of nodes such as 5 or a percentage such as 10%').default('10%'),
-  schedule: z.string().regex(BUDGET_SCHEDULE, 'must be a cron schedule of five fields such as "0 9 * * mon-fri" or a macro such as @daily').optional(),
-  duration: z.string().regex(BUDGET_DURATION, 'must be hours and minutes such as 8h, 30m or 1h30m').optional(),
-  reasons: z.array(z.enum(['Underutilized', 'Empty', 'Drifted'])).optional().describe('The disruptions the budget limits. Default: all.'),
-});
-
-/** The settings of one NodePool (karpenter.general, karpenter.gpu and every entry of karpenter.node_pools). */
-const nodePoolSettings = z.strictObject({
-  capacity_types: z.array(z.enum(['spot', 'on-demand'])).min(1).default(['spot', 'on-demand']),
-  instance_categories: z.array(z.string().regex(/^[a-z]$/, 'must be one letter, e.g. m')).default(['c', 'm', 'r']),
-  instance_families: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be an instance family such as g5')).default([]),
-  architectures: z
-    .array(z.enum(INSTANCE_ARCHITECTURES))
-    .min(1)
-    .default(['amd64'])
-    .describe('CPU architectures the pool may launch: amd64 (x86_64), arm64 (Graviton). The AL2023 AMI alias serves both.'),
-  cpu_limit: z.number().int().min(1).default(100).describe('Most vCPUs the pool may run in total.'),
-  memory_limit_gib: z.number().int().min(1).default(400),
-  consolidation_policy: z.enum(['WhenEmpty', 'WhenEmptyOrUnderutilized']).default('WhenEmptyOrUnderutilized'),
-  consolidate_after: z
-    .string()
-    .regex(/^(([0-9]+(s|m|h))+|Never)$/, 'must be a duration such as 30s, 5m or 1h30m, or Never')
-    .default('1m')
-    .describe('How long a node stays empty or underutilized before Karpenter consolidates it (the NodePool CRD\'s pattern); Never: no consolidation. Default: 1m.'),
-  disruption_budgets: z.array(disruptionBudget).max(50).optional().describe('How many nodes Karpenter may disrupt at once, optionally per cron window (spec.disruption.budgets). Default: Karpenter\'s, 10% of the nodes.'),
-  requirements: z
-    .array(nodePoolRequirement)
-    .max(50)
-    .optional()
-    .describe('Node requirements after the pool\'s own (capacity type, architecture, OS, family or category, generation): keys such as karpenter.k8s.aws/instance-cpu, instance-size, topology.kubernetes.io/zone. Checked against the NodePool CRD and its CEL rules.'),
-  taints: z.array(nodePoolTaint).max(50).optional().describe('Taints of every node of the pool: only pods tolerating them run there.'),
-  labels: z.record(z.string().max(316).regex(LABEL_KEY, LABEL_KEY_MESSAGE), labelValue).optional().describe(`Labels of every node of the pool, besides ${NODE_POOL_LABEL}=<name>.`),
-  weight: z
-    .number()
-    .int('must be a whole number from 1 to 100')
-    .min(1, 'must be from 1 to 100 (Karpenter tries pools of higher weight first)')
-    .max(100, 'must be from 1 to 100 (Karpenter tries pools of higher weight first)')
-    .optional()
-    .describe('Karpenter tries pools of higher weight first, 1 to 100. Default: none (weight 0).'),
-});
-
-/** An entry of karpenter.node_pools: a pool of its own, named. */
-const namedNodePool = nodePoolSettings.extend({
-  name: z
-    .string()
-    .regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter')
-    .describe('The NodePool name, also the platform/node-pool label of its nodes. Not general or gpu: those are karpenter.general and karpenter.gpu.'),
-  gpu: z.boolean().default(false).describe('An NVIDIA GPU pool: g/p families only, tainted nvidia.com/gpu=true:NoSchedule. Default: false.'),
-});
-
-const karpenter = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    ami_alias: z
-      .string()
-      .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
-      .default(PINNED_AMI_ALIAS)
-      .describe(
-        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
-      ),
-    create_spot_service_linked_role: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Create the account\'s EC2 Spot service-linked role (AWSServiceRoleForEC2Spot), without which the first spot launch of a new account fails. One per account, and creation fails when it exists: enable it in one environment per account (docs/KARPENTER.md).',
-      ),
-    general: nodePoolSettings.prefault({}).describe('The general NodePool, always created: the first entry of the pool list.'),
-    gpu: nodePoolSettings
-      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
-      .optional()
-      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint: the second entry of the pool list when set.'),
-    node_pools: z
-      .array(namedNodePool)
-      .max(20)
-      .default([])
-      .describe('More NodePools, after general and gpu, each with its own name (docs/KARPENTER.md). Default: none.'),
-  })
-  .prefault({})
-  .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
 
 
 /** Every key of an environment file, before cross-field rules. */
-export const environmentShape = z.strictObject({
+export const environmentShape = z.strictObject(
+  withFeatureFields({
     name: z.string().regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter'),
     aws_account_id: z.string().regex(/^\d{12}$/, 'must be a string of exactly 12 digits (quote it in YAML)'),
     region: z.string().regex(AWS_REGION, 'must be an AWS region such as us-west-2'),
@@ -381,7 +255,6 @@ export const environmentShape = z.strictObject({
     }),
     cilium,
     platform,
-    load_balancers: loadBalancers,
     tags,
     min_pods_per_node: z
       .number()
@@ -390,7 +263,6 @@ export const environmentShape = z.strictObject({
       .max(250)
       .default(20)
       .describe('Synth warns when an instance type holds fewer pods than this (Cilium ENI mode: bounded by ENIs and IPs).'),
-    karpenter,
     ip_budget: z
       .strictObject({
         warn_at_share: z
@@ -410,7 +282,8 @@ export const environmentShape = z.strictObject({
       .describe('prevent_destroy on every stateful resource (EKS cluster, KMS keys, control-plane log groups, the mesh CA secret and zone), and the deploy refuses plans that delete or replace anything unless explicitly allowed. Use it in production.'),
     iam: iamSettings,
     user_addons: userAddonsSettings,
-  });
+  }),
+);
 
 type EnvironmentShape = z.output<typeof environmentShape>;
 type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
@@ -659,14 +532,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = [
       if (env.cilium.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
     },
   },
-  {
-    checks: 'platform.network_policy_baseline needs Cilium',
-    check: (env, refuse) => {
-      if (env.platform.network_policy_baseline && !ciliumEnabledBy(env)) {
-        refuse(['platform', 'network_policy_baseline'], `needs Cilium (enable_cilium: true, enable_fargate: false): ${CILIUM_POLICIES_NEED_CILIUM}`);
-      }
-    },
-  },
+  // The built-in features' rules (src/features/registry.ts), where the policy baseline's always ran.
+  ...featureRules(),
   {
     checks: 'cilium.prefix_delegation needs cilium_mode: eni',
     check: (env, refuse) => {

@@ -1,4 +1,6 @@
-import { AL2023_AMI_RELEASE, ARGOCD_VERSION, AWS_LOAD_BALANCER_CONTROLLER_VERSION, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
+import { AL2023_AMI_RELEASE, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
+import { ARGOCD_COMPATIBILITY } from '../features/argocd/compatibility.js';
+import { AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY } from '../features/load-balancer-controller/compatibility.js';
 import { compareKubernetesVersions } from './eks-calendar.js';
 
 /** Kubernetes minors, inclusive; no `max`: upstream states no upper bound. */
@@ -85,19 +87,6 @@ export const KARPENTER_COMPATIBILITY: ComponentCompatibility = {
   ],
 };
 
-const argoCdSource = (at: string) =>
-  `tested: argoproj/argo-cd docs/operator-manual/tested-kubernetes-versions.md at ${at}; supported: argoproj/argo-helm charts/argo-cd/Chart.yaml kubeVersion ">=1.25.0-0"`;
-
-export const ARGOCD_COMPATIBILITY: ComponentCompatibility = {
-  component: 'Argo CD',
-  pinned: ARGOCD_VERSION,
-  releases: [
-    { series: '3.3', supported: { min: '1.25' }, tested: { min: '1.32', max: '1.35' }, source: argoCdSource('release-3.3 (2026-08-19)') },
-    { series: '3.4', supported: { min: '1.25' }, tested: { min: '1.32', max: '1.35' }, source: argoCdSource('v3.4.2 (2026-05-12)') },
-    { series: '3.5', supported: { min: '1.25' }, tested: { min: '1.33', max: '1.36' }, source: argoCdSource('release-3.5 (2026-08-22)') },
-  ],
-};
-
 export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
   component: 'EKS AL2023 AMI release',
   pinned: AL2023_AMI_RELEASE,
@@ -110,17 +99,8 @@ export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
   ],
 };
 
-const LOAD_BALANCER_CONTROLLER_SOURCE = (tag: string) =>
-  `kubernetes-sigs/aws-load-balancer-controller docs/deploy/installation.md at ${tag}, "Supported Kubernetes versions": "v2.5.0+ requires Kubernetes 1.22+" (no upper bound published; the chart's Chart.yaml declares no kubeVersion)`;
-
-export const AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY: ComponentCompatibility = {
-  component: 'AWS Load Balancer Controller',
-  pinned: AWS_LOAD_BALANCER_CONTROLLER_VERSION,
-  releases: [
-    { series: '2.17', supported: { min: '1.22' }, source: LOAD_BALANCER_CONTROLLER_SOURCE('v2.17.1 (2026-01-09)') },
-    { series: '3.5', supported: { min: '1.22' }, source: LOAD_BALANCER_CONTROLLER_SOURCE('v3.5.0 (2026-08-03; a copy of the data in reference/aws-load-balancer-controller-3.5.0/)') },
-  ],
-};
+// The built-in features' own entries live in their folders (src/features/<name>/compatibility.ts).
+export { ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY };
 
 /** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
 export const COMPATIBILITY: readonly ComponentCompatibility[] = [

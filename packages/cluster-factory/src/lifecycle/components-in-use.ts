@@ -1,10 +1,10 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { AL2023_AMI_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
-type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium' | 'karpenter' | 'platform'>;
+type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium' | 'karpenter'>;
 
 /** The Karpenter AMI alias that pins the project's AL2023 release (its default). */
 export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
@@ -14,8 +14,11 @@ export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' 
   return ciliumEnabledBy(config) && config.cilium.mutual_auth;
 }
 
-/** The pinned components a config installs whose Kubernetes range synth checks. */
-export function componentsInUse(config: ComponentConfig): ComponentCompatibility[] {
+/**
+ * The pinned components of the core platform a config installs whose Kubernetes range synth
+ * checks; the built-in features add their own (componentsInUse, src/features/built-in.ts).
+ */
+export function coreComponentsInUse(config: ComponentConfig): ComponentCompatibility[] {
   const cilium = ciliumEnabledBy(config);
   return [
     ...(cilium ? [CILIUM_COMPATIBILITY] : []),
@@ -23,9 +26,6 @@ export function componentsInUse(config: ComponentConfig): ComponentCompatibility
     ...(config.karpenter.enabled ? [KARPENTER_COMPATIBILITY] : []),
     // Another alias (a newer release, @latest) is the config's own choice: the table knows only the pinned one.
     ...(config.karpenter.enabled && config.karpenter.ami_alias === PINNED_AMI_ALIAS ? [AL2023_AMI_COMPATIBILITY] : []),
-    ...(config.platform.argocd?.enabled ? [ARGOCD_COMPATIBILITY] : []),
-    // Every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller.
-    AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY,
   ];
 }
 

@@ -11,13 +11,12 @@ import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter
 import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
 import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
 import { configuredPools, karpenterPoolOf } from '../karpenter/configured-pools.js';
-import type { ArgoCdAddonProps } from '../addons/argocd.js';
-import type { LoadBalancerScheme } from '../load-balancing/service-annotations.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { componentsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
+import { needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
+import { componentsInUse, planFeatures, type FeaturePlans } from '../features/built-in.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
@@ -29,7 +28,13 @@ import { addonConfigurations, type HelmValueOverrides } from '../config/escape-h
  * stacks and constructs only build what the plan says. Pure: no construct is created, so
  * it is tested without synthesizing.
  */
-export interface PlatformPlan {
+export interface PlatformPlan extends CorePlan {
+  /** What each built-in feature decided (src/features/registry.ts), by feature name; absent when it is off. */
+  readonly features: FeaturePlans;
+}
+
+/** The plan of the core platform (network, cluster, CNI, compute), which the features' plan steps read. */
+export interface CorePlan {
   /** The config's `name`. */
   readonly environment: string;
   /** EKS (and Cilium) cluster name. */
@@ -52,9 +57,6 @@ export interface PlatformPlan {
   /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
   readonly nodeAddons: readonly EksAddonPlan[];
   readonly karpenter?: KarpenterPlan;
-  /** The AWS Load Balancer Controller, on every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller. */
-  readonly loadBalancerController: { readonly defaultScheme: LoadBalancerScheme };
-  readonly addons: AddonSelection;
   /** The platform team's IAM statements per controller role (config `iam.extra_statements`), appended to its inline policy. */
   readonly extraStatements: ExtraStatements;
   /** The platform team's own add-ons (config `user_addons`), installed after the platform's. */
@@ -129,12 +131,6 @@ export interface KarpenterPlan {
   /** ENIs Karpenter must not count for pods (Cilium's first interface index). */
   readonly reservedEnis: number;
   readonly createSpotServiceLinkedRole: boolean;
-}
-
-/** The Kubernetes add-ons the config switches on (Karpenter and the mesh DNS have their own plans). */
-export interface AddonSelection {
-  readonly networkPolicyBaseline: boolean;
-  readonly argocd?: ArgoCdAddonProps;
 }
 
 export interface PlanWarning {
@@ -301,7 +297,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     };
   }
 
-  const plan: PlatformPlan = {
+  const core: CorePlan = {
     environment: config.name,
     clusterName,
     settings,
@@ -324,19 +320,13 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     ebsCsiDriver,
     nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
     karpenter,
-    loadBalancerController: { defaultScheme: config.load_balancers.default_scheme },
-    addons: {
-      networkPolicyBaseline: config.platform.network_policy_baseline,
-      argocd: config.platform.argocd?.enabled
-        ? { repoUrl: config.platform.argocd.gitops_repo, revision: config.platform.argocd.revision, path: config.platform.argocd.path }
-        : undefined,
-    },
     extraStatements: extraStatements(config.iam),
     userAddons: userAddons(config.user_addons),
     helmValues: config.helm_values,
     clusterMesh: options.clusterMesh,
     warnings,
   };
+  const plan: PlatformPlan = { ...core, features: planFeatures(config, { core, clusterMesh: options.clusterMesh }) };
   if (!cilium) return plan;
   const ipBudget = checkIpBudget(plan, cilium, config.ip_budget.warn_at_share);
   return { ...plan, ipBudget, warnings: [...warnings, ...ipBudget.warnings.map((message) => ({ stack: 'network' as const, message }))] };

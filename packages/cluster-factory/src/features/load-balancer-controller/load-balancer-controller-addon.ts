@@ -1,15 +1,15 @@
 import type { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import type { ClusterInfo, PlatformAddon, ServedWebhooks } from '../addons/addon.js';
-import type { NetworkingDecision } from '../networking/decision.js';
-import { helmValues } from '../lib/private/helm.js';
-import { manifestUrlApply } from '../lib/private/kubernetes-providers.js';
-import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-values.js';
-import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from '../versions.js';
+import type { ClusterInfo, PlatformAddon, ServedWebhooks } from '../../addons/addon.js';
+import type { NetworkingDecision } from '../../networking/decision.js';
+import { helmValues } from '../../lib/private/helm.js';
+import { manifestUrlApply } from '../../lib/private/kubernetes-providers.js';
+import { referenceKeyList, undeclaredValueKeys } from '../../kubernetes/chart-values.js';
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from './versions.js';
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from './load-balancer-controller-policy.js';
 import type { LoadBalancerScheme } from './service-annotations.js';
-import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../../kubernetes/helm-value-overrides.js';
 import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from './helm-value-rules.js';
 
 /** The add-on's name: add-ons that create Services of type LoadBalancer list it in `dependsOn`. */

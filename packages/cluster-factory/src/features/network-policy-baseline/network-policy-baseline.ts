@@ -3,10 +3,10 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { CiliumNetworkPolicy } from '@kubernetes-models/cilium/cilium.io/v2/CiliumNetworkPolicy';
 import { CiliumClusterwideNetworkPolicy } from '@kubernetes-models/cilium/cilium.io/v2/CiliumClusterwideNetworkPolicy';
-import type { ClusterInfo, PlatformAddon } from './addon.js';
-import { ManifestChart } from '../kubernetes/manifest-chart.js';
-import type { KubernetesObject } from '../kubernetes/validate.js';
-import { CILIUM_POLICIES_NEED_CILIUM } from '../networking/platform-rules.js';
+import type { ClusterInfo, PlatformAddon } from '../../addons/addon.js';
+import { ManifestChart } from '../../kubernetes/manifest-chart.js';
+import type { KubernetesObject } from '../../kubernetes/validate.js';
+import { CILIUM_POLICIES_NEED_CILIUM } from '../../networking/platform-rules.js';
 
 /** Where the L7 example lives, and the label that opts a pod into restricted egress. */
 export const POLICY_EXAMPLES_NAMESPACE = 'policy-examples';

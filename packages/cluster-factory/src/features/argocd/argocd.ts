@@ -2,13 +2,13 @@ import type { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import type { ClusterInfo, PlatformAddon } from './addon.js';
-import { helmValues } from '../lib/private/helm.js';
-import { ARGOCD_APPS_CHART, ARGOCD_CHART } from '../versions.js';
-import { validateKubernetesObjects } from '../kubernetes/validate.js';
-import { referenceKeyList, undeclaredValueKeys } from '../kubernetes/chart-values.js';
-import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
-import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from './argocd-helm-value-rules.js';
+import type { ClusterInfo, PlatformAddon } from '../../addons/addon.js';
+import { helmValues } from '../../lib/private/helm.js';
+import { ARGOCD_APPS_CHART, ARGOCD_CHART } from './versions.js';
+import { validateKubernetesObjects } from '../../kubernetes/validate.js';
+import { referenceKeyList, undeclaredValueKeys } from '../../kubernetes/chart-values.js';
+import { assertHelmValues, mergeHelmValues, type HelmValues } from '../../kubernetes/helm-value-overrides.js';
+import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from './helm-value-rules.js';
 
 export interface ArgoCdAddonProps {
   /** The GitOps repository the ApplicationSet reads. */

@@ -1,4 +1,4 @@
-import { partitionOf } from '../lib/private/aws.js';
+import { partitionOf } from '../../lib/private/aws.js';
 
 /**
  * Where the AWS Load Balancer Controller chart runs and the service account it creates: the

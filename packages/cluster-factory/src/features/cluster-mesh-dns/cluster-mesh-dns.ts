@@ -3,8 +3,8 @@ import { DataResource } from 'cdktf';
 import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
-import { kubectlScript } from '../lib/private/kubernetes-providers.js';
+import type { ClusterInfo, PlatformAddon } from '../../addons/addon.js';
+import { kubectlScript } from '../../lib/private/kubernetes-providers.js';
 
 export interface ClusterMeshDnsProps {
   /** The private zone every mesh VPC resolves, e.g. `mesh.multi-region.internal`. */

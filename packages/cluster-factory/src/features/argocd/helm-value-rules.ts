@@ -1,6 +1,6 @@
-import { ARGOCD_APPS_CHART, ARGOCD_CHART } from '../versions.js';
-import { referenceKeyList } from '../kubernetes/chart-values.js';
-import type { ChartOverrideRules, HelmValues, ValueProblem } from '../kubernetes/helm-value-overrides.js';
+import { ARGOCD_APPS_CHART, ARGOCD_CHART } from './versions.js';
+import { referenceKeyList } from '../../kubernetes/chart-values.js';
+import type { ChartOverrideRules, HelmValues, ValueProblem } from '../../kubernetes/helm-value-overrides.js';
 
 /**
  * The chart's own `required` rules on keys a config may set: each configs.clusterCredentials entry
@@ -29,7 +29,7 @@ export const ARGOCD_VALUE_RULES: ChartOverrideRules = {
   extra: clusterCredentialProblems,
 };
 
-/** The platform's ApplicationSet (addons/argocd.ts platformApplicationSet). */
+/** The platform's ApplicationSet (features/argocd/argocd.ts platformApplicationSet). */
 const PLATFORM_APPLICATION_SET = 'platform-addons';
 
 /** Keys of an applicationsets entry argocd-apps does not render: it drops them without a word. */

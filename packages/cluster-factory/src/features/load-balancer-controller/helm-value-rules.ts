@@ -1,7 +1,7 @@
-import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from '../versions.js';
-import { referenceKeyList } from '../kubernetes/chart-values.js';
-import { closestKeys } from '../lib/private/closest-keys.js';
-import type { ChartOverrideRules, HelmValues, ValueProblem } from '../kubernetes/helm-value-overrides.js';
+import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from './versions.js';
+import { referenceKeyList } from '../../kubernetes/chart-values.js';
+import { closestKeys } from '../../lib/private/closest-keys.js';
+import type { ChartOverrideRules, HelmValues, ValueProblem } from '../../kubernetes/helm-value-overrides.js';
 
 const chart = AWS_LOAD_BALANCER_CONTROLLER_CHART;
 

@@ -1,0 +1,120 @@
+import type { z } from 'zod';
+import { Construct } from 'constructs';
+import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
+import type { CrossFieldRule } from '../config/rules.js';
+import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
+import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
+import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext } from './feature.js';
+import * as registry from './registry.js';
+
+/**
+ * The environment schema, the plan and the platform stack's add-ons, assembled from the
+ * registry of built-in features (src/features/registry.ts).
+ */
+
+type Registered = (typeof registry)[keyof typeof registry]['feature'];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** A feature of any config and plan (the registry's, or a test's). */
+export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
+
+/** Every built-in feature, in the registry's order. */
+export const BUILT_IN_FEATURES: readonly Registered[] = Object.keys(registry)
+  .sort()
+  .map((key) => registry[key as keyof typeof registry].feature);
+
+// Each feature's config, rules and plan name only the fields they read: here they run on a whole config.
+const features = BUILT_IN_FEATURES as unknown as readonly AnyFeature[];
+
+const duplicate = features.find((feature, index) => features.findIndex((other) => other.name === feature.name) !== index);
+if (duplicate) throw new Error(`src/features/registry.ts: two features are named "${duplicate.name}"`);
+
+/** The top-level keys the features add to the environment file. */
+export type FeatureTopFields = UnionToIntersection<NonNullable<NonNullable<Registered['config']>['top']>>;
+/** The keys the features add under `platform:`. */
+export type FeaturePlatformFields = UnionToIntersection<NonNullable<NonNullable<Registered['config']>['platform']>>;
+/** What one feature reads of a config: its plan step's, its rules' and its components' inputs. */
+type ConfigOf<F extends Registered> = Parameters<F['plan']>[0] &
+  Parameters<NonNullable<F['rules']>[number]['check']>[0] &
+  Parameters<NonNullable<F['components']>>[0] &
+  Parameters<F['enabledIn']>[0];
+/** Every config field a feature reads: the environment config must provide all of them. */
+export type FeatureConfig = (Registered extends infer F ? (F extends Registered ? (config: ConfigOf<F>) => void : never) : never) extends (config: infer C) => void ? C : never;
+/** What each feature's plan step decided, by feature name; absent when the feature is off. */
+export type FeaturePlans = { readonly [F in Registered as F['name']]?: NonNullable<ReturnType<F['plan']>> };
+
+/** The keys of `platform:`, in the registry's order. */
+export function featurePlatformFields(): FeaturePlatformFields {
+  return Object.assign({}, ...features.map((feature) => feature.config?.platform ?? {})) as FeaturePlatformFields;
+}
+
+/**
+ * The environment file's top-level keys: `core` with each feature's keys placed after the key
+ * its fragment names (in registry order), or at the end.
+ */
+export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, registered: readonly AnyFeature[] = features): Core & FeatureTopFields {
+  const entries: Array<[string, z.core.$ZodType]> = Object.entries(core);
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    const fragment = feature.config;
+    if (!fragment?.top) continue;
+    for (const key of Object.keys(fragment.top)) {
+      if (entries.some(([name]) => name === key)) throw new Error(`feature "${feature.name}": config key "${key}" is already a key of the environment file`);
+    }
+    let at = entries.length;
+    if (fragment.after !== undefined) {
+      const anchor = entries.findIndex(([name]) => name === fragment.after);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": config.after names "${fragment.after}", which is not a key of the environment file`);
+      at = anchor + 1 + (insertedAfter.get(fragment.after) ?? 0);
+      insertedAfter.set(fragment.after, (insertedAfter.get(fragment.after) ?? 0) + Object.keys(fragment.top).length);
+    }
+    entries.splice(at, 0, ...Object.entries(fragment.top));
+  }
+  return Object.fromEntries(entries) as unknown as Core & FeatureTopFields;
+}
+
+/** The features' cross-field rules, in the registry's order. */
+export function featureRules(): CrossFieldRule<FeatureConfig>[] {
+  return features.flatMap((feature) => (feature.rules ?? []) as readonly CrossFieldRule<FeatureConfig>[]);
+}
+
+/** The pinned components the config's features install, whose Kubernetes range synth checks. */
+export function featureComponents(config: FeatureConfig): ComponentCompatibility[] {
+  return features.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
+}
+
+/** The names of the features a config turns on, in the registry's order. */
+export function enabledFeatureNames(config: FeatureConfig): string[] {
+  return features.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
+}
+
+/** Every name a built-in feature's add-on or its Helm releases use, enabled or not. */
+export function featureReleaseNames(): string[] {
+  return features.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
+}
+
+/** Every feature's plan step. */
+export function planFeatures(config: FeatureConfig, context: FeaturePlanContext): FeaturePlans {
+  const plans: Record<string, unknown> = {};
+  for (const feature of features) {
+    const plan = feature.plan(config, context);
+    if (plan !== undefined) plans[feature.name] = plan;
+  }
+  return plans as FeaturePlans;
+}
+
+/** The add-ons of the features that are on and belong to the platform stack, in the registry's order. */
+export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext, registered: readonly AnyFeature[] = features): PlatformAddon[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered
+    .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
+    .map((feature) => {
+      const addon = feature.addon(planned[feature.name], context);
+      if (feature.constructScope === 'stack') return addon;
+      return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
+    });
+}
+
+/** The pinned components a config installs whose Kubernetes range synth checks: the core platform's, then its features'. */
+export function componentsInUse(config: Parameters<typeof coreComponentsInUse>[0] & FeatureConfig): ComponentCompatibility[] {
+  return [...coreComponentsInUse(config), ...featureComponents(config)];
+}

@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import type { PlatformAddon } from '../addons/addon.js';
+import type { CrossFieldRule } from '../config/rules.js';
+import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
+import type { CorePlan } from '../plan/platform-plan.js';
+import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
+import type { NetworkStack } from '../stacks/network-stack.js';
+import type { ClusterStack } from '../stacks/cluster-stack.js';
+import type { ComputeStack } from '../stacks/compute-stack.js';
+import type { CniStack } from '../stacks/cni-stack.js';
+
+/**
+ * A built-in feature as one module (src/features/<name>/): its config fragment and cross-field
+ * rules, its plan step, the pinned components it installs (compatibility entries), the stack it
+ * belongs to and its deploy. src/features/registry.ts lists them; the environment schema, the
+ * plan and the platform stack's add-ons are assembled from that list (docs/EXTENDING.md).
+ */
+export interface BuiltInFeature<
+  Name extends string = string,
+  Top extends z.ZodRawShape = z.ZodRawShape,
+  Platform extends z.ZodRawShape = z.ZodRawShape,
+  Config = unknown,
+  Plan = unknown,
+  RuleConfig = Config,
+  ComponentConfig = Config,
+  EnabledConfig = Config,
+> {
+  /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`). */
+  readonly name: Name;
+  /** The keys it adds to the environment file. @default none */
+  readonly config?: FeatureConfigFragment<Top, Platform>;
+  /**
+   * Cross-field rules over the validated config, run with the environment's own (src/config/rules.ts).
+   * Each function's `config` type names only the fields it reads; the environment config must have them all. @default none
+   */
+  readonly rules?: readonly CrossFieldRule<RuleConfig>[];
+  /**
+   * Whether the config turns the feature on, judged on the config file alone, before any plan:
+   * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
+   */
+  enabledIn(config: EnabledConfig): boolean;
+  /** Helm release names its add-on creates besides its name: user add-ons may not take them. @default none */
+  readonly releaseNames?: readonly string[];
+  /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
+  components?(config: ComponentConfig): readonly ComponentCompatibility[];
+  /**
+   * The plan step: what the feature does in this environment, or undefined when it is off. Pure,
+   * like the rest of the plan; the result is `plan.features[name]`.
+   */
+  plan(config: Config, context: FeaturePlanContext): Plan | undefined;
+  /** The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist. */
+  readonly stack: 'platform';
+  /**
+   * Where its add-on creates its resources: `own`, a construct named after the feature in the
+   * stack (its Terraform addresses are its own); `stack`, the stack itself, for the features whose
+   * addresses predate the modules (a scope of their own would move every one of them). @default 'own'
+   */
+  readonly constructScope?: 'own' | 'stack';
+  /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
+  addon(plan: Plan, context: FeatureDeployContext): PlatformAddon;
+}
+
+/**
+ * Where a feature's keys go in the environment file. Keys keep the registry's order; `after`
+ * keeps the order of existing files (and of the "allowed here" lists of messages).
+ */
+export interface FeatureConfigFragment<Top extends z.ZodRawShape = z.ZodRawShape, Platform extends z.ZodRawShape = z.ZodRawShape> {
+  /** Top-level keys. @default none */
+  readonly top?: Top;
+  /** The top-level key `top` follows. @default the end of the file's keys */
+  readonly after?: string;
+  /** Keys under `platform:` (Kubernetes add-ons installed after the nodes exist). @default none */
+  readonly platform?: Platform;
+}
+
+/** What a plan step may read besides the config: decisions the core plan made first. */
+export interface FeaturePlanContext {
+  readonly core: CorePlan;
+  /** Membership in a Cilium Cluster Mesh (multi-region). @default none */
+  readonly clusterMesh?: ClusterMeshOptions;
+}
+
+/** What an add-on may be built from: the core plan and the stacks deployed before the platform stack. */
+export interface FeatureDeployContext {
+  readonly core: CorePlan;
+  readonly stacks: { readonly network: NetworkStack; readonly cluster: ClusterStack; readonly compute: ComputeStack; readonly cni?: CniStack };
+}
+
+/** A feature with its types inferred from the literal (name, config keys, plan). */
+export function defineFeature<
+  const Name extends string,
+  Config,
+  Plan,
+  Top extends z.ZodRawShape = Record<never, never>,
+  Platform extends z.ZodRawShape = Record<never, never>,
+  RuleConfig = Config,
+  ComponentConfig = Config,
+  EnabledConfig = Config,
+>(
+  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig>,
+): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig> {
+  return feature;
+}
