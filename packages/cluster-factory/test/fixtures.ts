@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Testing } from 'cdktf';
-import { parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
+import { ConfigError, parseConfig, parseEnvironmentConfig } from '../src/config/load.js';
 import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-region-schema.js';
 import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
@@ -16,6 +16,17 @@ export const SANDBOX_YAML = readFileSync(fileURLToPath(new URL('./fixtures/sandb
 export function sandboxConfig(overrides: Partial<Record<keyof EnvironmentConfig, unknown>> = {}): EnvironmentConfig {
   const base = parseEnvironmentConfig(SANDBOX_YAML, 'environments/sandbox.yaml');
   return parseEnvironmentConfig(JSON.stringify({ ...base, ...overrides }), 'test-variant.yaml');
+}
+
+/** The problems of a sandbox variant (sandboxConfig), without their file:line:column; none when it loads. */
+export function sandboxProblems(overrides: Partial<Record<keyof EnvironmentConfig, unknown>>): string[] {
+  try {
+    sandboxConfig(overrides);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.map((problem) => problem.replace(/^test-variant\.yaml:\d+:\d+: /, ''));
+  }
+  return [];
 }
 
 /** A copy of environments/multi-region.yaml. */

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { Aspects, Testing } from 'cdktf';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { resourcesOf } from '../testing/index.js';
-import { ConfigError } from '../src/config/load.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
 import { PolicyAspect } from '../src/policy/aspect.js';
@@ -11,7 +10,7 @@ import { karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastruc
 import { loadBalancerControllerPolicy } from '../src/features/load-balancer-controller/load-balancer-controller-policy.js';
 import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
 import grammar from '../reference/aws-iam/policy-grammar.json' with { type: 'json' };
-import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { sandboxConfig, sandboxProblems, synthPlatform } from './fixtures.js';
 
 const SECRETS = {
   sid: 'ReadTeamSecrets',
@@ -26,16 +25,7 @@ const SECRETS_HCL =
 const policies = (stack: string) => Object.values(resourcesOf(stack, IamRolePolicy));
 const policyNamed = (stack: string, name: string) => policies(stack).find((policy) => policy.name === name)!;
 
-/** The problems of a config variant, without their file:line:column. */
-function problemsOf(overrides: Record<string, unknown>): string[] {
-  try {
-    sandboxConfig(overrides);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((problem) => problem.replace(/^test-variant\.yaml:\d+:\d+: /, ''));
-  }
-  return [];
-}
+const problemsOf = sandboxProblems;
 
 describe('iam.extra_statements: accepted statements land in the role\'s inline policy', () => {
   test('karpenter: appended after the controller policy\'s own statements', () => {

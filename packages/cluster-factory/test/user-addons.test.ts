@@ -16,7 +16,7 @@ import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { defineMultiRegion, defineMultiRegionEnvironment } from '../src/cluster-mesh/multi-region-platform.js';
 import { PLATFORM_ADDON_NAMES, userAddon, type UserAddon } from '../src/addons/user-addons.js';
 import { collectAnnotations } from '../src/app/run-app.js';
-import { SANDBOX_YAML, multiRegionConfig, sandboxConfig } from './fixtures.js';
+import { SANDBOX_YAML, multiRegionConfig, sandboxConfig, sandboxProblems } from './fixtures.js';
 
 const CERT_MANAGER = { name: 'cert-manager', namespace: 'cert-manager', repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2', values: { crds: { enabled: true } } };
 const EXTERNAL_DNS = {
@@ -50,15 +50,7 @@ const SANDBOX_PLATFORM_RESOURCES = [
 
 const platformOf = (config = sandboxConfig()) => new EnvironmentPlatform(Testing.app(), planPlatform(config));
 
-function problemsOf(overrides: Record<string, unknown>): string[] {
-  try {
-    sandboxConfig(overrides);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((problem) => problem.replace(/^test-variant\.yaml:\d+:\d+: /, ''));
-  }
-  return [];
-}
+const problemsOf = sandboxProblems;
 
 describe('user_addons: accepted add-ons are installed after the platform\'s, in dependency order', () => {
   const platform = platformOf(sandboxConfig({ user_addons: { helm_charts: [EXTERNAL_DNS, CERT_MANAGER], manifests: [ISSUERS] } }));
