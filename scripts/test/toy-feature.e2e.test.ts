@@ -76,8 +76,9 @@ beforeAll(() => {
   library = join(work, 'packages/cluster-factory');
   mkdirSync(library, { recursive: true });
   mkdirSync(join(work, 'environments'));
-  for (const part of ['src', 'reference', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, 'packages/cluster-factory', part), join(library, part), { recursive: true });
-  cpSync(join(ROOT, 'tsconfig.base.json'), join(work, 'tsconfig.base.json'));
+  // The library's program (tsconfig.lib.json) with every file it includes.
+  for (const part of ['src', 'testing', 'bundler', 'reference', 'package.json', 'tsconfig.json', 'tsconfig.lib.json']) cpSync(join(ROOT, 'packages/cluster-factory', part), join(library, part), { recursive: true });
+  for (const file of ['tsconfig.base.json', 'vitest.shared.ts']) cpSync(join(ROOT, file), join(work, file));
   symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
   // ES modules, as in the workspace (its package.json).
   writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "module" }\n');
@@ -124,7 +125,7 @@ describe('a toy built-in feature: one folder and one registry line', () => {
         "import type { EnvironmentConfig } from '../../config/schema.js';\nimport type { PlatformPlan } from '../../plan/platform-plan.js';\nexport const replicas = (plan: PlatformPlan): number | undefined => plan.features.toy?.replicas;\nexport const enabled = (config: EnvironmentConfig): boolean => config.toy.enabled;\n",
       );
       try {
-        execFileSync(TSC, ['-p', join(library, 'tsconfig.json'), '--tsBuildInfoFile', join(work, 'tsc.tsbuildinfo')], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(TSC, ['-p', join(library, 'tsconfig.lib.json'), '--outDir', join(work, 'tsc-out'), '--tsBuildInfoFile', join(work, 'tsc-out/lib.tsbuildinfo')], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
       } catch (error) {
         throw new Error(`tsc: ${(error as { stdout?: string }).stdout ?? String(error)}`);
       } finally {
