@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, environmentShape, featureAddons, withFeatureFields, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans } from '../src/index.js';
+import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, environmentShape, featureAddons, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule } from '../src/index.js';
+import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 
 /** A feature for these tests: top-level keys, no rules, an add-on that creates one construct. */
 function testFeature(name: string, top: z.ZodRawShape, after?: string, constructScope?: 'own' | 'stack'): AnyFeature {
@@ -45,6 +46,42 @@ describe('withFeatureFields', () => {
   test('refuses a key the file has already and an anchor it does not have', () => {
     expect(() => withFeatureFields(core, [testFeature('dup', { b: z.string() })])).toThrow('feature "dup": config key "b" is already a key of the environment file');
     expect(() => withFeatureFields(core, [testFeature('lost', { x: z.string() }, 'nope')])).toThrow('feature "lost": config.after names "nope", which is not a key of the environment file');
+  });
+});
+
+describe('withFeatureRules', () => {
+  const rule = (checks: string, after?: string): FeatureRule<unknown> => ({ checks, check: () => undefined, ...(after ? { after } : {}) });
+  const withRules = (name: string, rules: FeatureRule<unknown>[]): AnyFeature => ({ ...testFeature(name, {}), rules });
+  const core = [rule('a'), rule('b'), rule('c')];
+
+  test('places rules after the rule they name, or at the features\' place, in registry order; an anchor may be an earlier feature\'s rule', () => {
+    const rules = withFeatureRules(core, 'b', [withRules('one', [rule('x', 'a'), rule('unplaced'), rule('y', 'a')]), withRules('two', [rule('z', 'a'), rule('w', 'x'), rule('last', 'c')])]);
+    expect(rules.map((entry) => entry.checks)).toEqual(['a', 'x', 'w', 'y', 'z', 'b', 'unplaced', 'c', 'last']);
+    expect(rules.every((entry) => !('after' in entry))).toBe(true);
+  });
+
+  test('refuses a rule name the list has already and an anchor it does not have', () => {
+    expect(() => withFeatureRules(core, 'c', [withRules('dup', [rule('b')])])).toThrow('feature "dup": the rule "b" is already a rule of the environment');
+    expect(() => withFeatureRules(core, 'c', [withRules('lost', [rule('x', 'nope')])])).toThrow('feature "lost": rule "x" runs after "nope", which is not a rule of the environment');
+  });
+
+  test('the environment\'s rules keep the order they had before the features owned theirs (messages of a file with several errors)', () => {
+    const checks = ENVIRONMENT_RULES.map((entry) => entry.checks);
+    expect(checks.slice(3, 6)).toEqual(['cilium.hubble_relay needs enable_hubble', 'platform.network_policy_baseline needs Cilium', 'cilium.prefix_delegation needs cilium_mode: eni']);
+    expect(checks.slice(10, 16)).toEqual([
+      'node_groups instance types share one architecture and one accelerator (one AMI type)',
+      'karpenter pool instance families and categories are in the instance table, of its architectures, accelerated ones in GPU pools only',
+      'karpenter pool architectures each admit a family of the pool',
+      'karpenter pool names, requirements and labels',
+      'karpenter pools hold the CEL rules of the pinned NodePool CRD',
+      'node_groups names are unique',
+    ]);
+    expect(checks.slice(17, 20)).toEqual([
+      'upgrade_policy.support_type is stated in a protected environment',
+      'karpenter.ami_alias is a pinned release in a protected environment',
+      'kubernetes_version is supported by every pinned component in use',
+    ]);
+    expect(checks).toHaveLength(28);
   });
 });
 

@@ -4,7 +4,7 @@ import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
-import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext } from './feature.js';
+import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
@@ -72,9 +72,24 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
   return Object.fromEntries(entries) as unknown as Core & FeatureTopFields;
 }
 
-/** The features' cross-field rules, in the registry's order. */
-export function featureRules(): CrossFieldRule<FeatureConfig>[] {
-  return features.flatMap((feature) => (feature.rules ?? []) as readonly CrossFieldRule<FeatureConfig>[]);
+/**
+ * The environment's cross-field rules: `core` with each feature's rules placed after the rule
+ * their `after` names, or else after `featuresAfter` (the features' place in the list), in
+ * registry order. A rule's `checks` names it: one name, one rule.
+ */
+export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
+  const rules: CrossFieldRule<Config>[] = [...core];
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    for (const { after = featuresAfter, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
+      if (rules.some((other) => other.checks === rule.checks)) throw new Error(`feature "${feature.name}": the rule "${rule.checks}" is already a rule of the environment`);
+      const anchor = rules.findIndex((other) => other.checks === after);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${after}", which is not a rule of the environment`);
+      rules.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, rule);
+      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+    }
+  }
+  return rules;
 }
 
 /** The pinned components the config's features install, whose Kubernetes range synth checks. */

@@ -30,10 +30,11 @@ export interface BuiltInFeature<
   /** The keys it adds to the environment file. @default none */
   readonly config?: FeatureConfigFragment<Top, Platform>;
   /**
-   * Cross-field rules over the validated config, run with the environment's own (src/config/rules.ts).
-   * Each function's `config` type names only the fields it reads; the environment config must have them all. @default none
+   * Cross-field rules over the validated config, run with the environment's own (src/config/rules.ts),
+   * each at the features' place in the list or after the rule its `after` names. Each function's `config` type
+   * names only the fields it reads; the environment config must have them all. @default none
    */
-  readonly rules?: readonly CrossFieldRule<RuleConfig>[];
+  readonly rules?: readonly FeatureRule<RuleConfig>[];
   /**
    * Whether the config turns the feature on, judged on the config file alone, before any plan:
    * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
@@ -58,6 +59,19 @@ export interface BuiltInFeature<
   readonly constructScope?: 'own' | 'stack';
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
   addon(plan: Plan, context: FeatureDeployContext): PlatformAddon;
+}
+
+/**
+ * A feature's cross-field rule and its place among the environment's rules: messages of a file
+ * with several errors come in rule order, so a rule that moves into a feature keeps its place.
+ */
+export interface FeatureRule<Config> extends CrossFieldRule<Config> {
+  /**
+   * The `checks` of the rule (the environment's, or an earlier feature's) this one runs after;
+   * rules placed after the same one keep the registry's order. @default the features' place,
+   * after the environment's Cilium rules (src/config/schema.ts)
+   */
+  readonly after?: string;
 }
 
 /**

@@ -1,16 +1,18 @@
 import { defineFeature } from '../feature.js';
 import { karpenterAddon } from '../../karpenter/karpenter-addon.js';
 import { karpenterSettings } from './config.js';
+import { KARPENTER_RULES } from './rules.js';
 
 /**
- * Karpenter: its config (`karpenter`, config.ts) and its Kubernetes side (the controller, its
- * CRDs, the EC2NodeClass and NodePools in the platform stack). Its cross-field rules
- * (src/config/schema.ts), plan (`plan.karpenter`, read by the IP budget: src/plan/) and AWS side
- * (compute stack, src/karpenter/) are not in this folder yet.
+ * Karpenter: its config (`karpenter`, config.ts), its cross-field rules (rules.ts) and its
+ * Kubernetes side (the controller, its CRDs, the EC2NodeClass and NodePools in the platform
+ * stack). Its plan (`plan.karpenter`, read by the IP budget: src/plan/) and AWS side (compute
+ * stack, src/karpenter/) are not in this folder yet.
  */
 export const feature = defineFeature({
   name: 'karpenter',
   config: { top: { karpenter: karpenterSettings }, after: 'min_pods_per_node' },
+  rules: KARPENTER_RULES,
   enabledIn: (config: { readonly karpenter: { readonly enabled: boolean } }) => config.karpenter.enabled,
   releaseNames: ['karpenter-crd', 'karpenter-node-pools'],
   plan: (_config: unknown, { core }) => core.karpenter,
