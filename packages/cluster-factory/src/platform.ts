@@ -64,7 +64,7 @@ export class EnvironmentPlatform {
       fargateProfiles: plan.fargateProfiles,
       cniStack: this.cni,
       addons: plan.nodeAddons,
-      karpenter: plan.karpenter && { clusterName, createSpotServiceLinkedRole: plan.karpenter.createSpotServiceLinkedRole },
+      karpenter: plan.features.karpenter && { clusterName, createSpotServiceLinkedRole: plan.features.karpenter.createSpotServiceLinkedRole },
       extraStatements: plan.extraStatements,
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };

@@ -2,8 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, environmentShape, featureAddons, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule } from '../src/index.js';
+import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, environmentShape, featureAddons, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
+import { sandboxConfig } from './fixtures.js';
 
 /** A feature for these tests: top-level keys, no rules, an add-on that creates one construct. */
 function testFeature(name: string, top: z.ZodRawShape, after?: string, constructScope?: 'own' | 'stack'): AnyFeature {
@@ -82,6 +83,25 @@ describe('withFeatureRules', () => {
       'kubernetes_version is supported by every pinned component in use',
     ]);
     expect(checks).toHaveLength(28);
+  });
+});
+
+describe('componentOrder', () => {
+  const placed = (name: string, componentsAfter?: string): AnyFeature => ({ ...testFeature(name, {}), ...(componentsAfter ? { componentsAfter } : {}) });
+
+  test('registry order, a feature moved after core (before every feature) or after a named feature', () => {
+    const order = componentOrder([placed('a'), placed('b'), placed('c', 'core'), placed('d', 'a'), placed('e', 'core')]);
+    expect(order.map((feature) => feature.name)).toEqual(['c', 'e', 'a', 'd', 'b']);
+  });
+
+  test('refuses a place that is neither core nor an earlier feature', () => {
+    expect(() => componentOrder([placed('a', 'nope')])).toThrow('feature "a": componentsAfter names "nope", which is neither core nor a feature before it');
+  });
+
+  test('Karpenter\'s components keep their place right after the core platform\'s, before the other features\'', () => {
+    const config = sandboxConfig({ karpenter: { ...sandboxConfig().karpenter, enabled: true }, cilium: { ...sandboxConfig().cilium, gateway_api: true } });
+    expect(componentsInUse(config).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'EKS AL2023 AMI release', 'AWS Load Balancer Controller', 'Argo CD']);
+    expect(componentsInUse({ ...config, karpenter: { ...config.karpenter, ami_alias: 'al2023@latest' } }).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'AWS Load Balancer Controller', 'Argo CD']);
   });
 });
 

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
+import type { NodeSource } from '../capacity/ip-budget.js';
+import type { CorePlan } from '../plan/platform-plan.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
 import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
@@ -92,9 +94,26 @@ export function withFeatureRules<Config extends FeatureConfig>(core: readonly Cr
   return rules;
 }
 
+/** The features in the order of their components: registry order, each moved after the place its componentsAfter names. */
+export function componentOrder(registered: readonly AnyFeature[] = features): AnyFeature[] {
+  const ordered = registered.filter((feature) => feature.componentsAfter === undefined);
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    const after = feature.componentsAfter;
+    if (after === undefined) continue;
+    const anchor = after === 'core' ? -1 : ordered.findIndex((other) => other.name === after);
+    if (after !== 'core' && anchor < 0) throw new Error(`feature "${feature.name}": componentsAfter names "${after}", which is neither core nor a feature before it`);
+    ordered.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, feature);
+    insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+  }
+  return ordered;
+}
+
+const featuresByComponentOrder = componentOrder();
+
 /** The pinned components the config's features install, whose Kubernetes range synth checks. */
 export function featureComponents(config: FeatureConfig): ComponentCompatibility[] {
-  return features.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
+  return featuresByComponentOrder.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
 }
 
 /** The names of the features a config turns on, in the registry's order. */
@@ -115,6 +134,12 @@ export function planFeatures(config: FeatureConfig, context: FeaturePlanContext)
     if (plan !== undefined) plans[feature.name] = plan;
   }
   return plans as FeaturePlans;
+}
+
+/** The nodes the features' plans add at maximum scale, for the pod IP budget, in the registry's order. */
+export function featureIpBudgetSources(plans: FeaturePlans, core: CorePlan): NodeSource[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return features.flatMap((feature) => (planned[feature.name] === undefined ? [] : [...(feature.ipBudgetSources?.(planned[feature.name], core) ?? [])]));
 }
 
 /** The add-ons of the features that are on and belong to the platform stack, in the registry's order. */

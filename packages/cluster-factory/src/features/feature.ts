@@ -3,6 +3,7 @@ import type { PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { CorePlan } from '../plan/platform-plan.js';
+import type { NodeSource } from '../capacity/ip-budget.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import type { NetworkStack } from '../stacks/network-stack.js';
 import type { ClusterStack } from '../stacks/cluster-stack.js';
@@ -45,10 +46,17 @@ export interface BuiltInFeature<
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
   /**
+   * Where its components come in the list synth checks (and in its messages): after the core
+   * platform's (`core`, before every feature's) or after the named feature's. @default registry order, after the core's
+   */
+  readonly componentsAfter?: string;
+  /**
    * The plan step: what the feature does in this environment, or undefined when it is off. Pure,
    * like the rest of the plan; the result is `plan.features[name]`.
    */
   plan(config: Config, context: FeaturePlanContext): Plan | undefined;
+  /** The nodes its plan adds at maximum scale, which the pod IP budget counts (src/capacity/ip-budget.ts). @default none */
+  ipBudgetSources?(plan: Plan, core: CorePlan): readonly NodeSource[];
   /** The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist. */
   readonly stack: 'platform';
   /**

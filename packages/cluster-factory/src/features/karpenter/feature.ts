@@ -1,13 +1,15 @@
 import { defineFeature } from '../feature.js';
 import { karpenterAddon } from '../../karpenter/karpenter-addon.js';
-import { karpenterSettings } from './config.js';
+import { karpenterSettings, type KarpenterSettings } from './config.js';
 import { KARPENTER_RULES } from './rules.js';
+import { karpenterComponents } from './compatibility.js';
+import { karpenterIpBudgetSources, planKarpenter } from './plan.js';
 
 /**
- * Karpenter: its config (`karpenter`, config.ts), its cross-field rules (rules.ts) and its
- * Kubernetes side (the controller, its CRDs, the EC2NodeClass and NodePools in the platform
- * stack). Its plan (`plan.karpenter`, read by the IP budget: src/plan/) and AWS side (compute
- * stack, src/karpenter/) are not in this folder yet.
+ * Karpenter: its config (`karpenter`, config.ts), its cross-field rules (rules.ts), its
+ * compatibility entries, its plan step (plan.ts: `plan.features.karpenter`, whose pools the pod IP
+ * budget counts) and its Kubernetes side (the controller, its CRDs, the EC2NodeClass and NodePools
+ * in the platform stack). Its AWS side (compute stack, src/karpenter/) is not in this folder yet.
  */
 export const feature = defineFeature({
   name: 'karpenter',
@@ -15,7 +17,11 @@ export const feature = defineFeature({
   rules: KARPENTER_RULES,
   enabledIn: (config: { readonly karpenter: { readonly enabled: boolean } }) => config.karpenter.enabled,
   releaseNames: ['karpenter-crd', 'karpenter-node-pools'],
-  plan: (_config: unknown, { core }) => core.karpenter,
+  components: (config: { readonly karpenter: KarpenterSettings }) => karpenterComponents(config.karpenter),
+  // Right after the core platform's (Cilium, Gateway API), as before it became a module.
+  componentsAfter: 'core',
+  plan: (config: { readonly karpenter: KarpenterSettings }, { core }) => planKarpenter(config, core),
+  ipBudgetSources: karpenterIpBudgetSources,
   stack: 'platform',
   // Its resources kept their addresses when it became a module.
   constructScope: 'stack',
