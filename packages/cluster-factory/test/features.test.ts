@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, environmentShape, featureAddons, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule } from '../src/index.js';
+import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, environmentShape, featureAddons, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
-import { sandboxConfig } from './fixtures.js';
+import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
 
 /** A feature for these tests: top-level keys, no rules, an add-on that creates one construct. */
 function testFeature(name: string, top: z.ZodRawShape, after?: string, constructScope?: 'own' | 'stack'): AnyFeature {
@@ -102,6 +103,38 @@ describe('componentOrder', () => {
     const config = sandboxConfig({ karpenter: { ...sandboxConfig().karpenter, enabled: true }, cilium: { ...sandboxConfig().cilium, gateway_api: true } });
     expect(componentsInUse(config).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'EKS AL2023 AMI release', 'AWS Load Balancer Controller', 'Argo CD']);
     expect(componentsInUse({ ...config, karpenter: { ...config.karpenter, ami_alias: 'al2023@latest' } }).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'AWS Load Balancer Controller', 'Argo CD']);
+  });
+});
+
+describe('featureComputes', () => {
+  const withCompute = (name: string, constructScope?: 'own' | 'stack'): AnyFeature => ({
+    ...testFeature(name, {}, undefined, constructScope),
+    compute: (_plan, { scope }) => new Construct(scope, `${name}-infrastructure`),
+    identities: (infrastructure) => ({ karpenter: (infrastructure as Construct).node.path }),
+  });
+
+  test('a feature\'s AWS side is created in a construct named after it, or in the stack itself with constructScope stack; off, nothing', () => {
+    const stack = new TerraformStack(Testing.app(), 'compute');
+    const computes = featureComputes({ own: {}, kept: {} } as unknown as FeaturePlans, {} as CorePlan, [withCompute('own'), withCompute('kept', 'stack'), withCompute('off')]);
+    const created = new Map(computes.map((compute) => [compute.name, compute.deploy(stack)]));
+    expect([...created.keys()]).toEqual(['own', 'kept']);
+    expect([...created.values()].map((construct) => (construct as Construct).node.path)).toEqual(['compute/own/own-infrastructure', 'compute/kept-infrastructure']);
+    expect(featureIdentities(created, [withCompute('own')])).toEqual({ karpenter: 'compute/own/own-infrastructure' });
+  });
+
+  test('Karpenter\'s AWS side stays at compute/karpenter; the platform hands its controller role on as an identity', () => {
+    const config = sandboxConfig({ karpenter: { ...sandboxConfig().karpenter, enabled: true } });
+    expect(featureComputes(planPlatform(config).features, planPlatform(config)).map((compute) => compute.name)).toEqual(['karpenter']);
+    const { platform } = synthPlatform(config);
+    const infrastructure = platform.compute.features.get('karpenter') as KarpenterInfrastructure;
+    expect(infrastructure).toBeInstanceOf(KarpenterInfrastructure);
+    expect(infrastructure.node.path).toBe(`${platform.compute.node.path}/karpenter`);
+    const identities = featureIdentities(platform.compute.features);
+    expect(Object.keys(identities)).toEqual(['karpenter']);
+    // The role's ARN, a token of the compute stack (each read of .arn is a new token, so compare what it refers to).
+    const refersTo = (value: string) => Tokenization.reverseString(value).tokens.map((token) => (token as unknown as { identifier: string }).identifier);
+    expect(refersTo(identities.karpenter!)).toEqual(refersTo(infrastructure.controllerRole.arn));
+    expect(refersTo(identities.karpenter!)).toEqual([expect.stringMatching(/^aws_iam_role\.karpenter_controller-identity_role_[0-9A-F]{8}\.arn$/)]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { Construct } from 'constructs';
-import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
+import type { ClusterInfo, ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
@@ -17,7 +17,7 @@ import * as registry from './registry.js';
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** A feature of any config and plan (the registry's, or a test's). */
-export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
+export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown, unknown>;
 
 /** Every built-in feature, in the registry's order. */
 export const BUILT_IN_FEATURES: readonly Registered[] = Object.keys(registry)
@@ -142,13 +142,40 @@ export function featureIpBudgetSources(plans: FeaturePlans, core: CorePlan): Nod
   return features.flatMap((feature) => (planned[feature.name] === undefined ? [] : [...(feature.ipBudgetSources?.(planned[feature.name], core) ?? [])]));
 }
 
+/** A feature's AWS side, as the compute stack creates it (ComputeStackProps.features). */
+export interface FeatureCompute {
+  readonly name: string;
+  /** Creates it in the compute stack; the result is `ComputeStack.features.get(name)`. */
+  deploy(stack: Construct): unknown;
+}
+
+/** A construct named after the feature in `scope`, or `scope` itself for constructScope 'stack'. */
+function featureScope(feature: AnyFeature, scope: Construct): Construct {
+  return feature.constructScope === 'stack' ? scope : new Construct(scope, feature.name);
+}
+
+/** The AWS sides of the features that are on, in the registry's order. */
+export function featureComputes(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCompute[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const compute = feature.compute;
+    if (!compute || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct) => compute(planned[feature.name], { scope: featureScope(feature, stack), core }) }];
+  });
+}
+
+/** The controller roles the features' AWS sides created (ClusterInfo.identities), in the registry's order. */
+export function featureIdentities(infrastructure: ReadonlyMap<string, unknown>, registered: readonly AnyFeature[] = features): ControllerIdentities {
+  return Object.assign({}, ...registered.map((feature) => (feature.identities && infrastructure.has(feature.name) ? feature.identities(infrastructure.get(feature.name)) : {}))) as ControllerIdentities;
+}
+
 /** The add-ons of the features that are on and belong to the platform stack, in the registry's order. */
 export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext, registered: readonly AnyFeature[] = features): PlatformAddon[] {
   const planned = plans as Readonly<Record<string, unknown>>;
   return registered
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
-      const addon = feature.addon(planned[feature.name], context);
+      const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { PlatformAddon } from '../addons/addon.js';
+import type { Construct } from 'constructs';
+import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { CorePlan } from '../plan/platform-plan.js';
@@ -25,6 +26,7 @@ export interface BuiltInFeature<
   RuleConfig = Config,
   ComponentConfig = Config,
   EnabledConfig = Config,
+  Infrastructure = unknown,
 > {
   /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`). */
   readonly name: Name;
@@ -65,8 +67,16 @@ export interface BuiltInFeature<
    * addresses predate the modules (a scope of their own would move every one of them). @default 'own'
    */
   readonly constructScope?: 'own' | 'stack';
+  /**
+   * Its AWS side in the compute stack, from its plan: created after the managed node groups,
+   * before Fargate profiles and the node add-ons, in `scope` (chosen like the add-on's, by
+   * constructScope). The add-on gets what it returns as `infrastructure`. @default none
+   */
+  compute?(plan: Plan, context: FeatureComputeContext): Infrastructure;
+  /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
+  identities?(infrastructure: Infrastructure): ControllerIdentities;
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
-  addon(plan: Plan, context: FeatureDeployContext): PlatformAddon;
+  addon(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
 }
 
 /**
@@ -102,10 +112,18 @@ export interface FeaturePlanContext {
   readonly clusterMesh?: ClusterMeshOptions;
 }
 
-/** What an add-on may be built from: the core plan and the stacks deployed before the platform stack. */
-export interface FeatureDeployContext {
+/** Where a feature's AWS side is created in the compute stack, and the core plan it may read. */
+export interface FeatureComputeContext {
+  readonly scope: Construct;
+  readonly core: CorePlan;
+}
+
+/** What an add-on may be built from: the core plan, the stacks deployed before the platform stack and its own AWS side. */
+export interface FeatureDeployContext<Infrastructure = unknown> {
   readonly core: CorePlan;
   readonly stacks: { readonly network: NetworkStack; readonly cluster: ClusterStack; readonly compute: ComputeStack; readonly cni?: CniStack };
+  /** What its `compute` step returned. @default none */
+  readonly infrastructure?: Infrastructure;
 }
 
 /** A feature with its types inferred from the literal (name, config keys, plan). */
@@ -118,8 +136,9 @@ export function defineFeature<
   RuleConfig = Config,
   ComponentConfig = Config,
   EnabledConfig = Config,
+  Infrastructure = unknown,
 >(
-  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig>,
-): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig> {
+  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig, Infrastructure>,
+): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig, Infrastructure> {
   return feature;
 }

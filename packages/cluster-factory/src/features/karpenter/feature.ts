@@ -1,5 +1,6 @@
 import { defineFeature } from '../feature.js';
 import { karpenterAddon } from '../../karpenter/karpenter-addon.js';
+import { KarpenterInfrastructure } from '../../karpenter/karpenter-infrastructure.js';
 import { karpenterSettings, type KarpenterSettings } from './config.js';
 import { KARPENTER_RULES } from './rules.js';
 import { karpenterComponents } from './compatibility.js';
@@ -9,7 +10,8 @@ import { karpenterIpBudgetSources, planKarpenter } from './plan.js';
  * Karpenter: its config (`karpenter`, config.ts), its cross-field rules (rules.ts), its
  * compatibility entries, its plan step (plan.ts: `plan.features.karpenter`, whose pools the pod IP
  * budget counts) and its Kubernetes side (the controller, its CRDs, the EC2NodeClass and NodePools
- * in the platform stack). Its AWS side (compute stack, src/karpenter/) is not in this folder yet.
+ * in the platform stack) and its AWS side (roles, interruption queue and event rules in the compute
+ * stack). The constructs both sides create are in src/karpenter/.
  */
 export const feature = defineFeature({
   name: 'karpenter',
@@ -25,8 +27,18 @@ export const feature = defineFeature({
   stack: 'platform',
   // Its resources kept their addresses when it became a module.
   constructScope: 'stack',
-  addon: (plan, { core, stacks }) => {
-    const infrastructure = stacks.compute.karpenter;
+  // Its AWS side at compute/karpenter, where it was before it became a module.
+  compute: (plan, { scope, core }) =>
+    new KarpenterInfrastructure(scope, 'karpenter', {
+      // The literal name: tag keys in its IAM conditions need it at synth time, not a token.
+      clusterName: core.clusterName,
+      region: core.settings.region,
+      accountId: core.settings.accountId,
+      createSpotServiceLinkedRole: plan.createSpotServiceLinkedRole,
+      extraStatements: core.extraStatements.karpenter,
+    }),
+  identities: (infrastructure) => ({ karpenter: infrastructure.controllerRole.arn }),
+  addon: (plan, { core, infrastructure }) => {
     if (!infrastructure) throw new Error('karpenter: the compute stack has no Karpenter infrastructure for a plan with Karpenter');
     return karpenterAddon({
       ...plan.nodeClass,
