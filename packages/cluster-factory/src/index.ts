@@ -29,6 +29,8 @@ export * from './lib/subnet-plan.js';
 export * from './features/feature.js';
 export * from './features/built-in.js';
 export { afterLoadBalancerController } from './features/load-balancer-controller/feature.js';
+export { planKarpenter, karpenterIpBudgetSources, type KarpenterPlan } from './features/karpenter/plan.js';
+export { KARPENTER_RULES } from './features/karpenter/rules.js';
 
 // Stacks and the platforms that compose them.
 export * from './platform.js';

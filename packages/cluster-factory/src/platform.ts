@@ -9,7 +9,7 @@ import { ComputeStack } from './stacks/compute-stack.js';
 import { CniStack } from './stacks/cni-stack.js';
 import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
 import type { PlatformAddon } from './addons/addon.js';
-import { featureAddons } from './features/built-in.js';
+import { featureAddons, featureComputes, featureIdentities } from './features/built-in.js';
 import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
@@ -64,13 +64,12 @@ export class EnvironmentPlatform {
       fargateProfiles: plan.fargateProfiles,
       cniStack: this.cni,
       addons: plan.nodeAddons,
-      karpenter: plan.karpenter && { clusterName, createSpotServiceLinkedRole: plan.karpenter.createSpotServiceLinkedRole },
+      features: featureComputes(plan.features, plan),
       extraStatements: plan.extraStatements,
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);
 
-    const karpenter = this.compute.karpenter;
     const platformAddons = [
       // The built-in features in the registry's order (src/features/registry.ts).
       ...featureAddons(plan.features, { core: plan, stacks: { network: this.network, cluster: this.cluster, compute: this.compute, cni: this.cni } }),
@@ -88,7 +87,7 @@ export class EnvironmentPlatform {
         accountId: settings.accountId,
         environment: plan.environment,
         networking,
-        identities: { ciliumOperator: this.cluster.ciliumOperator?.role.arn, karpenter: karpenter?.controllerRole.arn },
+        identities: { ciliumOperator: this.cluster.ciliumOperator?.role.arn, ...featureIdentities(this.compute.features) },
       },
       addons,
     });

@@ -341,7 +341,7 @@ test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with
   const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
   const example = /```yaml\n(karpenter:\n[\s\S]*?)```/.exec(doc)![1]!;
   const plan = planPlatform(parseEnvironmentConfig(withKarpenter(example), 'docs/KARPENTER.md'));
-  expect(plan.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.weight ?? null])).toEqual([
+  expect(plan.features.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.weight ?? null])).toEqual([
     ['general', null, null],
     ['gpu', null, null],
     ['arm-spot', 'karpenter.node_pools[0] (arm-spot)', 10],
@@ -350,16 +350,16 @@ test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with
 
 test('consolidate_after takes what the NodePool CRD takes: compound durations and Never', () => {
   const plan = planPlatform(parseEnvironmentConfig(onePool('    - name: batch\n      consolidate_after: 1h30m\n    - name: pinned\n      consolidate_after: Never\n'), 'pools.yaml'));
-  expect(plan.karpenter!.pools.map((pool) => pool.consolidateAfter)).toEqual(['1m', '1h30m', 'Never']);
+  expect(plan.features.karpenter!.pools.map((pool) => pool.consolidateAfter)).toEqual(['1m', '1h30m', 'Never']);
   expect(refusal(onePool('    - name: batch\n      consolidate_after: 1d\n'))).toEqual(['pools.yaml:65:26: karpenter.node_pools[0].consolidate_after: "1d" must be a duration such as 30s, 5m or 1h30m, or Never']);
 });
 
 test('the EC2NodeClass maxPods follows what the pools may launch, their own requirements included: large and up when a pool asks for 8 vCPUs or more', () => {
   const plan = (entry: string) => planPlatform(parseEnvironmentConfig(withKarpenter(`karpenter:\n  enabled: true\n  general:\n    instance_families: [m6i]\n${entry}`), 'pools.yaml'));
   // ENI mode without prefix delegation: m6i.large holds 28 pods, m6i.2xlarge 57.
-  expect(plan('').karpenter!.nodeClass.maxPods).toBe(28);
+  expect(plan('').features.karpenter!.nodeClass.maxPods).toBe(28);
   const bigOnly = plan('    requirements:\n      - key: karpenter.k8s.aws/instance-cpu\n        operator: Gte\n        values: ["8"]\n');
-  expect(bigOnly.karpenter!.nodeClass.maxPods).toBe(57);
+  expect(bigOnly.features.karpenter!.nodeClass.maxPods).toBe(57);
 });
 
 test('an error in another karpenter field keeps no pool from being checked', () => {

@@ -40,7 +40,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
       protected: false,
     });
     expect(result.warnings).toEqual([]);
-    expect(result.karpenter).toBeUndefined();
+    expect(result.features.karpenter).toBeUndefined();
     // Every cluster gets the AWS Load Balancer Controller; nothing else is on by default.
     expect(result.features).toEqual({ 'aws-load-balancer-controller': { defaultScheme: 'internal' } });
   });
@@ -98,7 +98,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
 
   test('Karpenter: one maxPods for the EC2NodeClass, pools in camelCase, the literal node role name', () => {
     const result = plan('karpenter:\n  enabled: true\n  gpu:\n    instance_families: [g5]\n    cpu_limit: 16');
-    expect(result.karpenter).toEqual({
+    expect(result.features.karpenter).toEqual({
       nodeClass: { clusterName: 'plan-test', nodeRoleName: 'plan-test-karpenter-node', amiAlias: 'al2023@v20260903', maxPods: 28, ciliumEni: true },
       pools: [
         {

@@ -94,6 +94,9 @@ export function familyCategoryAndGeneration(family: string): { category: string;
 /** Every family of the table, in the table's order. */
 export const SUPPORTED_INSTANCE_FAMILIES: readonly string[] = [...new Set(KNOWN_INSTANCE_TYPES.map(instanceFamily))];
 
+/** Where a refused type or family points users: the table's docs and its families. */
+export const INSTANCE_TABLE = `${INSTANCE_TABLE_DOC}; families: ${SUPPORTED_INSTANCE_FAMILIES.join(', ')}`;
+
 /** A family's architecture and accelerator (every type of a family shares them). */
 export function familyTraits(family: string): { arch: InstanceArchitecture; accelerator: InstanceAccelerator } | undefined {
   const type = KNOWN_INSTANCE_TYPES.find((candidate) => instanceFamily(candidate) === family);

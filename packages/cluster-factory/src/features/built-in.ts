@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import { Construct } from 'constructs';
-import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
+import type { ClusterInfo, ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
+import type { NodeSource } from '../capacity/ip-budget.js';
+import type { CorePlan } from '../plan/platform-plan.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
-import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext } from './feature.js';
+import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
@@ -15,7 +17,7 @@ import * as registry from './registry.js';
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** A feature of any config and plan (the registry's, or a test's). */
-export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown>;
+export type AnyFeature = BuiltInFeature<string, z.ZodRawShape, z.ZodRawShape, unknown, unknown, unknown, unknown, unknown, unknown>;
 
 /** Every built-in feature, in the registry's order. */
 export const BUILT_IN_FEATURES: readonly Registered[] = Object.keys(registry)
@@ -72,14 +74,46 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
   return Object.fromEntries(entries) as unknown as Core & FeatureTopFields;
 }
 
-/** The features' cross-field rules, in the registry's order. */
-export function featureRules(): CrossFieldRule<FeatureConfig>[] {
-  return features.flatMap((feature) => (feature.rules ?? []) as readonly CrossFieldRule<FeatureConfig>[]);
+/**
+ * The environment's cross-field rules: `core` with each feature's rules placed after the rule
+ * their `after` names, or else after `featuresAfter` (the features' place in the list), in
+ * registry order. A rule's `checks` names it: one name, one rule.
+ */
+export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
+  const rules: CrossFieldRule<Config>[] = [...core];
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    for (const { after = featuresAfter, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
+      if (rules.some((other) => other.checks === rule.checks)) throw new Error(`feature "${feature.name}": the rule "${rule.checks}" is already a rule of the environment`);
+      const anchor = rules.findIndex((other) => other.checks === after);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${after}", which is not a rule of the environment`);
+      rules.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, rule);
+      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+    }
+  }
+  return rules;
 }
+
+/** The features in the order of their components: registry order, each moved after the place its componentsAfter names. */
+export function componentOrder(registered: readonly AnyFeature[] = features): AnyFeature[] {
+  const ordered = registered.filter((feature) => feature.componentsAfter === undefined);
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    const after = feature.componentsAfter;
+    if (after === undefined) continue;
+    const anchor = after === 'core' ? -1 : ordered.findIndex((other) => other.name === after);
+    if (after !== 'core' && anchor < 0) throw new Error(`feature "${feature.name}": componentsAfter names "${after}", which is neither core nor a feature before it`);
+    ordered.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, feature);
+    insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+  }
+  return ordered;
+}
+
+const featuresByComponentOrder = componentOrder();
 
 /** The pinned components the config's features install, whose Kubernetes range synth checks. */
 export function featureComponents(config: FeatureConfig): ComponentCompatibility[] {
-  return features.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
+  return featuresByComponentOrder.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
 }
 
 /** The names of the features a config turns on, in the registry's order. */
@@ -102,13 +136,46 @@ export function planFeatures(config: FeatureConfig, context: FeaturePlanContext)
   return plans as FeaturePlans;
 }
 
+/** The nodes the features' plans add at maximum scale, for the pod IP budget, in the registry's order. */
+export function featureIpBudgetSources(plans: FeaturePlans, core: CorePlan): NodeSource[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return features.flatMap((feature) => (planned[feature.name] === undefined ? [] : [...(feature.ipBudgetSources?.(planned[feature.name], core) ?? [])]));
+}
+
+/** A feature's AWS side, as the compute stack creates it (ComputeStackProps.features). */
+export interface FeatureCompute {
+  readonly name: string;
+  /** Creates it in the compute stack; the result is `ComputeStack.features.get(name)`. */
+  deploy(stack: Construct): unknown;
+}
+
+/** A construct named after the feature in `scope`, or `scope` itself for constructScope 'stack'. */
+function featureScope(feature: AnyFeature, scope: Construct): Construct {
+  return feature.constructScope === 'stack' ? scope : new Construct(scope, feature.name);
+}
+
+/** The AWS sides of the features that are on, in the registry's order. */
+export function featureComputes(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCompute[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const compute = feature.compute;
+    if (!compute || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct) => compute(planned[feature.name], { scope: featureScope(feature, stack), core }) }];
+  });
+}
+
+/** The controller roles the features' AWS sides created (ClusterInfo.identities), in the registry's order. */
+export function featureIdentities(infrastructure: ReadonlyMap<string, unknown>, registered: readonly AnyFeature[] = features): ControllerIdentities {
+  return Object.assign({}, ...registered.map((feature) => (feature.identities && infrastructure.has(feature.name) ? feature.identities(infrastructure.get(feature.name)) : {}))) as ControllerIdentities;
+}
+
 /** The add-ons of the features that are on and belong to the platform stack, in the registry's order. */
 export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext, registered: readonly AnyFeature[] = features): PlatformAddon[] {
   const planned = plans as Readonly<Record<string, unknown>>;
   return registered
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
-      const addon = feature.addon(planned[feature.name], context);
+      const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });

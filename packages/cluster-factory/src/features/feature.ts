@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import type { PlatformAddon } from '../addons/addon.js';
+import type { Construct } from 'constructs';
+import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { CorePlan } from '../plan/platform-plan.js';
+import type { NodeSource } from '../capacity/ip-budget.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import type { NetworkStack } from '../stacks/network-stack.js';
 import type { ClusterStack } from '../stacks/cluster-stack.js';
@@ -24,16 +26,18 @@ export interface BuiltInFeature<
   RuleConfig = Config,
   ComponentConfig = Config,
   EnabledConfig = Config,
+  Infrastructure = unknown,
 > {
   /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`). */
   readonly name: Name;
   /** The keys it adds to the environment file. @default none */
   readonly config?: FeatureConfigFragment<Top, Platform>;
   /**
-   * Cross-field rules over the validated config, run with the environment's own (src/config/rules.ts).
-   * Each function's `config` type names only the fields it reads; the environment config must have them all. @default none
+   * Cross-field rules over the validated config, run with the environment's own (src/config/rules.ts),
+   * each at the features' place in the list or after the rule its `after` names. Each function's `config` type
+   * names only the fields it reads; the environment config must have them all. @default none
    */
-  readonly rules?: readonly CrossFieldRule<RuleConfig>[];
+  readonly rules?: readonly FeatureRule<RuleConfig>[];
   /**
    * Whether the config turns the feature on, judged on the config file alone, before any plan:
    * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
@@ -44,10 +48,17 @@ export interface BuiltInFeature<
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
   /**
+   * Where its components come in the list synth checks (and in its messages): after the core
+   * platform's (`core`, before every feature's) or after the named feature's. @default registry order, after the core's
+   */
+  readonly componentsAfter?: string;
+  /**
    * The plan step: what the feature does in this environment, or undefined when it is off. Pure,
    * like the rest of the plan; the result is `plan.features[name]`.
    */
   plan(config: Config, context: FeaturePlanContext): Plan | undefined;
+  /** The nodes its plan adds at maximum scale, which the pod IP budget counts (src/capacity/ip-budget.ts). @default none */
+  ipBudgetSources?(plan: Plan, core: CorePlan): readonly NodeSource[];
   /** The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist. */
   readonly stack: 'platform';
   /**
@@ -56,8 +67,29 @@ export interface BuiltInFeature<
    * addresses predate the modules (a scope of their own would move every one of them). @default 'own'
    */
   readonly constructScope?: 'own' | 'stack';
+  /**
+   * Its AWS side in the compute stack, from its plan: created after the managed node groups,
+   * before Fargate profiles and the node add-ons, in `scope` (chosen like the add-on's, by
+   * constructScope). The add-on gets what it returns as `infrastructure`. @default none
+   */
+  compute?(plan: Plan, context: FeatureComputeContext): Infrastructure;
+  /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
+  identities?(infrastructure: Infrastructure): ControllerIdentities;
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
-  addon(plan: Plan, context: FeatureDeployContext): PlatformAddon;
+  addon(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
+}
+
+/**
+ * A feature's cross-field rule and its place among the environment's rules: messages of a file
+ * with several errors come in rule order, so a rule that moves into a feature keeps its place.
+ */
+export interface FeatureRule<Config> extends CrossFieldRule<Config> {
+  /**
+   * The `checks` of the rule (the environment's, or an earlier feature's) this one runs after;
+   * rules placed after the same one keep the registry's order. @default the features' place,
+   * after the environment's Cilium rules (src/config/schema.ts)
+   */
+  readonly after?: string;
 }
 
 /**
@@ -80,10 +112,18 @@ export interface FeaturePlanContext {
   readonly clusterMesh?: ClusterMeshOptions;
 }
 
-/** What an add-on may be built from: the core plan and the stacks deployed before the platform stack. */
-export interface FeatureDeployContext {
+/** Where a feature's AWS side is created in the compute stack, and the core plan it may read. */
+export interface FeatureComputeContext {
+  readonly scope: Construct;
+  readonly core: CorePlan;
+}
+
+/** What an add-on may be built from: the core plan, the stacks deployed before the platform stack and its own AWS side. */
+export interface FeatureDeployContext<Infrastructure = unknown> {
   readonly core: CorePlan;
   readonly stacks: { readonly network: NetworkStack; readonly cluster: ClusterStack; readonly compute: ComputeStack; readonly cni?: CniStack };
+  /** What its `compute` step returned. @default none */
+  readonly infrastructure?: Infrastructure;
 }
 
 /** A feature with its types inferred from the literal (name, config keys, plan). */
@@ -96,8 +136,9 @@ export function defineFeature<
   RuleConfig = Config,
   ComponentConfig = Config,
   EnabledConfig = Config,
+  Infrastructure = unknown,
 >(
-  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig>,
-): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig> {
+  feature: BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig, Infrastructure>,
+): BuiltInFeature<Name, Top, Platform, Config, Plan, RuleConfig, ComponentConfig, EnabledConfig, Infrastructure> {
   return feature;
 }

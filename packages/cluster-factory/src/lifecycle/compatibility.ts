@@ -1,6 +1,7 @@
-import { AL2023_AMI_RELEASE, CILIUM_CHART, GATEWAY_API_VERSION, KARPENTER_CHART } from '../versions.js';
+import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
 import { ARGOCD_COMPATIBILITY } from '../features/argocd/compatibility.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY } from '../features/load-balancer-controller/compatibility.js';
+import { AL2023_AMI_COMPATIBILITY, KARPENTER_COMPATIBILITY } from '../features/karpenter/compatibility.js';
 import { compareKubernetesVersions } from './eks-calendar.js';
 
 /** Kubernetes minors, inclusive; no `max`: upstream states no upper bound. */
@@ -73,34 +74,8 @@ export const GATEWAY_API_COMPATIBILITY: ComponentCompatibility = {
   ],
 };
 
-const KARPENTER_SOURCE =
-  'aws/karpenter-provider-aws hack/docs/compatibilitymatrix_gen/compatibility.yaml at v1.14.1 (2026-08-20; a copy in reference/karpenter-1.14.1/); the controller refuses other versions (pkg/providers/version/version.go MinK8sVersion, MaxK8sVersion)';
-
-export const KARPENTER_COMPATIBILITY: ComponentCompatibility = {
-  component: 'Karpenter',
-  pinned: KARPENTER_CHART.version,
-  releases: [
-    { series: '1.11', supported: { min: '1.26', max: '1.35' }, source: KARPENTER_SOURCE },
-    { series: '1.12', supported: { min: '1.26', max: '1.35' }, source: KARPENTER_SOURCE },
-    { series: '1.13', supported: { min: '1.26', max: '1.36' }, source: KARPENTER_SOURCE },
-    { series: '1.14', supported: { min: '1.26', max: '1.36' }, source: KARPENTER_SOURCE },
-  ],
-};
-
-export const AL2023_AMI_COMPATIBILITY: ComponentCompatibility = {
-  component: 'EKS AL2023 AMI release',
-  pinned: AL2023_AMI_RELEASE,
-  releases: [
-    {
-      series: 'v20260903',
-      supported: { min: '1.31', max: '1.36' },
-      source: 'awslabs/amazon-eks-ami release v20260903 (2026-09-03), "AMI Details": AMIs for Kubernetes 1.31 to 1.36 (1.36.3-20260903)',
-    },
-  ],
-};
-
 // The built-in features' own entries live in their folders (src/features/<name>/compatibility.ts).
-export { ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY };
+export { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, KARPENTER_COMPATIBILITY };
 
 /** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
 export const COMPATIBILITY: readonly ComponentCompatibility[] = [

@@ -1,10 +1,10 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { AL2023_AMI_COMPATIBILITY, CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
-type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium' | 'karpenter'>;
+type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>;
 
 /** The Karpenter AMI alias that pins the project's AL2023 release (its default). */
 export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
@@ -23,9 +23,6 @@ export function coreComponentsInUse(config: ComponentConfig): ComponentCompatibi
   return [
     ...(cilium ? [CILIUM_COMPATIBILITY] : []),
     ...(cilium && config.cilium.gateway_api ? [GATEWAY_API_COMPATIBILITY] : []),
-    ...(config.karpenter.enabled ? [KARPENTER_COMPATIBILITY] : []),
-    // Another alias (a newer release, @latest) is the config's own choice: the table knows only the pinned one.
-    ...(config.karpenter.enabled && config.karpenter.ami_alias === PINNED_AMI_ALIAS ? [AL2023_AMI_COMPATIBILITY] : []),
   ];
 }
 

@@ -2,21 +2,16 @@ import { networkingOf, type NetworkingDecision } from '../networking/decision.js
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { StackSettings } from '../stacks/environment-stack.js';
 import type { CiliumValuesInput } from '../cilium/values.js';
-import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
 import { ACCELERATOR_TAINTS, nodeGroupHardware, type Al2023AmiType, type KubernetesTaint } from '../capacity/ami-types.js';
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
 import { planSubnets } from '../lib/subnet-plan.js';
-import { karpenterMaxPods, karpenterPoolScenarios } from '../karpenter/karpenter-capacity.js';
-import { karpenterPoolFamilies, karpenterPoolRequirements, type KarpenterNodeClassProps, type KarpenterPool } from '../karpenter/node-pools.js';
-import { karpenterNodeRoleName } from '../karpenter/karpenter-infrastructure.js';
-import { configuredPools, karpenterPoolOf } from '../karpenter/configured-pools.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
-import { componentsInUse, planFeatures, type FeaturePlans } from '../features/built-in.js';
+import { componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
@@ -56,7 +51,6 @@ export interface CorePlan {
   readonly ebsCsiDriver: boolean;
   /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
   readonly nodeAddons: readonly EksAddonPlan[];
-  readonly karpenter?: KarpenterPlan;
   /** The platform team's IAM statements per controller role (config `iam.extra_statements`), appended to its inline policy. */
   readonly extraStatements: ExtraStatements;
   /** The platform team's own add-ons (config `user_addons`), installed after the platform's. */
@@ -123,16 +117,6 @@ export interface FargateProfilePlan {
   readonly selectors: ReadonlyArray<{ readonly namespace: string; readonly labels: Readonly<Record<string, string>> }>;
 }
 
-/** Karpenter, AWS side (compute stack) and Kubernetes side (platform stack). */
-export interface KarpenterPlan {
-  /** The EC2NodeClass every pool uses. */
-  readonly nodeClass: KarpenterNodeClassProps;
-  readonly pools: readonly KarpenterPool[];
-  /** ENIs Karpenter must not count for pods (Cilium's first interface index). */
-  readonly reservedEnis: number;
-  readonly createSpotServiceLinkedRole: boolean;
-}
-
 export interface PlanWarning {
   readonly stack: 'network' | 'cluster' | 'compute';
   readonly message: string;
@@ -163,11 +147,6 @@ export interface PlanOptions {
 /** Tags every resource of an environment carries, before the config's own tags. */
 export function baseTags(config: Pick<EnvironmentConfig, 'name' | 'tags'>, clusterName: string): Record<string, string> {
   return { Environment: config.name, Cluster: clusterName, ManagedBy: 'cdktf', ...config.tags };
-}
-
-/** The NodePools of a config: karpenter.general, karpenter.gpu when set, then karpenter.node_pools in order. */
-function karpenterPools(karpenter: EnvironmentConfig['karpenter']): KarpenterPool[] {
-  return configuredPools(karpenter).map(karpenterPoolOf);
 }
 
 /** The extra statements of the config, per role that has any. */
@@ -279,24 +258,6 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     };
   });
 
-  let karpenter: KarpenterPlan | undefined;
-  if (config.karpenter.enabled) {
-    const pools = karpenterPools(config.karpenter);
-    karpenter = {
-      nodeClass: {
-        clusterName,
-        nodeRoleName: karpenterNodeRoleName(clusterName),
-        amiAlias: config.karpenter.ami_alias,
-        // One kubelet maxPods per EC2NodeClass, over every pool's admitted families.
-        maxPods: capacity && karpenterMaxPods(capacity, pools.map((pool) => ({ families: karpenterPoolFamilies(pool), ...(pool.requirements ? { requirements: pool.requirements } : {}) }))),
-        ciliumEni: capacity?.mode === 'eni',
-      },
-      pools,
-      reservedEnis: CILIUM_ENI_FIRST_INTERFACE_INDEX,
-      createSpotServiceLinkedRole: config.karpenter.create_spot_service_linked_role,
-    };
-  }
-
   const core: CorePlan = {
     environment: config.name,
     clusterName,
@@ -319,7 +280,6 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
     ebsCsiDriver,
     nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
-    karpenter,
     extraStatements: extraStatements(config.iam),
     userAddons: userAddons(config.user_addons),
     helmValues: config.helm_values,
@@ -333,7 +293,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
 }
 
 /**
- * The pod IP budget: node groups at max_size, Karpenter pools at their CPU limit, pods per node
+ * The pod IP budget: node groups at max_size, the features' nodes (Karpenter pools at their CPU limit), pods per node
  * from the project's max-pods. Throws IpBudgetError when it cannot fit.
  */
 function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: number): IpBudget {
@@ -343,15 +303,8 @@ function checkIpBudget(plan: PlatformPlan, cilium: CiliumPlan, warnAtShare: numb
     // kubelet maxPods of a group is its smallest type's figure.
     scenarios: group.instanceTypes.map((instanceType) => ({ instanceType, nodes: group.maxSize, podsPerNode: group.maxPods! })),
   }));
-  const karpenter = plan.karpenter;
-  if (karpenter) {
-    const datapath = { ciliumEni: capacity.mode === 'eni' };
-    for (const pool of karpenter.pools) {
-      const requirements = karpenterPoolRequirements(pool, datapath);
-      // Every Karpenter node gets the one maxPods of the EC2NodeClass.
-      sources.push({ label: pool.source ?? `karpenter.${pool.name}`, scenarios: karpenterPoolScenarios(requirements, pool.cpuLimit, () => karpenter.nodeClass.maxPods!) });
-    }
-  }
+  // The nodes the features add (Karpenter's pools at their CPU limit).
+  sources.push(...featureIpBudgetSources(plan.features, plan));
   const budget = podIpBudget({
     mode: capacity.mode,
     prefixDelegation: capacity.prefixDelegation,

@@ -1,7 +1,6 @@
 import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
 import { type TerraformStack } from 'cdktf';
-import { KarpenterInfrastructure } from '../karpenter/karpenter-infrastructure.js';
 import { EksAddon, type EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -16,6 +15,7 @@ import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 import { eksTaintEffect } from '../capacity/ami-types.js';
 import { firstRepeated } from '../lib/private/names.js';
 import { extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
+import type { FeatureCompute } from '../features/built-in.js';
 
 export interface ComputeStackProps {
   readonly settings: StackSettings;
@@ -41,12 +41,11 @@ export interface ComputeStackProps {
    */
   readonly addons: readonly EksAddonPlan[];
   /**
-   * Create Karpenter's IAM roles, interruption queue and event rules for the cluster of this
-   * literal name (tag keys in its IAM conditions need the name at synth time, not a token).
-   * @default none
+   * The AWS sides of built-in features (Karpenter's roles, interruption queue and event rules),
+   * created after the managed node groups. @default none
    */
-  readonly karpenter?: { readonly clusterName: string; readonly createSpotServiceLinkedRole: boolean };
-  /** The platform team's statements for the roles made here (karpenter, ebs_csi_driver). @default none */
+  readonly features?: readonly FeatureCompute[];
+  /** The platform team's statements for the roles made here (ebs_csi_driver; features read theirs from the plan). @default none */
   readonly extraStatements?: ExtraStatements;
 }
 
@@ -71,7 +70,8 @@ export class ComputeStack extends EnvironmentStack {
   readonly nodeRole: NodeRole;
   readonly nodeGroups: ManagedNodeGroup[];
   readonly fargateProfiles: FargateProfile[];
-  readonly karpenter?: KarpenterInfrastructure;
+  /** What each feature's AWS side created, by feature name. */
+  readonly features: ReadonlyMap<string, unknown>;
 
   constructor(scope: Construct, props: ComputeStackProps) {
     super(scope, 'compute', props.settings);
@@ -107,15 +107,7 @@ export class ComputeStack extends EnvironmentStack {
         ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
       });
     });
-    if (props.karpenter) {
-      this.karpenter = new KarpenterInfrastructure(this, 'karpenter', {
-        clusterName: props.karpenter.clusterName,
-        region,
-        accountId: props.settings.accountId,
-        createSpotServiceLinkedRole: props.karpenter.createSpotServiceLinkedRole,
-        extraStatements: props.extraStatements?.karpenter,
-      });
-    }
+    this.features = new Map((props.features ?? []).map((feature) => [feature.name, feature.deploy(this)]));
 
     this.fargateProfiles = [];
     const fargateProfiles = props.fargateProfiles ?? [];

@@ -6,8 +6,7 @@ import { PINNED_AMI_ALIAS } from '../../lifecycle/components-in-use.js';
 
 /**
  * The `karpenter` key of an environment file: the EC2NodeClass's AMI alias and the NodePools
- * (karpenter.general, karpenter.gpu, karpenter.node_pools). Its cross-field rules (families,
- * architectures, requirement keys, the NodePool CRD's CEL rules) are still in src/config/schema.ts.
+ * (karpenter.general, karpenter.gpu, karpenter.node_pools). Its cross-field rules are rules.ts.
  */
 
 /** A label or taint key, as Kubernetes (and the NodePool CRD) accepts it: an optional DNS prefix and a name. */
@@ -116,3 +115,6 @@ export const karpenterSettings = z
   })
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');
+
+/** The validated `karpenter` key, defaults applied. */
+export type KarpenterSettings = z.output<typeof karpenterSettings>;
