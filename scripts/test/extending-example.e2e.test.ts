@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
 import { EXTENDING_EXAMPLE } from '../lib/docs-pages.js';
+import { nodePoolChartObjects } from './support/node-pool-chart.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
@@ -66,12 +67,7 @@ describe('docs/examples/extending/sandbox.yaml, every escape hatch', skippedWhen
     expect(release(platform, 'team-quotas')[1].depends_on).toEqual(expect.arrayContaining([...platformReleases, `helm_release.${certManagerId}`]));
 
     // karpenter.node_pools: the team's NodePool as it reaches the cluster.
-    const assets = join(outdir, 'stacks/sandbox-platform/assets');
-    const chart = readdirSync(assets).find((dir) => dir.startsWith('karpenter-node-pools-chart'))!;
-    const templates = join(assets, chart, readdirSync(join(assets, chart))[0]!, 'templates');
-    const pools = readdirSync(templates)
-      .flatMap((name) => parseAllDocuments(readFileSync(join(templates, name), 'utf8')).map((document) => document.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> }))
-      .filter((object) => object.kind === 'NodePool');
+    const pools = nodePoolChartObjects<{ kind: string; metadata: { name: string }; spec: Record<string, unknown> }>(outdir, 'sandbox-platform').filter((object) => object.kind === 'NodePool');
     expect(pools.map((pool) => pool.metadata.name)).toEqual(['general', 'batch-arm64']);
     const batch = pools[1]!.spec as { weight: number; template: { metadata: { labels: Record<string, string> }; spec: { taints: unknown[]; requirements: Array<{ key: string; operator: string; values?: string[] }> } } };
     expect(batch.weight).toBe(10);

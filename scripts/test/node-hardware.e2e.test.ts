@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { checkStacks, PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { APPS } from '../lib/apps.js';
+import { nodePoolChartObjects } from './support/node-pool-chart.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
@@ -46,12 +47,7 @@ describe.skipIf(!mirror && !process.env.CI)('Graviton, GPU and Neuron capacity w
     expect(result.status, result.stderr).toBe(0);
 
     // The NodePools exactly as they reach the cluster (synth validated them against the pinned Karpenter's CRDs).
-    const assets = join(outdir, 'stacks/sandbox-platform/assets');
-    const chart = readdirSync(assets).find((dir) => dir.startsWith('karpenter-node-pools-chart'))!;
-    const templates = join(assets, chart, readdirSync(join(assets, chart))[0]!, 'templates');
-    const pools = readdirSync(templates)
-      .flatMap((name) => parseAllDocuments(readFileSync(join(templates, name), 'utf8')).map((document) => document.toJS() as NodePoolYaml))
-      .filter((object) => object.kind === 'NodePool');
+    const pools = nodePoolChartObjects<NodePoolYaml>(outdir, 'sandbox-platform').filter((object) => object.kind === 'NodePool');
     const requirement = (name: string, key: string) => pools.find((pool) => pool.metadata.name === name)!.spec.template.spec.requirements.find((entry) => entry.key === key)?.values;
     expect(requirement('general', 'kubernetes.io/arch')).toEqual(['amd64', 'arm64']);
     expect(requirement('general', 'karpenter.k8s.aws/instance-family')).toEqual(expect.arrayContaining(['m6i', 'm7g', 'c8g', 'r8g']));

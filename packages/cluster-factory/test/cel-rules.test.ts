@@ -1,18 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { celRuleFindings } from '../src/kubernetes/cel-rules.js';
 import { crdRuleFindings, crdSchemaProblems } from '../src/kubernetes/crd-schema.js';
-import { karpenterNodeClass, karpenterNodePool, type KarpenterPool } from '../src/karpenter/node-pools.js';
+import { karpenterNodeClass, karpenterNodePool } from '../src/karpenter/node-pools.js';
+import { GENERAL_POOL as POOL } from './fixtures.js';
 
-const POOL: KarpenterPool = {
-  name: 'general',
-  capacityTypes: ['spot'],
-  instanceCategories: ['m'],
-  instanceFamilies: [],
-  cpuLimit: 16,
-  memoryLimitGib: 64,
-  consolidationPolicy: 'WhenEmpty',
-  consolidateAfter: '1m',
-};
 const DATAPATH = { ciliumEnabled: true, ciliumEni: true };
 /** The parts of a NodePool the tests change. */
 interface NodePoolJson {
