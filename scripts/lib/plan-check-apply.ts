@@ -4,7 +4,9 @@
  * plan review (a protected environment refuses deletions and replacements unless explicitly
  * allowed), apply that file. The first failure stops everything. Before any stack, a protected
  * environment refuses an output whose policy report has unsuppressed errors (or that has none).
+ * The plan file's SHA-256 is taken before it is shown; apply refuses a file that changed since.
  */
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -32,6 +34,8 @@ export interface StepRecord {
   readonly ok: boolean;
   /** Why the step failed or was refused. */
   readonly detail?: string;
+  /** `show` of a deploy: the SHA-256 of the plan file it showed, which the check read and apply must get. */
+  readonly planSha256?: string;
 }
 
 export type TerraformRunner = (cwd: string, args: string[], env: NodeJS.ProcessEnv) => Promise<TerraformResult>;
@@ -118,7 +122,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   // Control planes this run has planned (and, before the next stack, applied).
   const controlPlanes = new Map<string, string>();
   const notPlanned: Array<{ stack: string; reason: string }> = [];
-  const record = (stack: string, step: Step, result: { ok: boolean; detail?: string }) => {
+  const record = (stack: string, step: Step, result: { ok: boolean; detail?: string; planSha256?: string }) => {
     steps.push({ stack, step, ...result });
     log(`${stack}: ${step} ${result.ok ? 'ok' : `FAILED\n${result.detail ?? ''}`}`);
     return result.ok;
@@ -158,8 +162,10 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
       }
       return finish(false);
     }
+    // A review applies nothing; a deploy remembers the bytes it shows and checks.
+    const checked = options.planOnly ? undefined : sha256(join(cwd, PLAN_FILE));
     const show = await run(cwd, ['show', '-json', '-no-color', PLAN_FILE], env);
-    if (!record(stack.name, 'show', { ok: show.code === 0, detail: firstLines(show.stderr) })) return finish(false);
+    if (!record(stack.name, 'show', { ok: show.code === 0, detail: firstLines(show.stderr), planSha256: checked })) return finish(false);
     writeFileSync(join(options.reviewDir, `${stack.name}.plan.json`), show.stdout);
     const planJson = JSON.parse(show.stdout) as TerraformPlan;
     planned.push({ stack: stack.name, plan: planJson });
@@ -174,10 +180,18 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
     if (!record(stack.name, 'check', { ok: !check.refused, detail: reasons.length > 0 ? reasons.join('\n') : undefined })) return finish(false);
     for (const [cluster, version] of controlPlaneVersions(planJson)) controlPlanes.set(cluster, version);
 
+    if (sha256(join(cwd, PLAN_FILE)) !== checked) {
+      record(stack.name, 'apply', { ok: false, detail: `${PLAN_FILE} changed after it was checked (SHA-256 ${checked} when shown); nothing was applied` });
+      return finish(false);
+    }
     const applied = await apply(cwd, PLAN_FILE, env);
     if (!record(stack.name, 'apply', { ok: applied.code === 0, detail: firstLines(applied.stderr || applied.stdout) })) return finish(false);
   }
   return finish(!refusedPolicy);
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 function reasonNotReached(stack: string, deployable: readonly string[], selected: ReadonlyArray<{ name: string }>, policyRefused: boolean): string {

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders, type StackReport } from '@cilium-eks/terraform-harness';
@@ -33,7 +34,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
 
   /** Real terraform for init, plan and show; apply is recorded (it cannot reach AWS offline). */
   function run(overrides: Partial<PlanCheckApplyOptions> = {}) {
-    const applied: Array<{ cwd: string; plan: string }> = [];
+    const applied: Array<{ cwd: string; planSha256: string }> = [];
     const reviewDir = mkdtempSync(join(tmpdir(), 'plan-check-apply-review-'));
     const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf('sandbox-network')) };
     delete env.TF_PLUGIN_CACHE_DIR;
@@ -46,10 +47,9 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
       workdir: (stack) => workdirOf(stack.name),
       env,
       planFlags: ['-refresh=false', '-lock=false'],
-      apply: async (cwd, planFile, applyEnv) => {
-        // What is applied is the very file that was checked.
-        const show = await terraform(cwd, ['show', '-json', planFile], applyEnv);
-        applied.push({ cwd, plan: show.stdout });
+      apply: async (cwd, planFile) => {
+        // What apply is handed, byte for byte: the test compares it with the file that was shown and checked.
+        applied.push({ cwd, planSha256: createHash('sha256').update(readFileSync(join(cwd, planFile))).digest('hex') });
         return { code: 0, stdout: '', stderr: '' };
       },
       ...overrides,
@@ -64,10 +64,13 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     expect(result.ok).toBe(true);
     expect(sequence(result.steps)).toEqual(AWS_STACKS.flatMap((stack) => STEPS.map((step) => `${stack} ${step}`)));
     expect(result.applied.map((entry) => entry.cwd)).toEqual(AWS_STACKS.map(workdirOf));
-    for (const [index, stack] of AWS_STACKS.entries()) {
-      expect(JSON.parse(result.applied[index]!.plan)).toEqual(JSON.parse(readFileSync(join(result.reviewDir, `${stack}.plan.json`), 'utf8')));
-      expect(existsSync(join(workdirOf(stack), PLAN_FILE))).toBe(true);
-    }
+    const shown = result.steps.filter((step) => step.step === 'show');
+    expect(result.applied.map((entry) => entry.planSha256)).toEqual(shown.map((step) => step.planSha256));
+    expect(shown.map((step) => step.planSha256)).toEqual(AWS_STACKS.map((stack) => createHash('sha256').update(readFileSync(join(workdirOf(stack), PLAN_FILE))).digest('hex')));
+    // The JSON the check read is that file's, as terraform shows it (one stack: the code path is the same for each).
+    const last = AWS_STACKS.at(-1)!;
+    const show = await terraform(workdirOf(last), ['show', '-json', PLAN_FILE], { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(last)) });
+    expect(JSON.parse(show.stdout)).toEqual(JSON.parse(readFileSync(join(result.reviewDir, `${last}.plan.json`), 'utf8')));
     expect(result.review).toContain('| sandbox-network | ');
     expect(result.review).toContain('- sandbox-cni: not selected for this run');
     expect(result.review).toContain('- sandbox-state: state bootstrap with local state: deployed by hand until migrated (docs/STATE_BOOTSTRAP.md)');
@@ -83,6 +86,23 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     expect(result.steps.at(-1)!.detail).toContain('Reference to undeclared input variable');
     expect(result.applied.map((entry) => entry.cwd)).toEqual([workdirOf('sandbox-network')]);
     expect(result.review).toContain('- sandbox-compute: not reached: an earlier stack failed');
+  }, 300_000);
+
+  test('a plan file that changes after it was shown and checked is never applied', async () => {
+    const result = await run({
+      stacks: ['sandbox-network'],
+      terraform: async (cwd, args, runEnv) => {
+        const done = await terraform(cwd, args, runEnv);
+        // Something rewrites the file between the check and apply.
+        if (args[0] === 'show') appendFileSync(join(cwd, PLAN_FILE), 'tampered');
+        return done;
+      },
+    });
+    expect(result.ok).toBe(false);
+    expect(sequence(result.steps)).toEqual(['sandbox-network init', 'sandbox-network plan', 'sandbox-network show', 'sandbox-network check', 'sandbox-network apply FAILED']);
+    const shown = result.steps.find((step) => step.step === 'show')!.planSha256!;
+    expect(result.steps.at(-1)!.detail).toBe(`plan.bin changed after it was checked (SHA-256 ${shown} when shown); nothing was applied`);
+    expect(result.applied).toEqual([]);
   }, 300_000);
 
   describe('a plan that deletes a resource', () => {

@@ -97,6 +97,8 @@ describe('policy errors let through by CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
     reviewDir: mkdtempSync(join(tmpdir(), 'policy-bypass-review-')),
     terraform: async (cwd, args) => {
       calls.push(`${cwd.split('/').at(-1)} ${args[0]}`);
+      // A plan file for apply to be handed (this output is the test's own copy).
+      if (args[0] === 'plan') writeFileSync(join(cwd, 'plan.bin'), 'recorded plan');
       return { code: 0, stdout: args[0] === 'show' ? JSON.stringify({ resource_changes: [] }) : '', stderr: '' };
     },
     apply: async (cwd) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { bootstrapStatePath } from '@cilium-eks/cluster-factory';
-import { PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders, writeCliConfig } from '@cilium-eks/terraform-harness';
+import { PLUGIN_MIRROR_VARIABLE, providerSchemas, terraform, whyNoProviders, writeCliConfig } from '@cilium-eks/terraform-harness';
 import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
 
@@ -91,8 +91,8 @@ describe('state bootstrap, a synth, then migration (real terraform)', skippedWhe
     synth();
     offline();
     await tf('init', '-input=false', '-no-color');
-    const schemas = JSON.parse(await tf('providers', 'schema', '-json')) as { provider_schemas: Record<string, { resource_schemas: Record<string, { version: number }> }> };
-    const versions = Object.fromEntries(Object.entries(schemas.provider_schemas[AWS]!.resource_schemas).map(([type, schema]) => [type, schema.version]));
+    const schemas = (await providerSchemas(stackDir, env))!;
+    const versions = Object.fromEntries(Object.entries(schemas.provider_schemas![AWS]!.resource_schemas!).map(([type, schema]) => [type, schema.version ?? 0]));
     // Step 1, "apply": a state holding every resource of the plan, pushed through the synthesized local backend.
     const first = await plan();
     expect(Object.values(actions(first)).every((action) => action === 'create')).toBe(true);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkStacks, cliConfigOf, convergeState, PLUGIN_MIRROR_VARIABLE, readSynthesizedStacks, terraform, type ProviderSchemas, type StackReport } from '@cilium-eks/terraform-harness';
+import { checkStacks, cliConfigOf, convergeState, PLUGIN_MIRROR_VARIABLE, providerSchemas, readSynthesizedStacks, type StackReport } from '@cilium-eks/terraform-harness';
 import { EKS_ADDON_VERSIONS } from '@cilium-eks/cluster-factory';
 import { APPS } from '../lib/apps.js';
 import { planCheckApply } from '../lib/plan-check-apply.js';
@@ -72,7 +72,7 @@ describe.skipIf(!mirror && !process.env.CI)('a Kubernetes upgrade planned agains
     expect(reports.map((report) => [report.stack, report.status])).toEqual(STACKS.map((stack) => [stack, 'planned']));
     const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(STACKS[0]!)) };
     delete env.TF_PLUGIN_CACHE_DIR;
-    const schemas = JSON.parse((await terraform(workdirOf(STACKS[0]!), ['providers', 'schema', '-json'], env)).stdout) as ProviderSchemas;
+    const schemas = (await providerSchemas(workdirOf(STACKS[0]!), env))!;
     // The harness already planned each stack from empty state (plan.bin): the first round.
     await Promise.all(
       STACKS.map(async (stack) => {

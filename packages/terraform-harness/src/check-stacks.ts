@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
 import { placeholderState, type ProviderSchemas } from './placeholders.js';
 import { mirrorContents, PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from './terraform.js';
+import { providerSchemas } from './provider-schemas.js';
 
 const AWS = 'registry.terraform.io/hashicorp/aws';
 
@@ -162,9 +163,8 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         else reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform init failed:\n${firstLines(init.stderr || init.stdout)}` });
         continue;
       }
-      if (!schemas && providers.includes(AWS)) {
-        const schemaRun = await terraform(dir, ['providers', 'schema', '-json'], env);
-        if (schemaRun.code === 0) schemas = JSON.parse(schemaRun.stdout) as ProviderSchemas;
+      if (!schemas && providers.includes(AWS) && remoteStateReads(stack.json).some((read) => !stateFiles.has(read.key))) {
+        schemas = await providerSchemas(dir, env);
       }
 
       // Answer each remote-state read with typed placeholders of the producing stack's outputs.
@@ -186,32 +186,35 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         reports.push({ stack: stack.name, status: 'prepared', validated: false, planned: false, workdir: options.keepWorkdirs ? dir : undefined });
         continue;
       }
-      const validate = await terraform(dir, ['validate', '-no-color'], env);
-      if (validate.code !== 0) {
-        reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
-        continue;
-      }
       const awsOnly = providers.length > 0 && providers.every((provider) => provider === AWS);
       if (!awsOnly) {
-        reports.push({ stack: stack.name, status: 'validated', validated: true, planned: false, detail: 'not planned: Kubernetes-side stack, a plan needs a live API server' });
+        const validate = await terraform(dir, ['validate', '-no-color'], env);
+        if (validate.code !== 0) {
+          reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
+        } else {
+          reports.push({ stack: stack.name, status: 'validated', validated: true, planned: false, detail: 'not planned: Kubernetes-side stack, a plan needs a live API server' });
+        }
         continue;
       }
-      const plan = await terraform(dir, ['plan', '-input=false', '-refresh=false', '-lock=false', '-no-color', '-out=plan.bin'], env);
-      if (plan.code !== 0) {
-        reports.push({ stack: stack.name, status: 'failed', validated: true, planned: false, detail: `terraform plan failed:\n${firstLines(plan.stderr || plan.stdout, 20)}` });
+      // No separate `terraform validate`: a plan validates the whole configuration first, with
+      // the same diagnostics (resources with count = 0 included), and a provider start costs
+      // about 2 CPU seconds. The machine-readable output carries the counts, so the plan is
+      // shown as JSON (another provider start) only when its JSON is wanted.
+      const plan = await terraform(dir, ['plan', '-json', '-input=false', '-refresh=false', '-lock=false', '-out=plan.bin'], env);
+      const planned = readPlanEvents(plan.stdout);
+      if (plan.code !== 0 || !planned.changes) {
+        const why = planned.errors.length > 0 ? planned.errors.join('\n\n') : plan.stderr || plan.stdout;
+        reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform plan failed:\n${firstLines(why, 20)}` });
         continue;
       }
-      const show = await terraform(dir, ['show', '-json', 'plan.bin'], env);
-      const planJson = JSON.parse(show.stdout) as { resource_changes?: Array<{ change: { actions: string[] } }> };
-      const changes = { add: 0, change: 0, destroy: 0 };
-      for (const change of planJson.resource_changes ?? []) {
-        const actions = change.change.actions;
-        if (actions.includes('create')) changes.add += 1;
-        if (actions.includes('update')) changes.change += 1;
-        if (actions.includes('delete')) changes.destroy += 1;
-      }
+      const changes = planned.changes;
       let planJsonPath: string | undefined;
       if (options.planJsonDir) {
+        const show = await terraform(dir, ['show', '-json', 'plan.bin'], env);
+        if (show.code !== 0) {
+          reports.push({ stack: stack.name, status: 'failed', validated: true, planned: true, detail: `terraform show failed:\n${firstLines(show.stderr || show.stdout)}` });
+          continue;
+        }
         mkdirSync(options.planJsonDir, { recursive: true });
         planJsonPath = join(options.planJsonDir, `${stack.name}.plan.json`);
         writeFileSync(planJsonPath, show.stdout);
@@ -222,6 +225,31 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
     if (!options.keepWorkdirs) rmSync(root, { recursive: true, force: true });
   }
   return reports;
+}
+
+/** What a `terraform plan -json` printed: its change counts (absent when it did not finish) and its errors, as terraform words them. */
+export function readPlanEvents(stdout: string): { changes?: { add: number; change: number; destroy: number }; errors: string[] } {
+  let changes: { add: number; change: number; destroy: number } | undefined;
+  const errors: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line) as PlanEvent;
+    if (event.type === 'change_summary' && event.changes) changes = { add: event.changes.add, change: event.changes.change, destroy: event.changes.remove };
+    if (event.type === 'diagnostic' && event.diagnostic?.severity === 'error') {
+      const { summary, detail, address, range } = event.diagnostic;
+      errors.push(
+        [`Error: ${summary}`, address ? `  with ${address},` : '', range ? `  on ${range.filename} line ${range.start.line}` : '', detail ?? ''].filter((part) => part !== '').join('\n'),
+      );
+    }
+  }
+  return { changes, errors };
+}
+
+/** The fields the harness reads of terraform's machine-readable UI (internal/command/views/json). */
+interface PlanEvent {
+  readonly type?: string;
+  readonly changes?: { readonly add: number; readonly change: number; readonly remove: number };
+  readonly diagnostic?: { readonly severity: string; readonly summary: string; readonly detail?: string; readonly address?: string; readonly range?: { readonly filename: string; readonly start: { readonly line: number } } };
 }
 
 /** One line per stack, then a summary that never counts an unchecked stack as passed. */

@@ -9,8 +9,9 @@ const REPORT_DIR_VARIABLE = 'VALIDATE_REPORT_DIR';
 
 const USAGE = `Usage: check-stacks <cdktf.out> [--plan-json DIR] [--keep]
 
-Runs terraform init and validate on every synthesized stack, and an offline plan
-(local state, placeholder credentials) on every AWS-only stack.
+Runs terraform init on every synthesized stack, then an offline plan (local state,
+placeholder credentials) of every AWS-only stack, which validates it first, and
+terraform validate on the others.
 Set ${PLUGIN_MIRROR_VARIABLE} to an offline provider mirror to install providers from it.
 Set ${REPORT_DIR_VARIABLE} to a folder to also write the reports there as <app>.json (the
 app: the folder holding cdktf.out), for a closing summary.`;

@@ -3,3 +3,4 @@ export * from './placeholders.js';
 export * from './synth-output.js';
 export * from './terraform.js';
 export * from './state-from-plan.js';
+export * from './provider-schemas.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformOutput, TerraformStack, S3Backend } from 'cdktf';
@@ -7,6 +7,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { checkStacks, formatReports } from '../src/check-stacks.js';
 import { PLUGIN_MIRROR_VARIABLE, whyNoProviders } from '../src/terraform.js';
@@ -78,4 +79,38 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
     expect(reports[2]!.detail).toBe(`needs registry.terraform.io/hashicorp/helm, absent from the plugin mirror ${mirror}`);
     expect(formatReports(reports).split('\n').at(-1)).toBe('3 stacks: 2 validated and planned, 0 validated only, 1 not checked, 0 failed');
   });
+
+  test('without a separate validate, a plan still refuses what terraform validate refuses (a resource with count 0 included); the JSON plan is written only when asked for', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'harness-validation-'));
+    const app = new App({ outdir });
+    const stack = (name: string) => {
+      const created = new TerraformStack(app, name);
+      new S3Backend(created, { bucket: 'state', key: `${name}.tfstate`, region: 'us-east-1', encrypt: true });
+      new AwsProvider(created, 'aws', { region: 'us-east-1' });
+      return created;
+    };
+    // Validate-time errors: an argument the schema lacks, on a resource planned zero times; a
+    // value outside the provider's range, caught by its ValidateResourceConfig.
+    const unknownArgument = new SqsQueue(stack('unknown-argument'), 'queue', { name: 'never-created', count: 0 });
+    unknownArgument.addOverride('bogus_argument', 1);
+    new SqsQueue(stack('out-of-range'), 'queue', { name: 'delayed', delaySeconds: 99_999 });
+    new SqsQueue(stack('healthy'), 'queue', { name: 'healthy' });
+    app.synth();
+
+    const planJsonDir = join(outdir, 'plans');
+    const reports = await checkStacks({ outdir, mirror, planJsonDir, stacks: ['healthy', 'out-of-range', 'unknown-argument'] });
+    expect(reports.map(({ stack, status, validated, planned, changes }) => ({ stack, status, validated, planned, changes }))).toEqual([
+      { stack: 'healthy', status: 'planned', validated: true, planned: true, changes: { add: 1, change: 0, destroy: 0 } },
+      { stack: 'out-of-range', status: 'failed', validated: false, planned: false, changes: undefined },
+      { stack: 'unknown-argument', status: 'failed', validated: false, planned: false, changes: undefined },
+    ]);
+    expect(reports[1]!.detail).toMatch(/^terraform plan failed:\nError: expected delay_seconds to be in the range \(0 - 900\), got 99999\n  with aws_sqs_queue\.queue,\n  on cdk\.tf\.json line \d+$/);
+    expect(reports[2]!.detail).toMatch(/^terraform plan failed:\nError: Extraneous JSON object property\n  on cdk\.tf\.json line \d+\nNo argument or block type is named "bogus_argument"\.$/);
+    const planJson = JSON.parse(readFileSync(reports[0]!.planJson!, 'utf8')) as { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
+    expect(planJson.resource_changes.map((change) => [change.address, change.change.actions])).toEqual([['aws_sqs_queue.queue', ['create']]]);
+
+    const withoutJson = await checkStacks({ outdir, mirror, stacks: ['healthy'] });
+    expect(withoutJson.map(({ status, changes, planJson: file }) => ({ status, changes, file }))).toEqual([{ status: 'planned', changes: { add: 1, change: 0, destroy: 0 } }]);
+  });
 });
+
