@@ -116,7 +116,8 @@ export function instanceTypesPage(): string {
     '`pkg/providers/amifamily/al2023.go`), so one EC2NodeClass serves every pool. In Cilium ENI mode a pool',
     'given by categories launches the table\'s families of those categories and architectures. A pool without',
     '`gpu` refuses GPU and Neuron families (GPU families go in `karpenter.gpu` or a pool with `gpu: true`, tainted; Neuron types in a',
-    'managed node group); pools launch generation 5 and later only, so g4dn, inf2 and trn1 are for node groups.',
+    'managed node group), and a requirement asking for GPUs (`karpenter.k8s.aws/instance-gpu-count`, `-name`, `-manufacturer`,',
+    '`-memory` with `In`, `Exists`, `Gt` or `Gte`); pools launch generation 5 and later only, so g4dn, inf2 and trn1 are for node groups.',
     '',
     '## Adding a type or a family',
     '',
@@ -228,7 +229,8 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string>> = {
   'extending-helm-values': () => hatchBlock(['helm_values'], ['helm-values-owned-key', 'helm-values-unknown-key', 'helm-values-schema-violation']),
   'extending-iam': () => hatchBlock(['iam'], ['iam-star-on-star', 'iam-policy-too-big']),
   'extending-user-addons': () => hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle']),
-  'extending-node-pools': () => hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule']),
+  'extending-node-pools': () =>
+    hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule', 'karpenter-default-pool-replaced-and-configured', 'karpenter-no-node-pool-left']),
   'extending-eks-addons': () => hatchBlock([], ['eks-addon-configuration-without-schema']),
 };
 

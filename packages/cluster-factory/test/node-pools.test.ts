@@ -235,12 +235,9 @@ describe('CEL rules of the pinned CRDs (karpenter 1.14.1)', () => {
 describe('bad pools are refused at config load with file, line and field', () => {
   test.each([
     [
-      'a duplicate name, and the name of a built-in pool',
-      '    - name: batch\n    - name: batch\n    - name: gpu\n',
-      [
-        'pools.yaml:65:13: karpenter.node_pools[1].name: "batch" is used twice (also karpenter.node_pools[0]): NodePool names are unique',
-        'pools.yaml:66:13: karpenter.node_pools[2].name: "gpu" is the name of karpenter.gpu; configure that pool there, or choose another name',
-      ],
+      'a duplicate name',
+      '    - name: batch\n    - name: batch\n',
+      ['pools.yaml:65:13: karpenter.node_pools[1].name: "batch" is used twice (also karpenter.node_pools[0]): NodePool names are unique'],
     ],
     [
       'GPU families in a pool without gpu, and a GPU pool without GPU families',
@@ -337,6 +334,86 @@ describe('a NodePool that breaks a CEL rule of the pinned CRD is refused', () =>
   });
 });
 
+describe('general and gpu are the default entries of the pool list: removed with enabled: false, replaced by an entry of their name', () => {
+  const poolsOf = (block: string) => planPlatform(parseEnvironmentConfig(withKarpenter(block), 'pools.yaml'));
+
+  test('general: enabled: false removes the general NodePool: only the list\'s pools are synthesized, counted by the IP budget and maxPods', () => {
+    const synth = synthNodePools(withKarpenter('karpenter:\n  enabled: true\n  general:\n    enabled: false\n  node_pools:\n    - name: batch\n      instance_families: [m6i]\n      cpu_limit: 16\n'));
+    expect(synth.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-batch.yaml']);
+    expect(synth.objects.map((object) => (object['metadata'] as { name: string }).name)).toEqual(['default', 'batch']);
+    const plan = synth.platform.plan;
+    expect(plan.ipBudget!.zones[0]!.sources.map((source) => source.label)).toEqual(['node_groups[0] (system)', 'node_groups[1] (spot-workers)', 'karpenter.node_pools[0] (batch)']);
+    // m6i only (ENI mode, no prefix delegation): m6i.large holds 28 pods; general's c5.large (28) and r5.large (28) no longer count.
+    expect(plan.features.karpenter!.nodeClass.maxPods).toBe(28);
+    expect(synth.annotations[0]!.message.split('\n').filter((line) => line.startsWith('  NodePool/'))).toEqual(['  NodePool/batch: 16 of 20 evaluated and held, 3 not checked, 1 not applicable (field not set)']);
+  });
+
+  test('a node_pools entry named general replaces the default general pool, in its place in the list', () => {
+    const plan = poolsOf('karpenter:\n  enabled: true\n  node_pools:\n    - name: batch\n    - name: general\n      capacity_types: [on-demand]\n      instance_families: [m7i]\n      cpu_limit: 8\n');
+    expect(plan.features.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.capacityTypes, pool.instanceFamilies, pool.cpuLimit])).toEqual([
+      ['batch', 'karpenter.node_pools[0] (batch)', ['spot', 'on-demand'], [], 100],
+      ['general', 'karpenter.node_pools[1] (general)', ['on-demand'], ['m7i'], 8],
+    ]);
+    expect(plan.ipBudget!.zones[0]!.sources.map((source) => source.label).slice(2)).toEqual(['karpenter.node_pools[0] (batch)', 'karpenter.node_pools[1] (general)']);
+  });
+
+  test('gpu: enabled: false keeps the settings out of the synth; an entry named gpu with gpu: true stands in for it', () => {
+    const disabled = poolsOf('karpenter:\n  enabled: true\n  gpu:\n    enabled: false\n    instance_families: [g6]\n');
+    expect(disabled.features.karpenter!.pools.map((pool) => pool.name)).toEqual(['general']);
+    const replaced = poolsOf('karpenter:\n  enabled: true\n  gpu:\n    enabled: false\n  node_pools:\n    - name: gpu\n      gpu: true\n      instance_families: [g6]\n      capacity_types: [on-demand]\n');
+    expect(replaced.features.karpenter!.pools.map((pool) => [pool.name, pool.gpu, pool.instanceFamilies, pool.source ?? null])).toEqual([
+      ['general', false, [], null],
+      ['gpu', true, ['g6'], 'karpenter.node_pools[0] (gpu)'],
+    ]);
+  });
+
+  test('an existing config reads as before: general written or left out, gpu set, node_pools after them', () => {
+    expect(poolsOf('karpenter:\n  enabled: true\n').features.karpenter!.pools.map((pool) => [pool.name, pool.capacityTypes, pool.instanceCategories, pool.cpuLimit])).toEqual([
+      ['general', ['spot', 'on-demand'], ['c', 'm', 'r'], 100],
+    ]);
+  });
+
+  test.each([
+    [
+      'an entry named general while karpenter.general is configured too',
+      'karpenter:\n  enabled: true\n  general:\n    cpu_limit: 8\n  node_pools:\n    - name: general\n',
+      ['pools.yaml:66:13: karpenter.node_pools[0].name: "general" replaces the default pool karpenter.general, which this file also configures: move its settings into this entry and remove karpenter.general (or set karpenter.general.enabled: false), or choose another name'],
+    ],
+    [
+      'an entry named gpu while karpenter.gpu is set, and one named general with gpu: true',
+      'karpenter:\n  enabled: true\n  gpu:\n    instance_families: [g5]\n  node_pools:\n    - name: gpu\n      gpu: true\n      instance_families: [g6]\n    - name: general\n      gpu: true\n      instance_families: [g6]\n',
+      [
+        'pools.yaml:66:13: karpenter.node_pools[0].name: "gpu" replaces the default pool karpenter.gpu, which this file also configures: move its settings into this entry and remove karpenter.gpu (or set karpenter.gpu.enabled: false), or choose another name',
+        'pools.yaml:70:12: karpenter.node_pools[1].gpu: must be false on the entry named "general": it replaces the general pool, whose nodes run untainted workloads; give the GPU pool another name',
+      ],
+    ],
+    [
+      'an entry named gpu that is no GPU pool',
+      'karpenter:\n  enabled: true\n  node_pools:\n    - name: gpu\n      instance_families: [m6i]\n',
+      ['pools.yaml:64:13: karpenter.node_pools[0].name: "gpu" names the GPU pool (its nodes labelled platform/node-pool=gpu): an entry of that name replaces karpenter.gpu and needs gpu: true (NVIDIA families, tainted nvidia.com/gpu); or choose another name'],
+    ],
+    [
+      'a requirement asking for GPUs in a pool without gpu (general and a list entry); one in a GPU pool and one excluding GPUs pass',
+      'karpenter:\n  enabled: true\n  general:\n    requirements:\n      - key: karpenter.k8s.aws/instance-gpu-count\n        operator: Gt\n        values: ["0"]\n      - key: karpenter.k8s.aws/instance-gpu-name\n        operator: DoesNotExist\n  gpu:\n    requirements:\n      - key: karpenter.k8s.aws/instance-gpu-manufacturer\n        operator: In\n        values: [nvidia]\n  node_pools:\n    - name: batch\n      requirements:\n        - key: karpenter.k8s.aws/instance-gpu-name\n          operator: Exists\n',
+      [
+        'pools.yaml:65:14: karpenter.general.requirements[0].key: "karpenter.k8s.aws/instance-gpu-count" with Gt asks for GPU instances, which karpenter.general never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)',
+        'pools.yaml:78:16: karpenter.node_pools[0].requirements[0].key: "karpenter.k8s.aws/instance-gpu-name" with Exists asks for GPU instances, which karpenter.node_pools[0] never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)',
+      ],
+    ],
+    [
+      'Karpenter on with no pool left',
+      'karpenter:\n  enabled: true\n  general:\n    enabled: false\n  gpu:\n    enabled: false\n',
+      ['pools.yaml:64:14: karpenter.general.enabled: false leaves no NodePool while karpenter.enabled is true: add an entry to karpenter.node_pools, keep general, or set karpenter.enabled: false'],
+    ],
+  ])('refused at config load: %s', (_name, block, problems) => {
+    expect(refusal(withKarpenter(block))).toEqual(problems);
+  });
+
+  test('Karpenter off: general may be disabled without a pool left', () => {
+    expect(poolsOf('karpenter:\n  enabled: false\n  general:\n    enabled: false\n').features.karpenter).toBeUndefined();
+  });
+});
+
 test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with its three NodePools', () => {
   const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
   const example = /```yaml\n(karpenter:\n[\s\S]*?)```/.exec(doc)![1]!;
@@ -345,6 +422,17 @@ test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with
     ['general', null, null],
     ['gpu', null, null],
     ['arm-spot', 'karpenter.node_pools[0] (arm-spot)', 10],
+  ]);
+});
+
+test('the replacement example of docs/KARPENTER.md plans with exactly its two list entries, gpu a GPU pool', () => {
+  const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
+  const examples = [...doc.matchAll(/```yaml\n(karpenter:\n[\s\S]*?)```/g)].map((match) => match[1]!);
+  expect(examples).toHaveLength(2);
+  const plan = planPlatform(parseEnvironmentConfig(withKarpenter(examples[1]!), 'docs/KARPENTER.md'));
+  expect(plan.features.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.gpu, pool.instanceFamilies, pool.cpuLimit])).toEqual([
+    ['gpu', 'karpenter.node_pools[0] (gpu)', true, ['g6'], 32],
+    ['batch', 'karpenter.node_pools[1] (batch)', false, ['m7i', 'c7i'], 64],
   ]);
 });
 
