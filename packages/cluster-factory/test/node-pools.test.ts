@@ -11,6 +11,7 @@ import { karpenterNodePool, NODE_POOL_OPERATORS } from '../src/karpenter/node-po
 import { ManifestChart } from '../src/kubernetes/manifest-chart.js';
 import { crdRuleInventory } from '../src/kubernetes/crd-schema.js';
 import { resourcesOf } from '../testing/index.js';
+import { applyPolicies } from '../src/app/run-app.js';
 import { GENERAL_POOL, SANDBOX_YAML } from './fixtures.js';
 
 /** The sandbox file with its karpenter block replaced: lines before it stay those of the sandbox (karpenter: is line 61). */
@@ -82,10 +83,11 @@ function refusal(text: string): string[] {
 /** A node_pools entry (lines 63 on) after a general pool of defaults. */
 const onePool = (entry: string) => withKarpenter(`karpenter:\n  enabled: true\n  node_pools:\n${entry}`);
 
-/** The platform stack of a config synthesized to disk: the node-pools chart's objects and the manifest's annotations. */
+/** The platform stack of a config synthesized to disk: the node-pools chart's objects, the manifest's annotations and the policy report. */
 function synthNodePools(text: string) {
   const app = Testing.app();
   const platform = new EnvironmentPlatform(app, planPlatform(parseEnvironmentConfig(text, 'pools.yaml')));
+  const policies = applyPolicies(app);
   const stack = platform.platform;
   const outdir = Testing.fullSynth(stack);
   const stackDir = join(outdir, 'stacks', stack.node.id);
@@ -94,7 +96,7 @@ function synthNodePools(text: string) {
   const files = readdirSync(join(chartDir, 'templates')).sort();
   const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as Record<string, unknown>);
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { annotations: Array<{ level: string; constructPath: string; message: string }> }> };
-  return { platform, files, objects, annotations: manifest.stacks[stack.node.id]!.annotations };
+  return { platform, files, objects, annotations: manifest.stacks[stack.node.id]!.annotations, policyReport: policies.report() };
 }
 
 const STARTUP_TAINT = { key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' };
@@ -205,6 +207,39 @@ describe('karpenter.node_pools: NodePools beside general and gpu', () => {
         ].join('\n'),
       },
     ]);
+  });
+});
+
+describe('the CEL rules synth cannot check are in the policy report, per object: never passed', () => {
+  test('policy-report.json notChecked: one entry per NodePool with its 3 transition rules; the EC2NodeClass, all evaluated, has none', () => {
+    const three = synthNodePools(withKarpenter(THREE_POOLS));
+    const stack = three.platform.platform.node.id;
+    const transitionRules = [
+      'spec: has(self.replicas) == has(oldSelf.replicas) (a transition rule: it compares with the object already in the cluster)',
+      'spec.template.spec.nodeClassRef: self.group == oldSelf.group (a transition rule: it compares with the object already in the cluster)',
+      'spec.template.spec.nodeClassRef: self.kind == oldSelf.kind (a transition rule: it compares with the object already in the cluster)',
+    ];
+    const entry = (object: string, evaluatedAndHeld: number, notApplicable: number) => ({
+      stack,
+      resource: 'helm_release.karpenter-node-pools',
+      object,
+      checks: 'CEL rules (x-kubernetes-validations) of the pinned CRD',
+      rules: { total: 20, evaluatedAndHeld, notChecked: 3, notApplicable },
+      rulesNotChecked: transitionRules,
+      checkedBy: 'the API server, when the object is applied',
+    });
+    expect(three.policyReport.notChecked).toEqual([entry('NodePool/general', 16, 1), entry('NodePool/gpu', 16, 1), entry('NodePool/arm-spot', 17, 0)]);
+    // Not a finding: nothing passed or failed.
+    expect(three.policyReport.findings.filter((finding) => finding.resource === 'helm_release.karpenter-node-pools')).toEqual([]);
+  });
+
+  test('without Karpenter the report has no notChecked key', () => {
+    const off = Testing.app();
+    new EnvironmentPlatform(off, planPlatform(parseEnvironmentConfig(withKarpenter('karpenter:\n  enabled: false\n'), 'pools.yaml')));
+    const policies = applyPolicies(off);
+    off.synth();
+    expect(policies.report().summary.errors).toBe(0);
+    expect(policies.report()).not.toHaveProperty('notChecked');
   });
 });
 
