@@ -4,7 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import { helmValues } from '../lib/private/helm.js';
 import { firstRepeated } from '../lib/private/names.js';
-import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../features/karpenter/versions.js';
 import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
 import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';

@@ -109,7 +109,7 @@ export const karpenterSettings = z
       .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
       .default(PINNED_AMI_ALIAS)
       .describe(
-        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
+        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/features/karpenter/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
       ),
     create_spot_service_linked_role: z
       .boolean()
