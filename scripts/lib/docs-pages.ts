@@ -232,7 +232,8 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string>> = {
   'gitops-bridge': gitopsBridgeBlock,
   'extending-helm-values': () => hatchBlock(['helm_values'], ['helm-values-owned-key', 'helm-values-unknown-key', 'helm-values-schema-violation']),
   'extending-iam': () => hatchBlock(['iam'], ['iam-star-on-star', 'iam-policy-too-big']),
-  'extending-user-addons': () => hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle']),
+  'extending-user-addons': () =>
+    hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle', 'user-addon-values-schema-violation']),
   'extending-node-pools': () =>
     hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule', 'karpenter-default-pool-replaced-and-configured', 'karpenter-no-node-pool-left']),
   'extending-eks-addons': () => hatchBlock([], ['eks-addon-configuration-without-schema']),
