@@ -436,6 +436,11 @@ describe('general and gpu are the default entries of the pool list: removed with
       ],
     ],
     [
+      'a requirement asking for Neuron accelerators, in any pool; one excluding them passes',
+      'karpenter:\n  enabled: true\n  general:\n    requirements:\n      - key: karpenter.k8s.aws/instance-accelerator-count\n        operator: DoesNotExist\n  gpu:\n    requirements:\n      - key: karpenter.k8s.aws/instance-accelerator-name\n        operator: In\n        values: [inferentia2]\n',
+      ['pools.yaml:69:14: karpenter.gpu.requirements[0].key: "karpenter.k8s.aws/instance-accelerator-name" with In asks for AWS Neuron instances (Inferentia, Trainium), which no Karpenter pool launches: run them in a managed node group (tainted aws.amazon.com/neuron)'],
+    ],
+    [
       'Karpenter on with no pool left',
       'karpenter:\n  enabled: true\n  general:\n    enabled: false\n  gpu:\n    enabled: false\n',
       ['pools.yaml:64:14: karpenter.general.enabled: false leaves no NodePool while karpenter.enabled is true: add an entry to karpenter.node_pools, keep general, or set karpenter.enabled: false'],

@@ -154,18 +154,21 @@ const KARPENTER_POOL_FIELDS_RULE: FeatureRule<KarpenterRuleConfig> = {
   },
 };
 
-/** Requirement keys that select GPU instances (Karpenter's well-known labels of karpenter.k8s.aws). */
+/** Requirement keys that select GPU instances (Karpenter's well-known labels, v1.14.1 pkg/apis/v1/labels.go). */
 const GPU_REQUIREMENT_KEYS = ['karpenter.k8s.aws/instance-gpu-count', 'karpenter.k8s.aws/instance-gpu-name', 'karpenter.k8s.aws/instance-gpu-manufacturer', 'karpenter.k8s.aws/instance-gpu-memory'];
+/** Requirement keys that select AWS Neuron instances (Inferentia, Trainium: the accelerator labels of the same file). */
+const NEURON_REQUIREMENT_KEYS = ['karpenter.k8s.aws/instance-accelerator-count', 'karpenter.k8s.aws/instance-accelerator-name', 'karpenter.k8s.aws/instance-accelerator-manufacturer'];
 
-/** Whether a requirement admits only instances that have the key: it asks for GPUs (In, Exists, Gt and Gte on a GPU key). */
-const asksForGpus = (requirement: { readonly key: string; readonly operator: string; readonly values: readonly string[] }) =>
-  GPU_REQUIREMENT_KEYS.includes(requirement.key) &&
+/** Whether a requirement on one of `keys` admits only instances that have it: In, Exists, and Gt/Gte of at least one. */
+const asksFor = (keys: readonly string[], requirement: { readonly key: string; readonly operator: string; readonly values: readonly string[] }) =>
+  keys.includes(requirement.key) &&
   (['In', 'Exists'].includes(requirement.operator) || (['Gt', 'Gte'].includes(requirement.operator) && requirement.values.every((value) => Number(value) >= (requirement.operator === 'Gt' ? 0 : 1))));
 
 /**
  * The default entries of the pool list: one is replaced by a node_pools entry of its name only
  * when the file does not configure it too; general stays an untainted pool and gpu a GPU one
- * under their names; a requirement that asks for GPUs needs a GPU pool; and Karpenter on leaves at least one pool.
+ * under their names; a requirement that asks for GPUs needs a GPU pool, one that asks for Neuron
+ * accelerators a node group; and Karpenter on leaves at least one pool.
  */
 const KARPENTER_DEFAULT_POOLS_RULE: FeatureRule<KarpenterRuleConfig> = {
   checks: 'karpenter default pools are removed or replaced explicitly, GPU requests are in GPU pools, and at least one pool is left',
@@ -184,10 +187,12 @@ const KARPENTER_DEFAULT_POOLS_RULE: FeatureRule<KarpenterRuleConfig> = {
       }
     });
     forEachPool(env, (pool) => {
-      if (pool.gpu) return;
       forEachValid(pool.settings.requirements ?? [], (requirement, index) => {
-        if (asksForGpus(requirement)) {
-          refuse([...pool.path, 'requirements', index, 'key'], `${quoted(requirement.key)} with ${requirement.operator} asks for GPU instances, which ${poolLabel(pool.path)} never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)`);
+        const at = [...pool.path, 'requirements', index, 'key'];
+        if (!pool.gpu && asksFor(GPU_REQUIREMENT_KEYS, requirement)) {
+          refuse(at, `${quoted(requirement.key)} with ${requirement.operator} asks for GPU instances, which ${poolLabel(pool.path)} never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)`);
+        } else if (asksFor(NEURON_REQUIREMENT_KEYS, requirement)) {
+          refuse(at, `${quoted(requirement.key)} with ${requirement.operator} asks for AWS Neuron instances (Inferentia, Trainium), which no Karpenter pool launches: run them in a managed node group (tainted aws.amazon.com/neuron)`);
         }
       });
     });
