@@ -5,8 +5,9 @@
 // - CLUSTER_FACTORY_CONFIG: the content of the file it names, not only its name (a variant
 //   edited in place is another input). Apps run in apps/<app>, so a relative path is hashed
 //   as each app would read it.
-// - the manifest files the config's user add-ons name (user_addons.manifests[].file, relative to
-//   the config): the config of CLUSTER_FACTORY_CONFIG, else every environments/*.yaml.
+// - the files the config's user add-ons name (user_addons.manifests[].file and
+//   user_addons.helm_charts[].values_schema, relative to the config): the config of
+//   CLUSTER_FACTORY_CONFIG, else every environments/*.yaml.
 // - CLUSTER_FACTORY_OUTDIR: the output goes where Nx neither stores nor restores it, so such
 //   a run is never answered from the cache (a fresh random value).
 // - the variables of SYNTH_VARIABLES, set or unset (cdktf tests some for presence only).
@@ -43,14 +44,24 @@ const root = resolve(import.meta.dirname, '..');
 /** The content hash of a file, or `missing`. */
 const contentOf = (file) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
 
-/** The manifest files a config's user add-ons read, resolved against its directory (none when it cannot be parsed: synth refuses it anyway). */
-export function manifestFilesOf(config) {
+/** Files a config's user add-ons read, as `<label> <path>`: manifests and values schemas. */
+const ADDON_FILES = [
+  { label: 'manifest', list: 'manifests', field: 'file' },
+  { label: 'values_schema', list: 'helm_charts', field: 'values_schema' },
+];
+
+/** The files a config's user add-ons read, each `{ label, file }` resolved against its directory (none when it cannot be parsed: synth refuses it anyway). */
+export function addonFilesOf(config) {
+  let addons;
   try {
-    const manifests = parse(readFileSync(config, 'utf8'))?.user_addons?.manifests;
-    return (Array.isArray(manifests) ? manifests : []).flatMap((entry) => (typeof entry?.file === 'string' ? [resolve(dirname(config), entry.file)] : []));
+    addons = parse(readFileSync(config, 'utf8'))?.user_addons;
   } catch {
     return [];
   }
+  return ADDON_FILES.flatMap(({ label, list, field }) => {
+    const entries = addons?.[list];
+    return (Array.isArray(entries) ? entries : []).flatMap((entry) => (typeof entry?.[field] === 'string' ? [{ label, file: resolve(dirname(config), entry[field]) }] : []));
+  });
 }
 
 /** The line Nx hashes, from an environment (process.env by default). */
@@ -61,13 +72,13 @@ export function synthInputLine(env = process.env) {
     const candidates = isAbsolute(config) ? [config] : readdirSync(join(root, 'apps')).map((app) => join(root, 'apps', app, config));
     for (const file of candidates) {
       parts.push(`config ${file} ${contentOf(file)}`);
-      for (const manifest of manifestFilesOf(file)) parts.push(`manifest ${manifest} ${contentOf(manifest)}`);
+      for (const { label, file: read } of addonFilesOf(file)) parts.push(`${label} ${read} ${contentOf(read)}`);
     }
   } else {
     parts.push('config default');
     const environments = join(root, 'environments');
     for (const file of readdirSync(environments).filter((name) => name.endsWith('.yaml')).sort()) {
-      for (const manifest of manifestFilesOf(join(environments, file))) parts.push(`manifest ${manifest} ${contentOf(manifest)}`);
+      for (const { label, file: read } of addonFilesOf(join(environments, file))) parts.push(`${label} ${read} ${contentOf(read)}`);
     }
   }
   parts.push(env.CLUSTER_FACTORY_OUTDIR ? `outdir redirected ${randomUUID()}` : 'outdir default');

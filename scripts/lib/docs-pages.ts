@@ -116,7 +116,8 @@ export function instanceTypesPage(): string {
     '`pkg/providers/amifamily/al2023.go`), so one EC2NodeClass serves every pool. In Cilium ENI mode a pool',
     'given by categories launches the table\'s families of those categories and architectures. A pool without',
     '`gpu` refuses GPU and Neuron families (GPU families go in `karpenter.gpu` or a pool with `gpu: true`, tainted; Neuron types in a',
-    'managed node group); pools launch generation 5 and later only, so g4dn, inf2 and trn1 are for node groups.',
+    'managed node group), and a requirement asking for GPUs (`karpenter.k8s.aws/instance-gpu-count`, `-name`, `-manufacturer`,',
+    '`-memory` with `In`, `Exists`, `Gt` or `Gte`); pools launch generation 5 and later only, so g4dn, inf2 and trn1 are for node groups.',
     '',
     '## Adding a type or a family',
     '',
@@ -148,6 +149,10 @@ export function policiesPage(): string {
     'the rule\'s message; a warning is printed. Suppress a finding next to the resource with',
     '`suppressPolicy(construct, { ruleId, reason })`; error rules in protected environments (`protect_stateful_resources: true`) also need `approvedBy`, and the public-endpoint rule (EKS-003) applies there.',
     'Every finding, suppressed ones with their reason, is listed in `cdktf.out/policy-report.json`.',
+    'So is what synth could not check (`notChecked`): per object a resource applies, the CEL rules',
+    '(x-kubernetes-validations) of its pinned CRD that the evaluator cannot run (today the NodePool\'s three transition',
+    'rules), with the counts of rules evaluated and held and not applicable. They are neither passed nor failed: the API',
+    'server checks them on apply, and the plan review lists them in a section of their own ("Not checked at synth").',
     '',
     `With \`${CONTINUE_ON_ERRORS_VARIABLE}\` set, cdktf writes the output despite error annotations (the cdktf CLI sets it for its own`,
     'synth and then fails on the errors itself). Synth then prints a warning, `policy-report.json` records the errors',
@@ -227,8 +232,10 @@ export const GENERATED_BLOCKS: Readonly<Record<string, () => string>> = {
   'gitops-bridge': gitopsBridgeBlock,
   'extending-helm-values': () => hatchBlock(['helm_values'], ['helm-values-owned-key', 'helm-values-unknown-key', 'helm-values-schema-violation']),
   'extending-iam': () => hatchBlock(['iam'], ['iam-star-on-star', 'iam-policy-too-big']),
-  'extending-user-addons': () => hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle']),
-  'extending-node-pools': () => hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule']),
+  'extending-user-addons': () =>
+    hatchBlock(['user_addons'], ['user-addon-version-range', 'user-addon-name-of-platform-addon', 'user-addon-dependency-cycle', 'user-addon-values-schema-violation']),
+  'extending-node-pools': () =>
+    hatchBlock(['karpenter', 'node_pools'], ['karpenter-node-pool-breaks-cel-rule', 'karpenter-default-pool-replaced-and-configured', 'karpenter-no-node-pool-left']),
   'extending-eks-addons': () => hatchBlock([], ['eks-addon-configuration-without-schema']),
 };
 

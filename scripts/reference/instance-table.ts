@@ -17,7 +17,7 @@
  *     --karpenter-prices <zz_generated.pricing_aws.go> \
  *     --karpenter-source "tag <tag> (commit <sha>, <date>)" --date <YYYY-MM-DD>
  *
- * The Karpenter files come from the tag of the pinned chart (KARPENTER_CHART in src/versions.ts):
+ * The Karpenter files come from the tag of the pinned chart (KARPENTER_CHART in src/features/karpenter/versions.ts):
  * `git show <tag>:website/content/en/docs/reference/instance-types.md` (the tag's own version)
  * and `git show <tag>:pkg/providers/pricing/zz_generated.pricing_aws.go`.
  *

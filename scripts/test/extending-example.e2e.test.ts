@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -78,6 +78,24 @@ describe('docs/examples/extending/sandbox.yaml, every escape hatch', skippedWhen
         { key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] },
         { key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gte', values: ['4'] },
       ]),
+    );
+  });
+
+  test('user_addons values_schema: the example\'s cert-manager values match its schema; a variant\'s value it refuses fails the load at that value', () => {
+    expect(result.status, result.stderr).toBe(0);
+    const example = readFileSync(join(ROOT, EXTENDING_EXAMPLE), 'utf8');
+    expect(parse(example).user_addons.helm_charts[0].values_schema).toBe('addons/cert-manager.values.schema.json');
+    const dir = mkdtempSync(join(tmpdir(), 'extending-schema-'));
+    cpSync(join(ROOT, 'docs/examples/extending/addons'), join(dir, 'addons'), { recursive: true });
+    const variant = join(dir, 'sandbox.yaml');
+    const line = 'crds: {enabled: true}';
+    writeFileSync(variant, example.replace(line, 'crds: {enabled: "true"}'));
+    const lines = example.split('\n');
+    const at = lines.findIndex((text) => text.includes(line));
+    const refused = APPS.sandbox!.synth({ outdir: join(dir, 'cdktf.out'), config: variant });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      `${variant}:${at + 1}:${lines[at]!.indexOf('true') + 1}: user_addons.helm_charts[0].values.crds.enabled: Instance type "string" is invalid. Expected "boolean". (values_schema addons/cert-manager.values.schema.json)\n`,
     );
   });
 

@@ -134,7 +134,18 @@ describe('policy errors let through by CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS
     const result = await planCheckApply(options({ protected: false }, calls));
     expect(result.ok).toBe(true);
     expect(calls.filter((call) => call.endsWith(' apply'))).toHaveLength(5);
-    const top = `## Plan review: sandbox\n\n${policySection}\n| stack |`;
+    // Then the CEL rules synth could not check (the sandbox's NodePool general), then the counts.
+    const notChecked = [
+      '### Not checked at synth (3 rule(s) of 1 object(s))',
+      '',
+      'Not passed: synth could not evaluate these rules; the API server checks them when the object is applied.',
+      '',
+      '- sandbox-platform: `helm_release.karpenter-node-pools` NodePool/general: 3 of 20 CEL rules (x-kubernetes-validations) of the pinned CRD not checked (16 evaluated and held, 1 not applicable); checked by the API server, when the object is applied:',
+      '  - `spec: has(self.replicas) == has(oldSelf.replicas) (a transition rule: it compares with the object already in the cluster)`',
+      '  - `spec.template.spec.nodeClassRef: self.group == oldSelf.group (a transition rule: it compares with the object already in the cluster)`',
+      '  - `spec.template.spec.nodeClassRef: self.kind == oldSelf.kind (a transition rule: it compares with the object already in the cluster)`',
+    ].join('\n');
+    const top = `## Plan review: sandbox\n\n${policySection}\n${notChecked}\n\n| stack |`;
     expect(result.review.slice(0, top.length)).toBe(top);
   });
 

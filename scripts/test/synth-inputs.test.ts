@@ -75,4 +75,18 @@ describe('synth target inputs (scripts/nx-synth-input.mjs)', () => {
     writeFileSync(join(dir, 'addons/quotas.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-b}\n');
     expect(new Set([missing, first, line()]).size).toBe(3);
   });
+
+  test('the values schemas of Helm chart add-ons are inputs: their content, read relative to the config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-input-values-schema-'));
+    const config = join(dir, 'env.yaml');
+    writeFileSync(config, 'user_addons:\n  helm_charts:\n    - name: podinfo\n      namespace: podinfo\n      repository: https://stefanprodan.github.io/podinfo\n      chart: podinfo\n      version: 6.7.1\n      values_schema: schemas/podinfo.json\n');
+    const line = () => synthInputLine({ PATH: process.env.PATH, CLUSTER_FACTORY_CONFIG: config });
+    const missing = line();
+    expect(missing).toContain(`values_schema ${join(dir, 'schemas/podinfo.json')} missing`);
+    mkdirSync(join(dir, 'schemas'));
+    writeFileSync(join(dir, 'schemas/podinfo.json'), '{"type": "object"}');
+    const first = line();
+    writeFileSync(join(dir, 'schemas/podinfo.json'), '{"type": "object", "required": ["replicaCount"]}');
+    expect(new Set([missing, first, line()]).size).toBe(3);
+  });
 });

@@ -40,22 +40,8 @@ export const GATEWAY_API_VERSION = 'v1.4.1';
 // Argo CD's pins live with its feature module.
 export { ARGOCD_APPS_CHART, ARGOCD_CHART, ARGOCD_VERSION } from './features/argocd/versions.js';
 
-/** Karpenter; its Kubernetes range is in src/lifecycle/compatibility.ts. */
-export const KARPENTER_CHART: PinnedChart = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' };
-
-/**
- * Karpenter's CRDs as templates, so `helm upgrade` upgrades them (Helm installs a chart's
- * `crds/` directory once and never upgrades it). Always the controller's version.
- */
-export const KARPENTER_CRD_CHART: PinnedChart = { ...KARPENTER_CHART, chart: 'karpenter-crd' };
+// Karpenter's pins (its charts and the AL2023 AMI release of its EC2NodeClass) live with its feature module.
+export { AL2023_AMI_RELEASE, KARPENTER_CHART, KARPENTER_CRD_CHART } from './features/karpenter/versions.js';
 
 // The AWS Load Balancer Controller's pins live with its feature module.
 export { AWS_LOAD_BALANCER_CONTROLLER_CHART, AWS_LOAD_BALANCER_CONTROLLER_VERSION } from './features/load-balancer-controller/versions.js';
-
-/**
- * The EKS-optimized Amazon Linux 2023 AMI release Karpenter's EC2NodeClass pins by default
- * (`al2023@v20260903`): a fixed release never rolls nodes by itself; a new one is a reviewed
- * diff, and Karpenter replaces drifted nodes (docs/UPGRADES.md). awslabs/amazon-eks-ami
- * release v20260903 (2026-09-03) has AMIs for Kubernetes 1.31 to 1.36.
- */
-export const AL2023_AMI_RELEASE = 'v20260903';

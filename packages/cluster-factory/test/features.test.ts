@@ -70,20 +70,22 @@ describe('withFeatureRules', () => {
   test('the environment\'s rules keep the order they had before the features owned theirs (messages of a file with several errors)', () => {
     const checks = ENVIRONMENT_RULES.map((entry) => entry.checks);
     expect(checks.slice(3, 6)).toEqual(['cilium.hubble_relay needs enable_hubble', 'platform.network_policy_baseline needs Cilium', 'cilium.prefix_delegation needs cilium_mode: eni']);
-    expect(checks.slice(10, 16)).toEqual([
+    // The default-pools rule (issue 22) runs among the pool rules, before the CEL rule.
+    expect(checks.slice(10, 17)).toEqual([
       'node_groups instance types share one architecture and one accelerator (one AMI type)',
       'karpenter pool instance families and categories are in the instance table, of its architectures, accelerated ones in GPU pools only',
       'karpenter pool architectures each admit a family of the pool',
       'karpenter pool names, requirements and labels',
+      'karpenter default pools are removed or replaced explicitly, GPU requests are in GPU pools, and at least one pool is left',
       'karpenter pools hold the CEL rules of the pinned NodePool CRD',
       'node_groups names are unique',
     ]);
-    expect(checks.slice(17, 20)).toEqual([
+    expect(checks.slice(18, 21)).toEqual([
       'upgrade_policy.support_type is stated in a protected environment',
       'karpenter.ami_alias is a pinned release in a protected environment',
       'kubernetes_version is supported by every pinned component in use',
     ]);
-    expect(checks).toHaveLength(28);
+    expect(checks).toHaveLength(29);
   });
 });
 
@@ -151,5 +153,26 @@ describe('featureAddons', () => {
 
   test('a feature without a plan installs nothing', () => {
     expect(featureAddons({} as FeaturePlans, context, [testFeature('off', {})])).toEqual([]);
+  });
+});
+
+describe('pinned versions', () => {
+  test('every pin of a feature folder (src/features/<name>/versions.ts) is re-exported by src/versions.ts, the one place every pin is listed', async () => {
+    const { readdirSync, existsSync } = await import('node:fs');
+    const all = (await import('../src/versions.js')) as Record<string, unknown>;
+    const folders = readdirSync(new URL('../src/features/', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory() && existsSync(new URL(`../src/features/${entry.name}/versions.ts`, import.meta.url)));
+    expect(folders.map((entry) => entry.name).sort()).toEqual(['argocd', 'karpenter', 'load-balancer-controller']);
+    for (const folder of folders) {
+      const pins = (await import(`../src/features/${folder.name}/versions.ts`)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(pins)) expect(all[name], `${folder.name}: ${name}`).toBe(value);
+    }
+  });
+
+  test('Karpenter: the controller and CRD charts share one version; the EC2NodeClass default alias is the pinned AL2023 release', async () => {
+    const { KARPENTER_CHART, KARPENTER_CRD_CHART, AL2023_AMI_RELEASE } = await import('../src/features/karpenter/versions.js');
+    expect(KARPENTER_CHART).toEqual({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' });
+    expect(KARPENTER_CRD_CHART).toEqual({ repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.14.1' });
+    const { PINNED_AMI_ALIAS } = await import('../src/lifecycle/components-in-use.js');
+    expect(PINNED_AMI_ALIAS).toBe(`al2023@${AL2023_AMI_RELEASE}`);
   });
 });

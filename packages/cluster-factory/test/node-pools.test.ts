@@ -11,6 +11,7 @@ import { karpenterNodePool, NODE_POOL_OPERATORS } from '../src/karpenter/node-po
 import { ManifestChart } from '../src/kubernetes/manifest-chart.js';
 import { crdRuleInventory } from '../src/kubernetes/crd-schema.js';
 import { resourcesOf } from '../testing/index.js';
+import { applyPolicies } from '../src/app/run-app.js';
 import { GENERAL_POOL, SANDBOX_YAML } from './fixtures.js';
 
 /** The sandbox file with its karpenter block replaced: lines before it stay those of the sandbox (karpenter: is line 61). */
@@ -82,10 +83,11 @@ function refusal(text: string): string[] {
 /** A node_pools entry (lines 63 on) after a general pool of defaults. */
 const onePool = (entry: string) => withKarpenter(`karpenter:\n  enabled: true\n  node_pools:\n${entry}`);
 
-/** The platform stack of a config synthesized to disk: the node-pools chart's objects and the manifest's annotations. */
+/** The platform stack of a config synthesized to disk: the node-pools chart's objects, the manifest's annotations and the policy report. */
 function synthNodePools(text: string) {
   const app = Testing.app();
   const platform = new EnvironmentPlatform(app, planPlatform(parseEnvironmentConfig(text, 'pools.yaml')));
+  const policies = applyPolicies(app);
   const stack = platform.platform;
   const outdir = Testing.fullSynth(stack);
   const stackDir = join(outdir, 'stacks', stack.node.id);
@@ -94,7 +96,7 @@ function synthNodePools(text: string) {
   const files = readdirSync(join(chartDir, 'templates')).sort();
   const objects = files.map((file) => parse(readFileSync(join(chartDir, 'templates', file), 'utf8')) as Record<string, unknown>);
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { annotations: Array<{ level: string; constructPath: string; message: string }> }> };
-  return { platform, files, objects, annotations: manifest.stacks[stack.node.id]!.annotations };
+  return { platform, files, objects, annotations: manifest.stacks[stack.node.id]!.annotations, policyReport: policies.report() };
 }
 
 const STARTUP_TAINT = { key: 'node.cilium.io/agent-not-ready', value: 'true', effect: 'NoExecute' };
@@ -208,6 +210,39 @@ describe('karpenter.node_pools: NodePools beside general and gpu', () => {
   });
 });
 
+describe('the CEL rules synth cannot check are in the policy report, per object: never passed', () => {
+  test('policy-report.json notChecked: one entry per NodePool with its 3 transition rules; the EC2NodeClass, all evaluated, has none', () => {
+    const three = synthNodePools(withKarpenter(THREE_POOLS));
+    const stack = three.platform.platform.node.id;
+    const transitionRules = [
+      'spec: has(self.replicas) == has(oldSelf.replicas) (a transition rule: it compares with the object already in the cluster)',
+      'spec.template.spec.nodeClassRef: self.group == oldSelf.group (a transition rule: it compares with the object already in the cluster)',
+      'spec.template.spec.nodeClassRef: self.kind == oldSelf.kind (a transition rule: it compares with the object already in the cluster)',
+    ];
+    const entry = (object: string, evaluatedAndHeld: number, notApplicable: number) => ({
+      stack,
+      resource: 'helm_release.karpenter-node-pools',
+      object,
+      checks: 'CEL rules (x-kubernetes-validations) of the pinned CRD',
+      rules: { total: 20, evaluatedAndHeld, notChecked: 3, notApplicable },
+      rulesNotChecked: transitionRules,
+      checkedBy: 'the API server, when the object is applied',
+    });
+    expect(three.policyReport.notChecked).toEqual([entry('NodePool/general', 16, 1), entry('NodePool/gpu', 16, 1), entry('NodePool/arm-spot', 17, 0)]);
+    // Not a finding: nothing passed or failed.
+    expect(three.policyReport.findings.filter((finding) => finding.resource === 'helm_release.karpenter-node-pools')).toEqual([]);
+  });
+
+  test('without Karpenter the report has no notChecked key', () => {
+    const off = Testing.app();
+    new EnvironmentPlatform(off, planPlatform(parseEnvironmentConfig(withKarpenter('karpenter:\n  enabled: false\n'), 'pools.yaml')));
+    const policies = applyPolicies(off);
+    off.synth();
+    expect(policies.report().summary.errors).toBe(0);
+    expect(policies.report()).not.toHaveProperty('notChecked');
+  });
+});
+
 describe('CEL rules of the pinned CRDs (karpenter 1.14.1)', () => {
   test('NodePool: 20 rules, 17 evaluated by cel-js, 3 transition rules not checked; EC2NodeClass: 54 rules, all evaluated', () => {
     const nodePool = crdRuleInventory('karpenter.sh/v1', 'NodePool')!;
@@ -235,12 +270,9 @@ describe('CEL rules of the pinned CRDs (karpenter 1.14.1)', () => {
 describe('bad pools are refused at config load with file, line and field', () => {
   test.each([
     [
-      'a duplicate name, and the name of a built-in pool',
-      '    - name: batch\n    - name: batch\n    - name: gpu\n',
-      [
-        'pools.yaml:65:13: karpenter.node_pools[1].name: "batch" is used twice (also karpenter.node_pools[0]): NodePool names are unique',
-        'pools.yaml:66:13: karpenter.node_pools[2].name: "gpu" is the name of karpenter.gpu; configure that pool there, or choose another name',
-      ],
+      'a duplicate name',
+      '    - name: batch\n    - name: batch\n',
+      ['pools.yaml:65:13: karpenter.node_pools[1].name: "batch" is used twice (also karpenter.node_pools[0]): NodePool names are unique'],
     ],
     [
       'GPU families in a pool without gpu, and a GPU pool without GPU families',
@@ -337,6 +369,91 @@ describe('a NodePool that breaks a CEL rule of the pinned CRD is refused', () =>
   });
 });
 
+describe('general and gpu are the default entries of the pool list: removed with enabled: false, replaced by an entry of their name', () => {
+  const poolsOf = (block: string) => planPlatform(parseEnvironmentConfig(withKarpenter(block), 'pools.yaml'));
+
+  test('general: enabled: false removes the general NodePool: only the list\'s pools are synthesized, counted by the IP budget and maxPods', () => {
+    const synth = synthNodePools(withKarpenter('karpenter:\n  enabled: true\n  general:\n    enabled: false\n  node_pools:\n    - name: batch\n      instance_families: [m6i]\n      cpu_limit: 16\n'));
+    expect(synth.files).toEqual(['01-ec2nodeclass-default.yaml', '02-nodepool-batch.yaml']);
+    expect(synth.objects.map((object) => (object['metadata'] as { name: string }).name)).toEqual(['default', 'batch']);
+    const plan = synth.platform.plan;
+    expect(plan.ipBudget!.zones[0]!.sources.map((source) => source.label)).toEqual(['node_groups[0] (system)', 'node_groups[1] (spot-workers)', 'karpenter.node_pools[0] (batch)']);
+    // m6i only (ENI mode, no prefix delegation): m6i.large holds 28 pods; general's c5.large (28) and r5.large (28) no longer count.
+    expect(plan.features.karpenter!.nodeClass.maxPods).toBe(28);
+    expect(synth.annotations[0]!.message.split('\n').filter((line) => line.startsWith('  NodePool/'))).toEqual(['  NodePool/batch: 16 of 20 evaluated and held, 3 not checked, 1 not applicable (field not set)']);
+  });
+
+  test('a node_pools entry named general replaces the default general pool, in its place in the list', () => {
+    const plan = poolsOf('karpenter:\n  enabled: true\n  node_pools:\n    - name: batch\n    - name: general\n      capacity_types: [on-demand]\n      instance_families: [m7i]\n      cpu_limit: 8\n');
+    expect(plan.features.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.capacityTypes, pool.instanceFamilies, pool.cpuLimit])).toEqual([
+      ['batch', 'karpenter.node_pools[0] (batch)', ['spot', 'on-demand'], [], 100],
+      ['general', 'karpenter.node_pools[1] (general)', ['on-demand'], ['m7i'], 8],
+    ]);
+    expect(plan.ipBudget!.zones[0]!.sources.map((source) => source.label).slice(2)).toEqual(['karpenter.node_pools[0] (batch)', 'karpenter.node_pools[1] (general)']);
+  });
+
+  test('gpu: enabled: false keeps the settings out of the synth; an entry named gpu with gpu: true stands in for it', () => {
+    const disabled = poolsOf('karpenter:\n  enabled: true\n  gpu:\n    enabled: false\n    instance_families: [g6]\n');
+    expect(disabled.features.karpenter!.pools.map((pool) => pool.name)).toEqual(['general']);
+    const replaced = poolsOf('karpenter:\n  enabled: true\n  gpu:\n    enabled: false\n  node_pools:\n    - name: gpu\n      gpu: true\n      instance_families: [g6]\n      capacity_types: [on-demand]\n');
+    expect(replaced.features.karpenter!.pools.map((pool) => [pool.name, pool.gpu, pool.instanceFamilies, pool.source ?? null])).toEqual([
+      ['general', false, [], null],
+      ['gpu', true, ['g6'], 'karpenter.node_pools[0] (gpu)'],
+    ]);
+  });
+
+  test('an existing config reads as before: general written or left out, gpu set, node_pools after them', () => {
+    expect(poolsOf('karpenter:\n  enabled: true\n').features.karpenter!.pools.map((pool) => [pool.name, pool.capacityTypes, pool.instanceCategories, pool.cpuLimit])).toEqual([
+      ['general', ['spot', 'on-demand'], ['c', 'm', 'r'], 100],
+    ]);
+  });
+
+  test.each([
+    [
+      'an entry named general while karpenter.general is configured too',
+      'karpenter:\n  enabled: true\n  general:\n    cpu_limit: 8\n  node_pools:\n    - name: general\n',
+      ['pools.yaml:66:13: karpenter.node_pools[0].name: "general" replaces the default pool karpenter.general, which this file also configures: move its settings into this entry and remove karpenter.general (or set karpenter.general.enabled: false), or choose another name'],
+    ],
+    [
+      'an entry named gpu while karpenter.gpu is set, and one named general with gpu: true',
+      'karpenter:\n  enabled: true\n  gpu:\n    instance_families: [g5]\n  node_pools:\n    - name: gpu\n      gpu: true\n      instance_families: [g6]\n    - name: general\n      gpu: true\n      instance_families: [g6]\n',
+      [
+        'pools.yaml:66:13: karpenter.node_pools[0].name: "gpu" replaces the default pool karpenter.gpu, which this file also configures: move its settings into this entry and remove karpenter.gpu (or set karpenter.gpu.enabled: false), or choose another name',
+        'pools.yaml:70:12: karpenter.node_pools[1].gpu: must be false on the entry named "general": it replaces the general pool, whose nodes run untainted workloads; give the GPU pool another name',
+      ],
+    ],
+    [
+      'an entry named gpu that is no GPU pool',
+      'karpenter:\n  enabled: true\n  node_pools:\n    - name: gpu\n      instance_families: [m6i]\n',
+      ['pools.yaml:64:13: karpenter.node_pools[0].name: "gpu" names the GPU pool (its nodes labelled platform/node-pool=gpu): an entry of that name replaces karpenter.gpu and needs gpu: true (NVIDIA families, tainted nvidia.com/gpu); or choose another name'],
+    ],
+    [
+      'a requirement asking for GPUs in a pool without gpu (general and a list entry); one in a GPU pool and one excluding GPUs pass',
+      'karpenter:\n  enabled: true\n  general:\n    requirements:\n      - key: karpenter.k8s.aws/instance-gpu-count\n        operator: Gt\n        values: ["0"]\n      - key: karpenter.k8s.aws/instance-gpu-name\n        operator: DoesNotExist\n  gpu:\n    requirements:\n      - key: karpenter.k8s.aws/instance-gpu-manufacturer\n        operator: In\n        values: [nvidia]\n  node_pools:\n    - name: batch\n      requirements:\n        - key: karpenter.k8s.aws/instance-gpu-name\n          operator: Exists\n',
+      [
+        'pools.yaml:65:14: karpenter.general.requirements[0].key: "karpenter.k8s.aws/instance-gpu-count" with Gt asks for GPU instances, which karpenter.general never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)',
+        'pools.yaml:78:16: karpenter.node_pools[0].requirements[0].key: "karpenter.k8s.aws/instance-gpu-name" with Exists asks for GPU instances, which karpenter.node_pools[0] never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)',
+      ],
+    ],
+    [
+      'a requirement asking for Neuron accelerators, in any pool; one excluding them passes',
+      'karpenter:\n  enabled: true\n  general:\n    requirements:\n      - key: karpenter.k8s.aws/instance-accelerator-count\n        operator: DoesNotExist\n  gpu:\n    requirements:\n      - key: karpenter.k8s.aws/instance-accelerator-name\n        operator: In\n        values: [inferentia2]\n',
+      ['pools.yaml:69:14: karpenter.gpu.requirements[0].key: "karpenter.k8s.aws/instance-accelerator-name" with In asks for AWS Neuron instances (Inferentia, Trainium), which no Karpenter pool launches: run them in a managed node group (tainted aws.amazon.com/neuron)'],
+    ],
+    [
+      'Karpenter on with no pool left',
+      'karpenter:\n  enabled: true\n  general:\n    enabled: false\n  gpu:\n    enabled: false\n',
+      ['pools.yaml:64:14: karpenter.general.enabled: false leaves no NodePool while karpenter.enabled is true: add an entry to karpenter.node_pools, keep general, or set karpenter.enabled: false'],
+    ],
+  ])('refused at config load: %s', (_name, block, problems) => {
+    expect(refusal(withKarpenter(block))).toEqual(problems);
+  });
+
+  test('Karpenter off: general may be disabled without a pool left', () => {
+    expect(poolsOf('karpenter:\n  enabled: false\n  general:\n    enabled: false\n').features.karpenter).toBeUndefined();
+  });
+});
+
 test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with its three NodePools', () => {
   const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
   const example = /```yaml\n(karpenter:\n[\s\S]*?)```/.exec(doc)![1]!;
@@ -345,6 +462,17 @@ test('the example of docs/KARPENTER.md is a valid karpenter block: it plans with
     ['general', null, null],
     ['gpu', null, null],
     ['arm-spot', 'karpenter.node_pools[0] (arm-spot)', 10],
+  ]);
+});
+
+test('the replacement example of docs/KARPENTER.md plans with exactly its two list entries, gpu a GPU pool', () => {
+  const doc = readFileSync(new URL('../../../docs/KARPENTER.md', import.meta.url), 'utf8');
+  const examples = [...doc.matchAll(/```yaml\n(karpenter:\n[\s\S]*?)```/g)].map((match) => match[1]!);
+  expect(examples).toHaveLength(2);
+  const plan = planPlatform(parseEnvironmentConfig(withKarpenter(examples[1]!), 'docs/KARPENTER.md'));
+  expect(plan.features.karpenter!.pools.map((pool) => [pool.name, pool.source ?? null, pool.gpu, pool.instanceFamilies, pool.cpuLimit])).toEqual([
+    ['gpu', 'karpenter.node_pools[0] (gpu)', true, ['g6'], 32],
+    ['batch', 'karpenter.node_pools[1] (batch)', false, ['m7i', 'c7i'], 64],
   ]);
 });
 

@@ -143,6 +143,65 @@ describe('user_addons.manifests[].file: read relative to the config file', () =>
   });
 });
 
+describe('user_addons.helm_charts[].values_schema: the values checked against a JSON Schema file at config load', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'user-addons-schema-'));
+  mkdirSync(join(directory, 'schemas'));
+  const SCHEMA = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { crds: { type: 'object', properties: { enabled: { type: 'boolean' } } }, replicaCount: { type: 'integer', minimum: 1 } },
+  };
+  /** An environment file whose first lines are the chart entry: values_schema on line 4, values from line 5. */
+  const write = (values: Record<string, unknown>, schemaFile: string, schema?: string) => {
+    if (schema !== undefined) writeFileSync(join(directory, schemaFile), schema);
+    const { user_addons: _none, ...rest } = JSON.parse(JSON.stringify(sandboxConfig())) as Record<string, unknown>;
+    const { name, values: _own, ...chart } = CERT_MANAGER;
+    const config = { user_addons: { helm_charts: [{ name, values_schema: schemaFile, values, ...chart }] }, ...rest };
+    const path = join(directory, 'env.yaml');
+    writeFileSync(path, stringify(config));
+    return path;
+  };
+  const load = (path: string) => loadEnvironmentConfig(path, { today: '2026-12-05' });
+
+  test('values that match are accepted and installed as given; the schema file is read relative to the config', () => {
+    const path = write({ crds: { enabled: true }, replicaCount: 2 }, 'schemas/cert-manager.json', JSON.stringify(SCHEMA));
+    const config = load(path);
+    expect(config.user_addons.helm_charts[0]).toMatchObject({ values_schema: 'schemas/cert-manager.json', values: { crds: { enabled: true }, replicaCount: 2 } });
+    expect(planPlatform(config, { today: '2026-12-05' }).userAddons[0]).toMatchObject({ kind: 'helm', values: { crds: { enabled: true }, replicaCount: 2 } });
+  });
+
+  test('each violation is refused at its own field, with the schema file named', () => {
+    const path = write({ crds: { enabled: 'yes' }, replicaCount: 0, replicas: 2 }, 'schemas/cert-manager.json', JSON.stringify(SCHEMA));
+    expect(() => load(path)).toThrow(
+      new ConfigError(path, [
+        `${path}:7:20: user_addons.helm_charts[0].values.crds.enabled: Instance type "string" is invalid. Expected "boolean". (values_schema schemas/cert-manager.json)`,
+        `${path}:8:23: user_addons.helm_charts[0].values.replicaCount: 0 is less than 1. (values_schema schemas/cert-manager.json)`,
+        `${path}:9:9: user_addons.helm_charts[0].values.replicas: unknown key (allowed here: crds, replicaCount) (values_schema schemas/cert-manager.json)`,
+      ]),
+    );
+  });
+
+  test.each([
+    ['a file that does not exist', 'schemas/missing.json', undefined, 'cannot read schemas/missing.json (ENOENT); the path is relative to the directory of this config file'],
+    ['a file that is not JSON', 'schemas/broken.json', '{"type": ', 'schemas/broken.json is not JSON: Unexpected end of JSON input'],
+    ['a JSON value that is no schema', 'schemas/list.json', '["object"]', 'schemas/list.json is not a JSON Schema (a JSON object such as {"type": "object", "properties": {...}})'],
+    [
+      'a draft the checker does not know',
+      'schemas/draft3.json',
+      '{"$schema": "http://json-schema.org/draft-03/schema#"}',
+      'schemas/draft3.json declares $schema "http://json-schema.org/draft-03/schema#" (allowed: http://json-schema.org/draft-04/schema, http://json-schema.org/draft-07/schema, https://json-schema.org/draft/2019-09/schema, https://json-schema.org/draft/2020-12/schema, or none for draft 7)',
+    ],
+  ])('%s is refused at the values_schema field', (_case, file, content, message) => {
+    const path = write({}, file, content);
+    expect(() => load(path)).toThrow(new ConfigError(path, [`${path}:4:22: user_addons.helm_charts[0].values_schema: ${message}`]));
+  });
+
+  test('the draft its $schema names is the one checked: 2020-12 prefixItems', () => {
+    const path = write({ args: ['--v=2', 3] }, 'schemas/2020.json', JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { args: { prefixItems: [{ type: 'string' }, { type: 'string' }] } } }));
+    expect(() => load(path)).toThrow(/user_addons\.helm_charts\[0\]\.values\.args\[1\]: Instance type "number" is invalid\. Expected "string"\. \(values_schema schemas\/2020\.json\)$/);
+  });
+});
+
 describe('user_addons: refused at config load', () => {
   test.each(['^1.16.0', '~1.16.2', '>=1.0.0', '1.16', '1.x', 'latest', '*', ''])('chart version %j', (version) => {
     expect(problemsOf({ user_addons: { helm_charts: [{ ...CERT_MANAGER, version }] } })).toEqual([

@@ -248,6 +248,21 @@ state:
     expect(estimate.comparison[0]).toMatchObject({ nodes: 4, vcpus: 2 * 2 + 4 + 4, memoryGib: 2 * 8 + 32 + 16 });
   });
 
+  test('a default entry removed or replaced is priced as synthesized: general off, gpu replaced by a list entry of its name', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cost-replaced-'));
+    const app = new App({ outdir });
+    const replaced = GRAVITON_AND_GPU.replace('  general:\n', '  general:\n    enabled: false\n').replace(
+      '  gpu:\n    capacity_types: [on-demand]\n    instance_families: [g5g, g5]\n    architectures: [arm64, amd64]\n    cpu_limit: 16\n',
+      '  node_pools:\n    - name: gpu\n      gpu: true\n      capacity_types: [on-demand]\n      instance_families: [g5]\n      cpu_limit: 32\n',
+    );
+    defineSingleRegion(app, parseEnvironmentConfig(replaced, 'fixture.yaml'));
+    app.synth();
+    const estimate = estimateCost(outdir, 'fixture');
+    expect(estimate.lines.filter((entry) => entry.item.startsWith('Karpenter pool')).map((entry) => [entry.item, entry.detail])).toEqual([
+      ['Karpenter pool gpu', 'assumed 25% of 32 vCPUs = 8 vCPUs as g5.xlarge at $1.006/h per 4 vCPUs (on-demand)'],
+    ]);
+  });
+
   test('every NodePool of karpenter.node_pools is priced, its own requirements choosing the type and its capacity type the share', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cost-pools-'));
     const app = new App({ outdir });

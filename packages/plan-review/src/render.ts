@@ -60,20 +60,42 @@ function describeChange(stack: string, change: NonNullable<TerraformPlan['resour
   return parts.join('');
 }
 
-/** What the review says about the rule pack's findings for the synthesized output. */
+/** What the review says about the rule pack's findings for the synthesized output, then what synth could not check. */
 export function policySection(policy: PolicyReport | null): string[] {
   if (policy === null) return ['> **Policies not checked:** the synthesized output has no policy-report.json (synthesize it with `nx run <app>:synth`).', ''];
   const errors = unsuppressedErrors(policy);
   const { warnings, suppressed } = policy.summary;
-  if (errors.length === 0) return [`Policies: no unsuppressed error; ${warnings} warning(s), ${suppressed} suppressed with a reason (policy-report.json).`, ''];
-  return [
-    `### Policy errors (${errors.length})`,
-    '',
-    `> **${policy.errorsLetThrough ?? `${errors.length} unsuppressed policy error(s) in the synthesized output`}.**`,
-    '',
-    ...errors.map((finding) => `- ${finding.stack}: ${code(finding.resource)}: ${finding.message}`),
-    '',
-  ];
+  const findings =
+    errors.length === 0
+      ? [`Policies: no unsuppressed error; ${warnings} warning(s), ${suppressed} suppressed with a reason (policy-report.json).`, '']
+      : [
+          `### Policy errors (${errors.length})`,
+          '',
+          `> **${policy.errorsLetThrough ?? `${errors.length} unsuppressed policy error(s) in the synthesized output`}.**`,
+          '',
+          ...errors.map((finding) => `- ${finding.stack}: ${code(finding.resource)}: ${finding.message}`),
+          '',
+        ];
+  return [...findings, ...notCheckedSection(policy.notChecked ?? [])];
+}
+
+/**
+ * The rules synth could not evaluate on what the resources apply (policy-report.json
+ * `notChecked`), per object: neither passed nor failed, listed so that no reviewer takes them for checked.
+ */
+export function notCheckedSection(entries: NonNullable<PolicyReport['notChecked']>): string[] {
+  if (entries.length === 0) return [];
+  const rules = entries.reduce((sum, entry) => sum + entry.rules.notChecked, 0);
+  const lines = [`### Not checked at synth (${rules} rule(s) of ${entries.length} object(s))`, '', 'Not passed: synth could not evaluate these rules; the API server checks them when the object is applied.', ''];
+  for (const entry of entries) {
+    const { total, evaluatedAndHeld, notApplicable } = entry.rules;
+    lines.push(
+      `- ${entry.stack}: ${code(entry.resource)} ${entry.object}: ${entry.rules.notChecked} of ${total} ${entry.checks} not checked (${evaluatedAndHeld} evaluated and held, ${notApplicable} not applicable); checked by ${entry.checkedBy}:`,
+    );
+    append(lines, entry.rulesNotChecked.map((rule) => `  - ${code(rule)}`));
+  }
+  lines.push('');
+  return lines;
 }
 
 /** Appends without spreading: a spread of 100k entries overflows the call stack. */

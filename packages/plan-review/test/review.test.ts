@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { PLUGIN_MIRROR_VARIABLE } from '@cilium-eks/terraform-harness';
 import { runAppProcessAsync } from '@cilium-eks/cluster-factory/testing/app-process';
 import { classify, type TerraformPlan } from '../src/plan.js';
-import { OFFLINE_DISCLAIMER, renderReview } from '../src/render.js';
+import { OFFLINE_DISCLAIMER, notCheckedSection, renderReview } from '../src/render.js';
 import { diffSynthOutputs, withoutMetadata } from '../src/synth-diff.js';
 
 const FIXTURE = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/changes.plan.json'), 'utf8'));
@@ -145,6 +145,36 @@ Output changes:
     expect(review({ findings: [suppressed], summary: { errors: 0, warnings: 2, suppressed: 1 } })).toEqual(['Policies: no unsuppressed error; 2 warning(s), 1 suppressed with a reason (policy-report.json).', '']);
     expect(review(null)).toEqual(['> **Policies not checked:** the synthesized output has no policy-report.json (synthesize it with `nx run <app>:synth`).', '']);
     expect(review(undefined)).toEqual([]);
+  });
+
+  test('the not-checked section: per object, the rules synth could not evaluate, never counted as passed', () => {
+    const transition = 'spec: has(self.replicas) == has(oldSelf.replicas) (a transition rule: it compares with the object already in the cluster)';
+    const group = 'spec.template.spec.nodeClassRef: self.group == oldSelf.group (a transition rule: it compares with the object already in the cluster)';
+    const entry = (object: string, evaluatedAndHeld: number, notApplicable: number, rulesNotChecked: string[]) => ({
+      stack: 'prod-platform',
+      resource: 'helm_release.karpenter-node-pools',
+      object,
+      checks: 'CEL rules (x-kubernetes-validations) of the pinned CRD',
+      rules: { total: 20, evaluatedAndHeld, notChecked: rulesNotChecked.length, notApplicable },
+      rulesNotChecked,
+      checkedBy: 'the API server, when the object is applied',
+    });
+    const policy = { findings: [], summary: { errors: 0, warnings: 1, suppressed: 0 }, notChecked: [entry('NodePool/general', 16, 1, [transition, group]), entry('NodePool/batch', 17, 0, [transition])] };
+    expect(renderReview([], { environment: 'prod', policy }).markdown.split('\n').slice(2, -6)).toEqual([
+      'Policies: no unsuppressed error; 1 warning(s), 0 suppressed with a reason (policy-report.json).',
+      '',
+      '### Not checked at synth (3 rule(s) of 2 object(s))',
+      '',
+      'Not passed: synth could not evaluate these rules; the API server checks them when the object is applied.',
+      '',
+      '- prod-platform: `helm_release.karpenter-node-pools` NodePool/general: 2 of 20 CEL rules (x-kubernetes-validations) of the pinned CRD not checked (16 evaluated and held, 1 not applicable); checked by the API server, when the object is applied:',
+      `  - \`${transition}\``,
+      `  - \`${group}\``,
+      '- prod-platform: `helm_release.karpenter-node-pools` NodePool/batch: 1 of 20 CEL rules (x-kubernetes-validations) of the pinned CRD not checked (17 evaluated and held, 0 not applicable); checked by the API server, when the object is applied:',
+      `  - \`${transition}\``,
+      '',
+    ]);
+    expect(notCheckedSection([])).toEqual([]);
   });
 
   test('the CLI exits 2 with --fail-on-destroy when resources would be lost, 0 with --allow-destroy, 0 for any name without the flag', () => {
@@ -290,6 +320,20 @@ describe('plan-review offline', () => {
     expect(result.stderr).toMatch(/sandbox-network +NOT CHECKED: needs registry\.terraform\.io\/hashicorp\/aws/);
     const { summary } = JSON.parse(readFileSync(join(outdir, 'policy-report.json'), 'utf8')) as { summary: { warnings: number; suppressed: number } };
     expect(result.stdout).toContain(`\nPolicies: no unsuppressed error; ${summary.warnings} warning(s), ${summary.suppressed} suppressed with a reason (policy-report.json).\n`);
+    // The sandbox's one NodePool: its 3 transition rules are listed as not checked, not passed.
+    expect(result.stdout).toContain(
+      [
+        '### Not checked at synth (3 rule(s) of 1 object(s))',
+        '',
+        'Not passed: synth could not evaluate these rules; the API server checks them when the object is applied.',
+        '',
+        '- sandbox-platform: `helm_release.karpenter-node-pools` NodePool/general: 3 of 20 CEL rules (x-kubernetes-validations) of the pinned CRD not checked (16 evaluated and held, 1 not applicable); checked by the API server, when the object is applied:',
+        '  - `spec: has(self.replicas) == has(oldSelf.replicas) (a transition rule: it compares with the object already in the cluster)`',
+        '  - `spec.template.spec.nodeClassRef: self.group == oldSelf.group (a transition rule: it compares with the object already in the cluster)`',
+        '  - `spec.template.spec.nodeClassRef: self.kind == oldSelf.kind (a transition rule: it compares with the object already in the cluster)`',
+        '',
+      ].join('\n'),
+    );
     // tsx keeps its compile cache there; nothing else may remain.
     expect(readdirSync(temp).filter((entry) => !entry.startsWith('tsx-'))).toEqual([]);
   }, 300_000);

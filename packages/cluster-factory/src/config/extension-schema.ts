@@ -81,7 +81,12 @@ const helmChart = z.strictObject({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .describe('The exact chart version (SemVer, e.g. 1.16.2): ranges and "latest" are refused.'),
-  values: z.record(z.string(), z.unknown()).default({}).describe('Helm values, passed as given (the chart\'s own schema, if any, is checked by Helm at apply).'),
+  values: z.record(z.string(), z.unknown()).default({}).describe('Helm values, passed as given; checked at config load against values_schema when it is set (the chart\'s own schema, if any, is checked by Helm at apply).'),
+  values_schema: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A JSON Schema file (JSON; draft 7 unless its $schema names draft 4, 2019-09 or 2020-12), relative to this config file, that values must match: checked when the config is loaded, each violation at its field. Usually the chart\'s own values.schema.json, committed beside the config. Default: none (values unchecked until Helm applies them).'),
 });
 
 const kubernetesObject = z.looseObject({

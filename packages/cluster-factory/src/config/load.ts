@@ -8,6 +8,7 @@ import { describeIssue, formatPath, type Finding } from './messages.js';
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { manifestFiles } from './manifest-files.js';
+import { valuesSchemaFindings } from './values-schema-files.js';
 
 /**
  * Raised for any invalid environment file. Each problem is one compiler-style line,
@@ -67,19 +68,19 @@ export function lifecycleFindings(config: LifecycleFields, today: string): Findi
  */
 export function loadEnvironmentConfig(path: string, context: ConfigLoadContext = {}): EnvironmentConfig {
   const files = manifestFiles(dirname(resolve(path)));
-  return files.apply(loadConfig(path, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
+  return files.apply(loadConfig(path, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config), ...valuesSchemaFindings(config, dirname(resolve(path)))]));
 }
 
 /** Reads, parses and validates a multi-region environment file (shared settings plus regions). */
 export function loadMultiRegionConfig(path: string, context: ConfigLoadContext = {}): MultiRegionConfig {
   const files = manifestFiles(dirname(resolve(path)));
-  return files.apply(loadConfig(path, multiRegionSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
+  return files.apply(loadConfig(path, multiRegionSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config), ...valuesSchemaFindings(config, dirname(resolve(path)))]));
 }
 
 /** Validates environment config text; `file` is the name used in messages (and the directory of manifest files). */
 export function parseEnvironmentConfig(text: string, file: string, context: ConfigLoadContext = {}): EnvironmentConfig {
   const files = manifestFiles(dirname(resolve(file)));
-  return files.apply(parseConfig(text, file, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config)]));
+  return files.apply(parseConfig(text, file, environmentSchema, (config) => [...lifecycleFindings(config, context.today ?? calendarToday()), ...files.check(config), ...valuesSchemaFindings(config, dirname(resolve(file)))]));
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { EnvironmentConfig } from '../config/schema.js';
+import { DEFAULT_GENERAL_POOL, type NodePoolSettings } from '../features/karpenter/config.js';
 import type { KarpenterPool } from './node-pools.js';
 
 type KarpenterConfig = EnvironmentConfig['karpenter'];
 /** The settings of one pool as the config holds them. */
-export type PoolSettings = KarpenterConfig['general'];
+export type PoolSettings = NodePoolSettings;
 
 /** One NodePool of a config: where it is written, its name and settings. */
 export interface ConfiguredPool {
@@ -15,7 +16,7 @@ export interface ConfiguredPool {
   readonly settings: PoolSettings;
 }
 
-/** The pool names karpenter.general and karpenter.gpu own. */
+/** The names of the default entries, karpenter.general and karpenter.gpu. */
 export const BUILT_IN_POOL_NAMES = ['general', 'gpu'] as const;
 
 /** `karpenter.general`, `karpenter.node_pools[2]`: how messages name a pool's place. */
@@ -23,10 +24,26 @@ export function poolLabel(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
 }
 
-/** The pool list, in NodePool order: karpenter.general (always), karpenter.gpu (when set), then karpenter.node_pools. */
+/**
+ * A default entry of the pool list, or undefined when there is none: karpenter.general or
+ * karpenter.gpu as written unless `enabled: false`; general left out is its defaults, unless a
+ * node_pools entry of its name replaces it (`listNames`: the names of karpenter.node_pools).
+ * A file that writes the key and a node_pools entry of its name is refused (rules.ts).
+ */
+export function defaultPool(karpenter: Pick<KarpenterConfig, 'general' | 'gpu'>, name: (typeof BUILT_IN_POOL_NAMES)[number], listNames: ReadonlySet<string>): ConfiguredPool | undefined {
+  const settings = karpenter[name];
+  const path = ['karpenter', name];
+  if (settings) return settings.enabled ? { path, name, gpu: name === 'gpu', settings } : undefined;
+  return name === 'general' && !listNames.has(name) ? { path, name, gpu: false, settings: DEFAULT_GENERAL_POOL } : undefined;
+}
+
+/**
+ * The pool list, in NodePool order: karpenter.general (unless removed or replaced),
+ * karpenter.gpu (when set and not removed), then karpenter.node_pools, replacements where they are written.
+ */
 export function configuredPools(karpenter: KarpenterConfig): ConfiguredPool[] {
-  const pools: ConfiguredPool[] = [{ path: ['karpenter', 'general'], name: 'general', gpu: false, settings: karpenter.general }];
-  if (karpenter.gpu) pools.push({ path: ['karpenter', 'gpu'], name: 'gpu', gpu: true, settings: karpenter.gpu });
+  const listNames = new Set(karpenter.node_pools.map((pool) => pool.name));
+  const pools = BUILT_IN_POOL_NAMES.flatMap((name) => defaultPool(karpenter, name, listNames) ?? []);
   karpenter.node_pools.forEach((pool, index) => pools.push({ path: ['karpenter', 'node_pools', index], name: pool.name, gpu: pool.gpu, settings: pool }));
   return pools;
 }

@@ -1,4 +1,4 @@
-import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../features/karpenter/versions.js';
 import { referenceKeyList } from '../kubernetes/chart-values.js';
 import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
 

@@ -4,11 +4,12 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ClusterInfo, PlatformAddon } from '../addons/addon.js';
 import { helmValues } from '../lib/private/helm.js';
 import { firstRepeated } from '../lib/private/names.js';
-import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../versions.js';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART } from '../features/karpenter/versions.js';
 import { KARPENTER_SERVICE_ACCOUNT } from './karpenter-infrastructure.js';
 import { karpenterNodeClass, karpenterNodePool, type KarpenterNodeClassProps, type KarpenterPool } from './node-pools.js';
 import { ManifestChart } from '../kubernetes/manifest-chart.js';
-import { celRulesNotCheckedNote } from '../kubernetes/crd-schema.js';
+import { celRulesNotCheckedNote, crdRuleCoverage } from '../kubernetes/crd-schema.js';
+import { recordCrdRuleCoverage } from '../policy/not-checked.js';
 import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
 import { KARPENTER_CRD_VALUE_RULES, KARPENTER_VALUE_RULES } from './helm-value-rules.js';
 
@@ -104,8 +105,10 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
         description: 'The EC2NodeClass and NodePools of this cluster (cluster-factory src/karpenter/node-pools.ts).',
         objects,
       });
-      // Rules synth cannot evaluate (transition rules) are named, never counted as held.
-      const notChecked = celRulesNotCheckedNote(objects);
+      // Rules synth cannot evaluate (transition rules) are named, never counted as held: in the
+      // synth's info line and, per object, in policy-report.json (and so in the plan review).
+      const coverage = crdRuleCoverage(objects);
+      const notChecked = celRulesNotCheckedNote(coverage);
       if (notChecked) Annotations.of(chart).addInfo(notChecked);
       const nodePools = new Release(scope, 'karpenter-node-pools', {
         name: 'karpenter-node-pools',
@@ -113,6 +116,7 @@ export function karpenterAddon(props: KarpenterAddonProps): PlatformAddon {
         chart: chart.path,
         dependsOn: [controller],
       });
+      recordCrdRuleCoverage(nodePools, coverage);
       return [crds, controller, nodePools];
     },
   };

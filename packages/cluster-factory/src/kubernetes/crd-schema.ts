@@ -104,25 +104,52 @@ export function crdRuleInventory(apiVersion: string, kind: string): CelRuleInven
   return schema ? celRuleInventory(schema.file.openAPIV3Schema as never) : undefined;
 }
 
+/** What synth made of the CEL rules of one object with a committed CRD. */
+export interface CrdRuleCoverage {
+  /** `NodePool/general`. */
+  readonly object: string;
+  /** Rules of the object's CRD. */
+  readonly total: number;
+  /** Rules evaluated on the object: all held, or synth would have refused it. */
+  readonly evaluatedAndHeld: number;
+  /** Rules not checked (a rule below a list once, however many items it could not judge). */
+  readonly notCheckedRules: number;
+  /** Rules whose field the object does not set. */
+  readonly notApplicable: number;
+  /** Each rule not checked, with where and why (`spec: <rule> (a transition rule: ...)`); never counted as held. */
+  readonly notChecked: readonly string[];
+}
+
+/** Per object with a committed CRD, in order: the CEL rules evaluated and held, not checked and not applicable. */
+export function crdRuleCoverage(objects: ReadonlyArray<{ apiVersion: string; kind: string; metadata?: { name?: string } }>): CrdRuleCoverage[] {
+  return objects.flatMap((object) => {
+    const findings = crdRuleFindings(object);
+    const inventory = crdRuleInventory(object.apiVersion, object.kind);
+    if (!findings || !inventory) return [];
+    return [
+      {
+        object: `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`,
+        total: inventory.total,
+        evaluatedAndHeld: findings.evaluatedRules,
+        notCheckedRules: findings.notCheckedRules,
+        notApplicable: inventory.total - findings.evaluatedRules - findings.notCheckedRules,
+        notChecked: findings.notChecked,
+      },
+    ];
+  });
+}
+
 /**
  * What synth could not check of the CEL rules of objects with a committed CRD: per object, the
  * rules evaluated (all held, or synth would have refused), not checked and not applicable (their
  * field is not set); then each rule not checked, with why and where. Undefined when nothing was
  * left unchecked.
  */
-export function celRulesNotCheckedNote(objects: ReadonlyArray<{ apiVersion: string; kind: string; metadata?: { name?: string } }>): string | undefined {
-  const counts: string[] = [];
+export function celRulesNotCheckedNote(coverage: readonly CrdRuleCoverage[]): string | undefined {
   const notChecked = new Map<string, string[]>();
-  for (const object of objects) {
-    const findings = crdRuleFindings(object);
-    const inventory = crdRuleInventory(object.apiVersion, object.kind);
-    if (!findings || !inventory) continue;
-    const name = `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
-    const notApplicable = inventory.total - findings.evaluatedRules - findings.notCheckedRules;
-    counts.push(`${name}: ${findings.evaluatedRules} of ${inventory.total} evaluated and held, ${findings.notCheckedRules} not checked, ${notApplicable} not applicable (field not set)`);
-    for (const entry of findings.notChecked) notChecked.set(entry, [...(notChecked.get(entry) ?? []), name]);
-  }
+  for (const entry of coverage) for (const rule of entry.notChecked) notChecked.set(rule, [...(notChecked.get(rule) ?? []), entry.object]);
   if (notChecked.size === 0) return undefined;
-  const rules = [...notChecked].map(([entry, names]) => `not checked: ${entry}: ${names.join(', ')}`);
+  const counts = coverage.map((entry) => `${entry.object}: ${entry.evaluatedAndHeld} of ${entry.total} evaluated and held, ${entry.notCheckedRules} not checked, ${entry.notApplicable} not applicable (field not set)`);
+  const rules = [...notChecked].map(([rule, objects]) => `not checked: ${rule}: ${objects.join(', ')}`);
   return `CEL rules (x-kubernetes-validations) of the pinned CRDs: ${notChecked.size} not checked at synth; the API server checks them when the objects are applied\n  ${[...counts, ...rules].join('\n  ')}`;
 }

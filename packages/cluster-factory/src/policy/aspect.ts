@@ -4,7 +4,11 @@ import type { PolicyResource, PolicyRule } from './rule.js';
 import { POLICY_RULES } from './rules.js';
 import { suppressionFor } from './suppress.js';
 import { EnvironmentStack } from '../stacks/environment-stack.js';
-import type { PolicyReport } from './report.js';
+import type { NotCheckedRules, PolicyReport } from './report.js';
+import { crdRuleCoverageOf } from './not-checked.js';
+
+/** What the report says of the CEL rules synth could not evaluate, and who checks them. */
+const CEL_NOT_CHECKED = { checks: 'CEL rules (x-kubernetes-validations) of the pinned CRD', checkedBy: 'the API server, when the object is applied' } as const;
 
 export interface PolicyFinding {
   readonly ruleId: string;
@@ -46,6 +50,8 @@ function describe(stack: TerraformStack, resource: TerraformResource): PolicyRes
  */
 export class PolicyAspect implements IAspect {
   readonly findings: PolicyFinding[] = [];
+  /** Objects whose CEL rules synth could not all evaluate, in stack and resource order. */
+  readonly notChecked: NotCheckedRules[] = [];
   private readonly rules: readonly PolicyRule[];
 
   constructor(rules: readonly PolicyRule[] = POLICY_RULES) {
@@ -57,6 +63,20 @@ export class PolicyAspect implements IAspect {
     const resources = node.node.findAll().filter((child): child is TerraformResource => child instanceof TerraformResource);
     const described = resources.map((resource) => ({ resource, view: describe(node, resource) }));
     const context = { protectedEnvironment: isProtected(node), stackResources: described.map((entry) => entry.view) };
+    for (const { resource, view } of described) {
+      for (const coverage of crdRuleCoverageOf(resource) ?? []) {
+        if (coverage.notChecked.length === 0) continue;
+        this.notChecked.push({
+          stack: node.node.id,
+          resource: view.address,
+          object: coverage.object,
+          checks: CEL_NOT_CHECKED.checks,
+          rules: { total: coverage.total, evaluatedAndHeld: coverage.evaluatedAndHeld, notChecked: coverage.notCheckedRules, notApplicable: coverage.notApplicable },
+          rulesNotChecked: coverage.notChecked,
+          checkedBy: CEL_NOT_CHECKED.checkedBy,
+        });
+      }
+    }
     for (const { resource, view } of described) {
       for (const rule of this.rules.filter((candidate) => candidate.resourceTypes.includes(view.type))) {
         const problem = rule.check(view, context);
@@ -80,9 +100,11 @@ export class PolicyAspect implements IAspect {
   report(): PolicyReport {
     const findings = [...this.findings].sort((a, b) => `${a.stack} ${a.resource} ${a.ruleId}`.localeCompare(`${b.stack} ${b.resource} ${b.ruleId}`));
     const count = (status: string, severity: string) => findings.filter((finding) => finding.status === status && finding.severity === severity).length;
+    const notChecked = [...this.notChecked].sort((a, b) => `${a.stack} ${a.resource}`.localeCompare(`${b.stack} ${b.resource}`));
     return {
       findings,
       summary: { errors: count('violation', 'error'), warnings: count('violation', 'warning'), suppressed: findings.filter((finding) => finding.status === 'suppressed').length },
+      ...(notChecked.length > 0 ? { notChecked } : {}),
     };
   }
 }

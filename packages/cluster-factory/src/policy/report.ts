@@ -12,9 +12,31 @@ export const POLICY_REPORT_FILE = 'policy-report.json';
  */
 export const CONTINUE_ON_ERRORS_VARIABLE = 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS';
 
+/**
+ * An object a resource applies whose pinned CRD has CEL rules (x-kubernetes-validations) synth
+ * could not evaluate: those rules are not checked, never passed; the API server checks them on apply.
+ */
+export interface NotCheckedRules {
+  readonly stack: string;
+  /** The resource that applies the object: `helm_release.karpenter-node-pools`. */
+  readonly resource: string;
+  /** `NodePool/general`. */
+  readonly object: string;
+  /** What was not checked. */
+  readonly checks: string;
+  /** How many rules the object's CRD has, how many were evaluated and held, not checked, and not applicable (field not set). */
+  readonly rules: { readonly total: number; readonly evaluatedAndHeld: number; readonly notChecked: number; readonly notApplicable: number };
+  /** Each rule not checked, with where and why. */
+  readonly rulesNotChecked: readonly string[];
+  /** Who checks them instead. */
+  readonly checkedBy: string;
+}
+
 export interface PolicyReport {
   readonly findings: readonly PolicyFinding[];
   readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+  /** Checks synth could not make on what the resources apply (per object), when there are any: not passed, not failed. */
+  readonly notChecked?: readonly NotCheckedRules[];
   /** Present when the output was written despite unsuppressed errors: why, and what follows. */
   readonly errorsLetThrough?: string;
 }

@@ -1,4 +1,4 @@
-import { AL2023_AMI_RELEASE, KARPENTER_CHART } from '../../versions.js';
+import { AL2023_AMI_RELEASE, KARPENTER_CHART } from './versions.js';
 import type { ComponentCompatibility } from '../../lifecycle/compatibility.js';
 import { PINNED_AMI_ALIAS } from '../../lifecycle/components-in-use.js';
 import type { KarpenterSettings } from './config.js';

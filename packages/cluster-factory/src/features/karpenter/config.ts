@@ -6,7 +6,9 @@ import { PINNED_AMI_ALIAS } from '../../lifecycle/components-in-use.js';
 
 /**
  * The `karpenter` key of an environment file: the EC2NodeClass's AMI alias and the NodePools
- * (karpenter.general, karpenter.gpu, karpenter.node_pools). Its cross-field rules are rules.ts.
+ * (karpenter.general, karpenter.gpu, karpenter.node_pools). general and gpu are the list's default
+ * entries: `enabled: false` removes one, a node_pools entry of its name replaces it. Its
+ * cross-field rules are rules.ts.
  */
 
 /** A label or taint key, as Kubernetes (and the NodePool CRD) accepts it: an optional DNS prefix and a name. */
@@ -77,12 +79,25 @@ const nodePoolSettings = z.strictObject({
     .describe('Karpenter tries pools of higher weight first, 1 to 100. Default: none (weight 0).'),
 });
 
+/** The settings of one NodePool, defaults applied. */
+export type NodePoolSettings = z.output<typeof nodePoolSettings>;
+
+/** The general pool when the file does not write karpenter.general: every field its default. */
+export const DEFAULT_GENERAL_POOL: NodePoolSettings = nodePoolSettings.parse({});
+
+/** `enabled` of a default entry (karpenter.general, karpenter.gpu). */
+const defaultEntryEnabled = (name: 'general' | 'gpu') =>
+  z
+    .boolean()
+    .default(true)
+    .describe(`false: no ${name} NodePool (the default entry removed); a karpenter.node_pools entry named ${name} may take its place. Default: true.`);
+
 /** An entry of karpenter.node_pools: a pool of its own, named. */
 const namedNodePool = nodePoolSettings.extend({
   name: z
     .string()
     .regex(NAME, 'must be 2-32 lowercase letters, digits or dashes, starting with a letter')
-    .describe('The NodePool name, also the platform/node-pool label of its nodes. Not general or gpu: those are karpenter.general and karpenter.gpu.'),
+    .describe('The NodePool name, also the platform/node-pool label of its nodes. general or gpu replaces that default entry (karpenter.general, karpenter.gpu), which the file must then not configure (or sets enabled: false); gpu needs gpu: true, general refuses it.'),
   gpu: z.boolean().default(false).describe('An NVIDIA GPU pool: g/p families only, tainted nvidia.com/gpu=true:NoSchedule. Default: false.'),
 });
 
@@ -94,7 +109,7 @@ export const karpenterSettings = z
       .regex(/^al2023@(latest|v\d{8})$/, 'must be al2023@latest or al2023@vYYYYMMDD')
       .default(PINNED_AMI_ALIAS)
       .describe(
-        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
+        `EC2NodeClass AMI alias. Default: ${PINNED_AMI_ALIAS}, the AL2023 release this project pins (src/features/karpenter/versions.ts). A new release is a reviewed change; Karpenter replaces drifted nodes (docs/UPGRADES.md). al2023@latest rolls every node on each AMI release and is refused in a protected environment.`,
       ),
     create_spot_service_linked_role: z
       .boolean()
@@ -102,16 +117,24 @@ export const karpenterSettings = z
       .describe(
         'Create the account\'s EC2 Spot service-linked role (AWSServiceRoleForEC2Spot), without which the first spot launch of a new account fails. One per account, and creation fails when it exists: enable it in one environment per account (docs/KARPENTER.md).',
       ),
-    general: nodePoolSettings.prefault({}).describe('The general NodePool, always created: the first entry of the pool list.'),
-    gpu: nodePoolSettings
-      .extend({ instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']) })
+    general: nodePoolSettings
+      .extend({ enabled: defaultEntryEnabled('general') })
       .optional()
-      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint: the second entry of the pool list when set.'),
+      .describe(
+        'The general NodePool, the first default entry of the pool list: created with these settings (all defaults when the key is left out), unless enabled: false removes it or a karpenter.node_pools entry named general replaces it.',
+      ),
+    gpu: nodePoolSettings
+      .extend({
+        enabled: defaultEntryEnabled('gpu'),
+        instance_families: z.array(z.string().regex(/^[gp][0-9][a-z0-9-]*$/, 'must be a GPU family (g or p), e.g. g5')).min(1).default(['g5', 'g6']),
+      })
+      .optional()
+      .describe('A GPU pool (NVIDIA g/p families of the instance table) with an nvidia.com/gpu taint: the second default entry of the pool list when set (and not enabled: false). A karpenter.node_pools entry named gpu with gpu: true may stand in its place.'),
     node_pools: z
       .array(namedNodePool)
       .max(20)
       .default([])
-      .describe('More NodePools, after general and gpu, each with its own name (docs/KARPENTER.md). Default: none.'),
+      .describe('More NodePools, after general and gpu, each with its own name; an entry named general or gpu replaces that default entry (docs/KARPENTER.md). Default: none.'),
   })
   .prefault({})
   .describe('Karpenter: its AWS side in compute, the controller and node pools in platform.');

@@ -2,7 +2,7 @@ import { INSTANCE_ARCHITECTURES, INSTANCE_TABLE, familiesInCategories, familyCat
 import { quoted } from '../../config/messages.js';
 import { forEachValid } from '../../config/rules.js';
 import { CILIUM_STARTUP_TAINT } from '../../constructs/managed-node-group.js';
-import { BUILT_IN_POOL_NAMES, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../../karpenter/configured-pools.js';
+import { BUILT_IN_POOL_NAMES, defaultPool, karpenterPoolOf, poolLabel, type ConfiguredPool } from '../../karpenter/configured-pools.js';
 import { NODE_POOL_LABEL, karpenterNodePool, karpenterPoolRequirements, type KarpenterPool } from '../../karpenter/node-pools.js';
 import { NODE_POOL_CRD, crdRuleFindings } from '../../kubernetes/crd-schema.js';
 import { PINNED_AMI_ALIAS } from '../../lifecycle/components-in-use.js';
@@ -26,21 +26,26 @@ export interface KarpenterRuleConfig {
   readonly protect_stateful_resources: boolean;
 }
 
+/** The names of karpenter.node_pools, leaving out an entry whose name has an error of its own. */
+function listNames(env: KarpenterRuleConfig): Set<string> {
+  const names = new Set<string>();
+  forEachValid(env.karpenter.node_pools, (pool) => names.add(pool.name));
+  return names;
+}
+
 /**
- * Runs a check on every pool of the config, each on its own: a node_pools entry whose check reads
- * a field with an error of its own is skipped (that error says it); karpenter.general or
- * karpenter.gpu stopped that way is reported as not checked once the others ran.
+ * Runs a check on every pool the config synthesizes, each on its own: a node_pools entry whose
+ * check reads a field with an error of its own is skipped (that error says it); a default entry
+ * (karpenter.general, karpenter.gpu) stopped that way is reported as not checked once the others ran.
  */
 function forEachPool(env: KarpenterRuleConfig, check: (pool: ConfiguredPool) => void): void {
   let stopped: unknown;
-  const builtIn = (name: 'general' | 'gpu'): ConfiguredPool[] => {
-    const settings = env.karpenter[name];
-    return settings ? [{ path: ['karpenter', name], name, gpu: name === 'gpu', settings }] : [];
-  };
+  const names = listNames(env);
   for (const name of BUILT_IN_POOL_NAMES) {
     try {
       // Only the pool's own key is read: an error in another karpenter field stops nothing here.
-      for (const pool of builtIn(name)) check(pool);
+      const pool = defaultPool(env.karpenter, name, names);
+      if (pool) check(pool);
     } catch (error) {
       stopped ??= error;
     }
@@ -128,14 +133,9 @@ const KARPENTER_POOL_FIELDS_RULE: FeatureRule<KarpenterRuleConfig> = {
     forEachPool(env, (pool) => {
       const settings = pool.settings;
       const at = (...path: (string | number)[]) => [...pool.path, ...path];
-      if (pool.path.length === 3) {
-        if ((BUILT_IN_POOL_NAMES as readonly string[]).includes(pool.name)) {
-          refuse(at('name'), `${quoted(pool.name)} is the name of karpenter.${pool.name}; configure that pool there, or choose another name`);
-        } else if (names.has(pool.name)) {
-          refuse(at('name'), `${quoted(pool.name)} is used twice (also ${names.get(pool.name)}): NodePool names are unique`);
-        }
-      }
-      if (!names.has(pool.name)) names.set(pool.name, poolLabel(pool.path));
+      if (pool.path.length === 3 && names.has(pool.name)) refuse(at('name'), `${quoted(pool.name)} is used twice (also ${names.get(pool.name)}): NodePool names are unique`);
+      // A list entry named like a default entry the file also configures is refused by the default-pools rule.
+      if (pool.path.length === 3 && !names.has(pool.name)) names.set(pool.name, poolLabel(pool.path));
       forEachValid(settings.requirements ?? [], (requirement, index) => {
         const owned = REQUIREMENT_KEYS_OF_FIELDS[requirement.key];
         if (owned) refuse(at('requirements', index, 'key'), `${quoted(requirement.key)} ${owned}`);
@@ -151,6 +151,54 @@ const KARPENTER_POOL_FIELDS_RULE: FeatureRule<KarpenterRuleConfig> = {
         if (taint.key === CILIUM_STARTUP_TAINT.key) refuse(at('taints', index, 'key'), `${quoted(taint.key)} is the startup taint the platform sets on every pool whenever Cilium runs; Cilium removes it once its agent is ready`);
       });
     });
+  },
+};
+
+/** Requirement keys that select GPU instances (Karpenter's well-known labels, v1.14.1 pkg/apis/v1/labels.go). */
+const GPU_REQUIREMENT_KEYS = ['karpenter.k8s.aws/instance-gpu-count', 'karpenter.k8s.aws/instance-gpu-name', 'karpenter.k8s.aws/instance-gpu-manufacturer', 'karpenter.k8s.aws/instance-gpu-memory'];
+/** Requirement keys that select AWS Neuron instances (Inferentia, Trainium: the accelerator labels of the same file). */
+const NEURON_REQUIREMENT_KEYS = ['karpenter.k8s.aws/instance-accelerator-count', 'karpenter.k8s.aws/instance-accelerator-name', 'karpenter.k8s.aws/instance-accelerator-manufacturer'];
+
+/** Whether a requirement on one of `keys` admits only instances that have it: In, Exists, and Gt/Gte of at least one. */
+const asksFor = (keys: readonly string[], requirement: { readonly key: string; readonly operator: string; readonly values: readonly string[] }) =>
+  keys.includes(requirement.key) &&
+  (['In', 'Exists'].includes(requirement.operator) || (['Gt', 'Gte'].includes(requirement.operator) && requirement.values.every((value) => Number(value) >= (requirement.operator === 'Gt' ? 0 : 1))));
+
+/**
+ * The default entries of the pool list: one is replaced by a node_pools entry of its name only
+ * when the file does not configure it too; general stays an untainted pool and gpu a GPU one
+ * under their names; a requirement that asks for GPUs needs a GPU pool, one that asks for Neuron
+ * accelerators a node group; and Karpenter on leaves at least one pool.
+ */
+const KARPENTER_DEFAULT_POOLS_RULE: FeatureRule<KarpenterRuleConfig> = {
+  checks: 'karpenter default pools are removed or replaced explicitly, GPU requests are in GPU pools, and at least one pool is left',
+  check: (env, refuse) => {
+    forEachValid(env.karpenter.node_pools, (entry, index) => {
+      const at = (field: string) => ['karpenter', 'node_pools', index, field];
+      if (!(BUILT_IN_POOL_NAMES as readonly string[]).includes(entry.name)) return;
+      const name = entry.name as (typeof BUILT_IN_POOL_NAMES)[number];
+      const written = env.karpenter[name];
+      if (written?.enabled) {
+        refuse(at('name'), `${quoted(name)} replaces the default pool karpenter.${name}, which this file also configures: move its settings into this entry and remove karpenter.${name} (or set karpenter.${name}.enabled: false), or choose another name`);
+      } else if (name === 'gpu' && !entry.gpu) {
+        refuse(at('name'), '"gpu" names the GPU pool (its nodes labelled platform/node-pool=gpu): an entry of that name replaces karpenter.gpu and needs gpu: true (NVIDIA families, tainted nvidia.com/gpu); or choose another name');
+      } else if (name === 'general' && entry.gpu) {
+        refuse(at('gpu'), 'must be false on the entry named "general": it replaces the general pool, whose nodes run untainted workloads; give the GPU pool another name');
+      }
+    });
+    forEachPool(env, (pool) => {
+      forEachValid(pool.settings.requirements ?? [], (requirement, index) => {
+        const at = [...pool.path, 'requirements', index, 'key'];
+        if (!pool.gpu && asksFor(GPU_REQUIREMENT_KEYS, requirement)) {
+          refuse(at, `${quoted(requirement.key)} with ${requirement.operator} asks for GPU instances, which ${poolLabel(pool.path)} never launches (no gpu: true, no GPU families): put it in a GPU pool (karpenter.gpu or an entry with gpu: true)`);
+        } else if (asksFor(NEURON_REQUIREMENT_KEYS, requirement)) {
+          refuse(at, `${quoted(requirement.key)} with ${requirement.operator} asks for AWS Neuron instances (Inferentia, Trainium), which no Karpenter pool launches: run them in a managed node group (tainted aws.amazon.com/neuron)`);
+        }
+      });
+    });
+    if (env.karpenter.enabled && env.karpenter.node_pools.length === 0 && BUILT_IN_POOL_NAMES.every((name) => !defaultPool(env.karpenter, name, new Set()))) {
+      refuse(['karpenter', 'general', 'enabled'], 'false leaves no NodePool while karpenter.enabled is true: add an entry to karpenter.node_pools, keep general, or set karpenter.enabled: false');
+    }
   },
 };
 
@@ -244,6 +292,7 @@ export const KARPENTER_RULES: readonly FeatureRule<KarpenterRuleConfig>[] = [
   { ...KARPENTER_POOL_FAMILIES_RULE, after: AFTER_NODE_GROUP_RULES },
   { ...KARPENTER_POOL_ARCHITECTURES_RULE, after: AFTER_NODE_GROUP_RULES },
   { ...KARPENTER_POOL_FIELDS_RULE, after: AFTER_NODE_GROUP_RULES },
+  { ...KARPENTER_DEFAULT_POOLS_RULE, after: AFTER_NODE_GROUP_RULES },
   { ...KARPENTER_POOL_CEL_RULE, after: AFTER_NODE_GROUP_RULES },
   {
     checks: 'karpenter.ami_alias is a pinned release in a protected environment',
