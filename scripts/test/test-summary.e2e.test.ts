@@ -23,10 +23,11 @@ describe('closing summary of real test runs', () => {
     expect(summary.text).toBe(
       [
         '  terraform-harness-e2e: 1 passed, 0 failed',
-        'skipped (1):',
-        "  1 because TF_PLUGIN_MIRROR is not set: no provider mirror to install hashicorp/aws from (.ci/run finds the machine's):",
+        'skipped (2):',
+        "  2 because TF_PLUGIN_MIRROR is not set: no provider mirror to install hashicorp/aws from (.ci/run finds the machine's):",
         '    terraform-harness-e2e: real terraform against the offline mirror (TF_PLUGIN_MIRROR) plans a producer and a consumer of remote state; reports a helm stack as not checked',
-        '1 passed, 0 failed, 1 skipped',
+        '    terraform-harness-e2e: real terraform against the offline mirror (TF_PLUGIN_MIRROR) without a separate validate, a plan still refuses what terraform validate refuses (a resource with count 0 included); the JSON plan is written only when asked for',
+        '1 passed, 0 failed, 2 skipped',
         '',
       ].join('\n'),
     );
