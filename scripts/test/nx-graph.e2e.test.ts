@@ -63,6 +63,8 @@ const PROJECT_CASES: Array<[string, string[]]> = [
   ['packages/cluster-factory/src/app/run-app.ts', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts')],
   ['packages/cluster-factory/testing/app-process.ts', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts')],
   ['packages/terraform-harness/src/index.ts', sorted(...ALL_APPS, 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts', 'terraform-harness')],
+  // The typecheck executor is an input of every typecheck task (namedInputs.typecheckExecutor), so every project with one is affected.
+  ['packages/nx-plugin/src/executors/typecheck/executor.ts', sorted(...ALL_APPS, 'cluster-factory', 'cost-estimate', 'nx-plugin', 'plan-review', 'scripts', 'terraform-harness')],
   // Files outside every project that the workspace tests (and the generator's, which edits them) read.
   ['.github/workflows/deploy.yml', ['nx-plugin', 'scripts']],
   ['.github/workflows/pull-request.yml', ['nx-plugin', 'scripts']],
