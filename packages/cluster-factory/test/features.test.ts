@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { TerraformStack, Testing, Tokenization } from 'cdktf';
+import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, environmentShape, featureAddons, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan } from '../src/index.js';
+import { BUILT_IN_FEATURES, CniStack, GATEWAY_API_VERSION, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterAccess, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
-import { sandboxConfig, synthPlatform } from './fixtures.js';
+import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
 
 /** A feature for these tests: top-level keys, no rules, an add-on that creates one construct. */
@@ -22,18 +22,38 @@ function testFeature(name: string, top: z.ZodRawShape, after?: string, construct
 
 describe('the registry of built-in features', () => {
   test('lists the features in registry order, each name once', () => {
-    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['gateway-api', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'platform', 'platform', 'platform', 'platform', 'platform']);
   });
 
-  test('every feature name and release name is reserved for the platform (user add-ons may not take it)', () => {
+  test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there', () => {
     for (const feature of BUILT_IN_FEATURES) {
-      for (const name of [feature.name, ...(feature.releaseNames ?? [])]) expect(PLATFORM_ADDON_NAMES).toContain(name);
+      for (const name of [feature.name, ...(feature.releaseNames ?? [])]) {
+        if (feature.stack === 'platform') expect(PLATFORM_ADDON_NAMES).toContain(name);
+        else expect(PLATFORM_ADDON_NAMES).not.toContain(name);
+      }
     }
+  });
+
+  test('every built-in feature has the deploy step of its stack and no other', () => {
+    expect(BUILT_IN_FEATURES.flatMap((feature) => contractProblems(feature as unknown as AnyFeature))).toEqual([]);
   });
 
   test('the environment file keeps its key order: load_balancers (a feature key) after platform', () => {
     const keys = Object.keys(environmentShape.shape);
     expect(keys.slice(keys.indexOf('platform'), keys.indexOf('platform') + 3)).toEqual(['platform', 'load_balancers', 'tags']);
+  });
+});
+
+describe('contractProblems', () => {
+  const cniStep = () => [];
+  test('a platform feature needs an addon step, a CNI feature a cni step; neither has the other\'s', () => {
+    expect(contractProblems(testFeature('fine', {}))).toEqual([]);
+    expect(contractProblems({ ...testFeature('crds', {}), stack: 'cni', addon: undefined, cni: cniStep })).toEqual([]);
+    expect(contractProblems({ ...testFeature('bare', {}), addon: undefined })).toEqual(['feature "bare": stack platform needs its addon step']);
+    expect(contractProblems({ ...testFeature('both', {}), cni: cniStep })).toEqual(['feature "both": a cni step is for stack cni, not platform']);
+    expect(contractProblems({ ...testFeature('mixed', {}), stack: 'cni' })).toEqual(['feature "mixed": stack cni needs its cni step', 'feature "mixed": a addon step is for stack platform, not cni']);
+    expect(contractProblems({ ...testFeature('lost', {}), stack: 'nodes' as 'cni' })).toEqual(['feature "lost": stack "nodes" is not a stack of the contract (platform, cni)']);
   });
 });
 
@@ -52,7 +72,7 @@ describe('withFeatureFields', () => {
 });
 
 describe('withFeatureRules', () => {
-  const rule = (checks: string, after?: string): FeatureRule<unknown> => ({ checks, check: () => undefined, ...(after ? { after } : {}) });
+  const rule = (checks: string, after?: string, before?: string): FeatureRule<unknown> => ({ checks, check: () => undefined, ...(after ? { after } : {}), ...(before ? { before } : {}) });
   const withRules = (name: string, rules: FeatureRule<unknown>[]): AnyFeature => ({ ...testFeature(name, {}), rules });
   const core = [rule('a'), rule('b'), rule('c')];
 
@@ -62,13 +82,23 @@ describe('withFeatureRules', () => {
     expect(rules.every((entry) => !('after' in entry))).toBe(true);
   });
 
+  test('places a rule right before the rule its before names (ahead of the first rule too), in registry order', () => {
+    const rules = withFeatureRules(core, 'b', [withRules('one', [rule('x', undefined, 'a'), rule('y', undefined, 'a'), rule('v', undefined, 'c')]), withRules('two', [rule('z', undefined, 'a')])]);
+    expect(rules.map((entry) => entry.checks)).toEqual(['x', 'y', 'z', 'a', 'b', 'v', 'c']);
+    expect(rules.every((entry) => !('before' in entry))).toBe(true);
+  });
+
   test('refuses a rule name the list has already and an anchor it does not have', () => {
     expect(() => withFeatureRules(core, 'c', [withRules('dup', [rule('b')])])).toThrow('feature "dup": the rule "b" is already a rule of the environment');
     expect(() => withFeatureRules(core, 'c', [withRules('lost', [rule('x', 'nope')])])).toThrow('feature "lost": rule "x" runs after "nope", which is not a rule of the environment');
+    expect(() => withFeatureRules(core, 'c', [withRules('lost', [rule('x', undefined, 'nope')])])).toThrow('feature "lost": rule "x" runs before "nope", which is not a rule of the environment');
+    expect(() => withFeatureRules(core, 'c', [withRules('torn', [rule('x', 'a', 'b')])])).toThrow('feature "torn": rule "x" names both after and before');
   });
 
   test('the environment\'s rules keep the order they had before the features owned theirs (messages of a file with several errors)', () => {
     const checks = ENVIRONMENT_RULES.map((entry) => entry.checks);
+    // The Gateway API's (its module) come first, as before.
+    expect(checks.slice(0, 3)).toEqual(['cilium.gateway_api needs enable_kube_proxy_replacement', 'cilium.gateway_api needs cilium.l7_proxy', 'cilium.hubble_ui needs cilium.hubble_relay']);
     expect(checks.slice(3, 6)).toEqual(['cilium.hubble_relay needs enable_hubble', 'platform.network_policy_baseline needs Cilium', 'cilium.prefix_delegation needs cilium_mode: eni']);
     expect(checks.slice(10, 16)).toEqual([
       'node_groups instance types share one architecture and one accelerator (one AMI type)',
@@ -99,10 +129,55 @@ describe('componentOrder', () => {
     expect(() => componentOrder([placed('a', 'nope')])).toThrow('feature "a": componentsAfter names "nope", which is neither core nor a feature before it');
   });
 
-  test('Karpenter\'s components keep their place right after the core platform\'s, before the other features\'', () => {
+  test('Karpenter\'s and the Gateway API\'s components keep their place right after the core platform\'s (Cilium), before the other features\'', () => {
     const config = sandboxConfig({ karpenter: { ...sandboxConfig().karpenter, enabled: true }, cilium: { ...sandboxConfig().cilium, gateway_api: true } });
     expect(componentsInUse(config).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'EKS AL2023 AMI release', 'AWS Load Balancer Controller', 'Argo CD']);
     expect(componentsInUse({ ...config, karpenter: { ...config.karpenter, ami_alias: 'al2023@latest' } }).map((entry) => entry.component)).toEqual(['Cilium', 'Gateway API CRDs', 'Karpenter', 'AWS Load Balancer Controller', 'Argo CD']);
+  });
+});
+
+describe('featureCnis', () => {
+  const cluster: ClusterAccess = { clusterName: 'unit', region: 'us-west-2', endpoint: 'https://x', endpointHost: 'x', certificateAuthorityData: 'Y2E=' };
+  const withCni = (name: string, constructScope?: 'own' | 'stack'): AnyFeature => ({
+    ...testFeature(name, {}, undefined, constructScope),
+    stack: 'cni',
+    addon: undefined,
+    cni: (_plan, { scope, cluster: access }) => [new DataResource(scope, `${name}-${access.clusterName}`, {})],
+  });
+
+  test('a CNI-stack feature creates its resources in a construct named after it, or in the stack itself with constructScope stack; off or of another stack, nothing', () => {
+    const stack = new TerraformStack(Testing.app(), 'cni');
+    const cnis = featureCnis({ own: {}, kept: {}, addon: {} } as unknown as FeaturePlans, {} as CorePlan, [withCni('own'), withCni('kept', 'stack'), withCni('off'), testFeature('addon', {})]);
+    expect(cnis.map((cni) => cni.name)).toEqual(['own', 'kept']);
+    const created = cnis.flatMap((cni) => cni.deploy(stack, cluster));
+    expect(created.map((resource) => (resource as DataResource).node.path)).toEqual(['cni/own/own-unit', 'cni/kept-unit']);
+  });
+
+  test('the Gateway API CRDs: a CNI-stack feature at their old address, with Cilium only, whose components are checked', () => {
+    const on = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: true } });
+    const plan = planPlatform(on);
+    expect(plan.features['gateway-api']).toEqual({ version: GATEWAY_API_VERSION, crdsUrl: `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml` });
+    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api']);
+    const { platform } = synthPlatform(on);
+    const cni = JSON.parse(Testing.synth(platform.cni!)) as { resource: { terraform_data: Record<string, unknown>; helm_release: Record<string, { depends_on: string[] }> } };
+    // In the stack itself (constructScope stack): the address has no scope prefix or hash.
+    expect(Object.keys(cni.resource.terraform_data)).toEqual(['gateway-api-crds']);
+    expect(cni.resource.helm_release.cilium!.depends_on).toEqual(['terraform_data.gateway-api-crds']);
+    // No add-on of the platform stack.
+    expect(platform.platform.installed.has('gateway-api')).toBe(false);
+    const off = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: false } });
+    expect(planPlatform(off).features['gateway-api']).toBeUndefined();
+    expect(componentsInUse(off).map((entry) => entry.component)).not.toContain('Gateway API CRDs');
+    const fargate = sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }], platform: { ...sandboxConfig().platform, network_policy_baseline: false } });
+    expect(planPlatform(fargate).features['gateway-api']).toBeUndefined();
+  });
+
+  test('the CNI stack refuses Cilium values that need a CNI-stack feature it was not given', () => {
+    const settings = { environment: 'unit', stackPrefix: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-west-2', tags: {} };
+    const { apiServerHost: _host, spireStorageClass: _storage, ...cilium } = CILIUM_VALUES_INPUT;
+    expect(() => new CniStack(Testing.app(), { settings, cluster, cilium: { ...cilium, gatewayApi: true } })).toThrow(
+      new Error("unit-cni: cilium.gatewayApi needs the gateway-api feature (features): the Gateway API CRDs before Cilium's Gateway controller starts"),
+    );
   });
 });
 

@@ -1,17 +1,19 @@
 import type { z } from 'zod';
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import type { ClusterInfo, ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
 import type { CorePlan } from '../plan/platform-plan.js';
+import type { ClusterAccess } from '../stacks/cluster-access.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
 import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
- * The environment schema, the plan and the platform stack's add-ons, assembled from the
- * registry of built-in features (src/features/registry.ts).
+ * The environment schema, the plan, the CNI stack's prerequisites of Cilium and the platform
+ * stack's add-ons, assembled from the registry of built-in features (src/features/registry.ts).
  */
 
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
@@ -29,6 +31,25 @@ const features = BUILT_IN_FEATURES as unknown as readonly AnyFeature[];
 
 const duplicate = features.find((feature, index) => features.findIndex((other) => other.name === feature.name) !== index);
 if (duplicate) throw new Error(`src/features/registry.ts: two features are named "${duplicate.name}"`);
+
+/** The deploy step its stack needs, and no other: `addon` for `platform`, `cni` for `cni`. */
+export function contractProblems(feature: AnyFeature): string[] {
+  const steps = { platform: 'addon', cni: 'cni' } as const;
+  const problems: string[] = [];
+  const own = steps[feature.stack];
+  if (own === undefined) return [`feature "${feature.name}": stack "${String(feature.stack)}" is not a stack of the contract (platform, cni)`];
+  if (feature[own] === undefined) problems.push(`feature "${feature.name}": stack ${feature.stack} needs its ${own} step`);
+  for (const [stack, step] of Object.entries(steps)) {
+    if (stack !== feature.stack && feature[step] !== undefined) problems.push(`feature "${feature.name}": a ${step} step is for stack ${stack}, not ${feature.stack}`);
+  }
+  return problems;
+}
+
+const broken = features.flatMap(contractProblems);
+if (broken.length > 0) throw new Error(`src/features/registry.ts: ${broken.join('; ')}`);
+
+/** The features whose add-ons the platform stack installs: their names are add-on names (dependsOn, user_addons depends_on). */
+const platformFeatures = features.filter((feature) => feature.stack === 'platform');
 
 /** The top-level keys the features add to the environment file. */
 export type FeatureTopFields = UnionToIntersection<NonNullable<NonNullable<Registered['config']>['top']>>;
@@ -76,19 +97,28 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
 
 /**
  * The environment's cross-field rules: `core` with each feature's rules placed after the rule
- * their `after` names, or else after `featuresAfter` (the features' place in the list), in
- * registry order. A rule's `checks` names it: one name, one rule.
+ * their `after` names, right before the rule their `before` names, or else after `featuresAfter`
+ * (the features' place in the list), in registry order. A rule's `checks` names it: one name, one rule.
  */
 export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
   const rules: CrossFieldRule<Config>[] = [...core];
   const insertedAfter = new Map<string, number>();
   for (const feature of registered) {
-    for (const { after = featuresAfter, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
+    for (const { after, before, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
       if (rules.some((other) => other.checks === rule.checks)) throw new Error(`feature "${feature.name}": the rule "${rule.checks}" is already a rule of the environment`);
-      const anchor = rules.findIndex((other) => other.checks === after);
-      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${after}", which is not a rule of the environment`);
-      rules.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, rule);
-      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+      if (after !== undefined && before !== undefined) throw new Error(`feature "${feature.name}": rule "${rule.checks}" names both after and before`);
+      if (before !== undefined) {
+        // Rules placed before the same one stay in registry order: each goes right before it, after the earlier ones.
+        const anchor = rules.findIndex((other) => other.checks === before);
+        if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs before "${before}", which is not a rule of the environment`);
+        rules.splice(anchor, 0, rule);
+        continue;
+      }
+      const place = after ?? featuresAfter;
+      const anchor = rules.findIndex((other) => other.checks === place);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${place}", which is not a rule of the environment`);
+      rules.splice(anchor + 1 + (insertedAfter.get(place) ?? 0), 0, rule);
+      insertedAfter.set(place, (insertedAfter.get(place) ?? 0) + 1);
     }
   }
   return rules;
@@ -116,14 +146,14 @@ export function featureComponents(config: FeatureConfig): ComponentCompatibility
   return featuresByComponentOrder.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
 }
 
-/** The names of the features a config turns on, in the registry's order. */
+/** The names of the platform stack's features a config turns on (the add-ons a user add-on may depend on), in the registry's order. */
 export function enabledFeatureNames(config: FeatureConfig): string[] {
-  return features.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
+  return platformFeatures.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
 }
 
-/** Every name a built-in feature's add-on or its Helm releases use, enabled or not. */
+/** Every name a built-in feature's add-on in the platform stack or its Helm releases use, enabled or not. */
 export function featureReleaseNames(): string[] {
-  return features.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
+  return platformFeatures.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
 }
 
 /** Every feature's plan step. */
@@ -164,6 +194,23 @@ export function featureComputes(plans: FeaturePlans, core: CorePlan, registered:
   });
 }
 
+/** A feature's resources in the CNI stack, as the CNI stack creates them (CniStackProps.features). */
+export interface FeatureCni {
+  readonly name: string;
+  /** Creates them in the CNI stack; the Cilium release depends on what it returns. */
+  deploy(stack: Construct, cluster: ClusterAccess): readonly ITerraformDependable[];
+}
+
+/** The CNI stack's resources of the features that are on and belong to it, in the registry's order. */
+export function featureCnis(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCni[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const cni = feature.cni;
+    if (feature.stack !== 'cni' || !cni || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct, cluster: ClusterAccess) => cni(planned[feature.name], { scope: featureScope(feature, stack), core, cluster }) }];
+  });
+}
+
 /** The controller roles the features' AWS sides created (ClusterInfo.identities), in the registry's order. */
 export function featureIdentities(infrastructure: ReadonlyMap<string, unknown>, registered: readonly AnyFeature[] = features): ControllerIdentities {
   return Object.assign({}, ...registered.map((feature) => (feature.identities && infrastructure.has(feature.name) ? feature.identities(infrastructure.get(feature.name)) : {}))) as ControllerIdentities;
@@ -175,6 +222,7 @@ export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext
   return registered
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
+      if (!feature.addon) throw new Error(`feature "${feature.name}": stack platform needs its addon step`);
       const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };

@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { CILIUM_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
 type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>;
@@ -19,11 +19,7 @@ export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' 
  * checks; the built-in features add their own (componentsInUse, src/features/built-in.ts).
  */
 export function coreComponentsInUse(config: ComponentConfig): ComponentCompatibility[] {
-  const cilium = ciliumEnabledBy(config);
-  return [
-    ...(cilium ? [CILIUM_COMPATIBILITY] : []),
-    ...(cilium && config.cilium.gateway_api ? [GATEWAY_API_COMPATIBILITY] : []),
-  ];
+  return ciliumEnabledBy(config) ? [CILIUM_COMPATIBILITY] : [];
 }
 
 /** The EKS managed add-ons a config's cluster gets, in the order they are installed. */
