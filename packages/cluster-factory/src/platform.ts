@@ -51,7 +51,7 @@ export class EnvironmentPlatform {
     });
     const cniFeatures = featureCnis(plan.features, plan);
     if (plan.cilium) {
-      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, meshCa: plan.clusterMesh?.caSecret, helmValues: plan.helmValues.cilium, features: cniFeatures });
+      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, helmValues: plan.helmValues.cilium, features: cniFeatures });
     } else if (cniFeatures.length > 0) {
       throw new Error(`${clusterName}: ${cniFeatures.map((feature) => feature.name).join(', ')} belong to the CNI stack, which exists only with Cilium`);
     }
@@ -68,7 +68,6 @@ export class EnvironmentPlatform {
       cniStack: this.cni,
       addons: plan.nodeAddons,
       features: featureComputes(plan.features, plan),
-      extraStatements: plan.extraStatements,
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);

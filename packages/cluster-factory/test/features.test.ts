@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, CniStack, GATEWAY_API_VERSION, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterAccess, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan } from '../src/index.js';
+import { BUILT_IN_FEATURES, CniStack, GATEWAY_API_VERSION, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterAccess, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
@@ -22,8 +22,8 @@ function testFeature(name: string, top: z.ZodRawShape, after?: string, construct
 
 describe('the registry of built-in features', () => {
   test('lists the features in registry order, each name once', () => {
-    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['gateway-api', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
-    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'platform', 'platform', 'platform', 'platform', 'platform']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['gateway-api', 'cluster-mesh-ca', 'spire', 'ebs-csi-driver', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'cni', 'cni', 'compute', 'platform', 'platform', 'platform', 'platform', 'platform']);
   });
 
   test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there', () => {
@@ -53,7 +53,16 @@ describe('contractProblems', () => {
     expect(contractProblems({ ...testFeature('bare', {}), addon: undefined })).toEqual(['feature "bare": stack platform needs its addon step']);
     expect(contractProblems({ ...testFeature('both', {}), cni: cniStep })).toEqual(['feature "both": a cni step is for stack cni, not platform']);
     expect(contractProblems({ ...testFeature('mixed', {}), stack: 'cni' })).toEqual(['feature "mixed": stack cni needs its cni step', 'feature "mixed": a addon step is for stack platform, not cni']);
-    expect(contractProblems({ ...testFeature('lost', {}), stack: 'nodes' as 'cni' })).toEqual(['feature "lost": stack "nodes" is not a stack of the contract (platform, cni)']);
+    expect(contractProblems({ ...testFeature('lost', {}), stack: 'nodes' as 'cni' })).toEqual(['feature "lost": stack "nodes" is not a stack of the contract (platform, cni, compute)']);
+  });
+
+  test('a compute feature needs a compute step and has no addon or cni step; a platform feature may have a compute step; computeAt needs one', () => {
+    const computeStep = () => undefined;
+    expect(contractProblems({ ...testFeature('aws', {}), stack: 'compute', addon: undefined, compute: computeStep, computeAt: 'nodeAddons' })).toEqual([]);
+    expect(contractProblems({ ...testFeature('both', {}), compute: computeStep })).toEqual([]);
+    expect(contractProblems({ ...testFeature('bare', {}), stack: 'compute', addon: undefined })).toEqual(['feature "bare": stack compute needs its compute step']);
+    expect(contractProblems({ ...testFeature('mixed', {}), stack: 'compute', compute: computeStep })).toEqual(['feature "mixed": a addon step is for stack platform, not compute']);
+    expect(contractProblems({ ...testFeature('placed', {}), computeAt: 'nodeAddons' })).toEqual(['feature "placed": computeAt without a compute step']);
   });
 });
 
@@ -191,10 +200,48 @@ describe('featureComputes', () => {
   test('a feature\'s AWS side is created in a construct named after it, or in the stack itself with constructScope stack; off, nothing', () => {
     const stack = new TerraformStack(Testing.app(), 'compute');
     const computes = featureComputes({ own: {}, kept: {} } as unknown as FeaturePlans, {} as CorePlan, [withCompute('own'), withCompute('kept', 'stack'), withCompute('off')]);
-    const created = new Map(computes.map((compute) => [compute.name, compute.deploy(stack)]));
+    const place = { clusterName: 'unit', nodeAddon: () => { throw new Error('not called'); } };
+    const created = new Map(computes.map((compute) => [compute.name, compute.deploy(stack, place)]));
     expect([...created.keys()]).toEqual(['own', 'kept']);
     expect([...created.values()].map((construct) => (construct as Construct).node.path)).toEqual(['compute/own/own-infrastructure', 'compute/kept-infrastructure']);
     expect(featureIdentities(created, [withCompute('own')])).toEqual({ karpenter: 'compute/own/own-infrastructure' });
+  });
+
+  test('computeAt nodeAddons: the compute stack runs the step after CoreDNS, and its nodeAddon installs an add-on there after every node group; elsewhere nodeAddon throws', () => {
+    const addon = { name: 'aws-ebs-csi-driver', version: 'v1.62.0-eksbuild.1' } as const;
+    const installing = (name: string, computeAt?: 'nodeGroups' | 'nodeAddons'): AnyFeature => ({
+      ...testFeature(name, {}),
+      ...(computeAt ? { computeAt } : {}),
+      compute: (_plan, { nodeAddon, clusterName }) => ({ clusterName, addon: nodeAddon(addon) }),
+    });
+    const computes = featureComputes({ late: {}, early: {} } as unknown as FeaturePlans, {} as CorePlan, [installing('late', 'nodeAddons'), installing('early')]);
+    expect(computes.map((compute) => [compute.name, compute.at])).toEqual([['late', 'nodeAddons'], ['early', 'nodeGroups']]);
+    const installed: string[] = [];
+    const place = { clusterName: 'unit', nodeAddon: ((scope: Construct, plan: { name: string }) => installed.push(`${scope.node.path}:${plan.name}`)) as unknown as NodeAddonInstaller };
+    const stack = new TerraformStack(Testing.app(), 'compute');
+    expect(computes[0]!.deploy(stack, place)).toEqual({ clusterName: 'unit', addon: 1 });
+    expect(installed).toEqual(['compute/late:aws-ebs-csi-driver']);
+    expect(() => computes[1]!.deploy(stack, place)).toThrow(new Error('feature "early": nodeAddon is for computeAt nodeAddons (after every node group and Fargate profile), not nodeGroups'));
+  });
+
+  test('the EBS CSI driver: a compute-stack feature with the node add-ons, for SPIRE, at its old addresses', () => {
+    const config = sandboxConfig({ cilium: { ...sandboxConfig().cilium, mutual_auth: true } });
+    const plan = planPlatform(config);
+    expect(featureComputes(plan.features, plan).map((compute) => [compute.name, compute.at])).toContainEqual(['ebs-csi-driver', 'nodeAddons']);
+    const { platform } = synthPlatform(config);
+    const compute = JSON.parse(Testing.synth(platform.compute)) as { resource: { aws_eks_addon: Record<string, { addon_name: string; depends_on: string[]; pod_identity_association?: Array<{ role_arn: string; service_account: string }> }> } };
+    expect(Object.keys(compute.resource.aws_eks_addon).sort()).toEqual(['addon-aws-ebs-csi-driver', 'addon-coredns']);
+    const ebs = compute.resource.aws_eks_addon['addon-aws-ebs-csi-driver']!;
+    expect(ebs.depends_on).toEqual(compute.resource.aws_eks_addon['addon-coredns']!.depends_on);
+    expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/^\$\{aws_iam_role\.ebs-csi-identity_role_[0-9A-F]{8}\.arn\}$/), service_account: 'ebs-csi-controller-sa' }]);
+    expect(platform.compute.features.has('ebs-csi-driver')).toBe(true);
+    // SPIRE's StorageClass in the CNI stack, which Cilium waits for.
+    const cni = JSON.parse(Testing.synth(platform.cni!)) as { resource: { kubernetes_storage_class_v1: Record<string, { metadata: { name: string } }>; helm_release: Record<string, { depends_on: string[] }> } };
+    expect(Object.keys(cni.resource.kubernetes_storage_class_v1)).toEqual(['spire-storage']);
+    expect(cni.resource.kubernetes_storage_class_v1['spire-storage']!.metadata).toEqual({ name: 'gp3-encrypted' });
+    expect(cni.resource.helm_release.cilium!.depends_on).toEqual(['terraform_data.gateway-api-crds', 'kubernetes_storage_class_v1.spire-storage']);
+    const off = planPlatform(sandboxConfig());
+    expect([off.features.spire, off.features['ebs-csi-driver']]).toEqual([undefined, undefined]);
   });
 
   test('Karpenter\'s AWS side stays at compute/karpenter; the platform hands its controller role on as an identity', () => {

@@ -3,7 +3,7 @@ import { CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES } from '../iam/control
 import { statementProblems, type ExtraStatement } from '../iam/policy-statements.js';
 import { PLATFORM_ADDON_NAMES, chartVersionProblem, namespaceConflict } from '../addons/user-addons.js';
 import { orderAddons } from '../addons/addon.js';
-import { enabledFeatureNames, type FeatureConfig } from '../features/built-in.js';
+import { enabledAddonFeatureNames, type FeatureConfig } from '../features/built-in.js';
 import { quoted } from './messages.js';
 import { forEachValid, type CrossFieldRule } from './rules.js';
 
@@ -120,7 +120,7 @@ interface ExtensionConfig {
 /** The platform add-ons a config enables, by name: the built-in features it turns on (multi-region configs add the mesh DNS). */
 export function enabledPlatformAddons(config: Omit<ExtensionConfig, 'iam' | 'user_addons' | 'region'>): string[] {
   // An environment file's rules pass the whole config: every field a feature reads (planPlatform checks that type).
-  return enabledFeatureNames(config as unknown as FeatureConfig);
+  return enabledAddonFeatureNames(config as unknown as FeatureConfig);
 }
 
 type Entry = { readonly kind: 'helm_charts' | 'manifests'; readonly index: number; readonly name: string; readonly dependsOn: readonly string[] };

@@ -8,7 +8,7 @@ import type { NodeSource } from '../capacity/ip-budget.js';
 import type { CorePlan } from '../plan/platform-plan.js';
 import type { ClusterAccess } from '../stacks/cluster-access.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
-import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
+import type { BuiltInFeature, FeatureComputeContext, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
@@ -32,16 +32,21 @@ const features = BUILT_IN_FEATURES as unknown as readonly AnyFeature[];
 const duplicate = features.find((feature, index) => features.findIndex((other) => other.name === feature.name) !== index);
 if (duplicate) throw new Error(`src/features/registry.ts: two features are named "${duplicate.name}"`);
 
-/** The deploy step its stack needs, and no other: `addon` for `platform`, `cni` for `cni`. */
+/** The deploy step each stack needs: `addon` for `platform`, `cni` for `cni`, `compute` for `compute`. */
+const STACK_STEPS = { platform: 'addon', cni: 'cni', compute: 'compute' } as const;
+/** The steps only one stack's features have (a platform feature may have a compute step too). */
+const EXCLUSIVE_STEPS = { addon: 'platform', cni: 'cni' } as const;
+
+/** The deploy step its stack needs, and no step of another stack's. */
 export function contractProblems(feature: AnyFeature): string[] {
-  const steps = { platform: 'addon', cni: 'cni' } as const;
+  const own = STACK_STEPS[feature.stack];
+  if (own === undefined) return [`feature "${feature.name}": stack "${String(feature.stack)}" is not a stack of the contract (${Object.keys(STACK_STEPS).join(', ')})`];
   const problems: string[] = [];
-  const own = steps[feature.stack];
-  if (own === undefined) return [`feature "${feature.name}": stack "${String(feature.stack)}" is not a stack of the contract (platform, cni)`];
   if (feature[own] === undefined) problems.push(`feature "${feature.name}": stack ${feature.stack} needs its ${own} step`);
-  for (const [stack, step] of Object.entries(steps)) {
-    if (stack !== feature.stack && feature[step] !== undefined) problems.push(`feature "${feature.name}": a ${step} step is for stack ${stack}, not ${feature.stack}`);
+  for (const [step, stack] of Object.entries(EXCLUSIVE_STEPS)) {
+    if (stack !== feature.stack && feature[step as keyof typeof EXCLUSIVE_STEPS] !== undefined) problems.push(`feature "${feature.name}": a ${step} step is for stack ${stack}, not ${feature.stack}`);
   }
+  if (feature.computeAt !== undefined && feature.compute === undefined) problems.push(`feature "${feature.name}": computeAt without a compute step`);
   return problems;
 }
 
@@ -146,8 +151,13 @@ export function featureComponents(config: FeatureConfig): ComponentCompatibility
   return featuresByComponentOrder.flatMap((feature) => [...(feature.components?.(config) ?? [])]);
 }
 
-/** The names of the platform stack's features a config turns on (the add-ons a user add-on may depend on), in the registry's order. */
+/** The names of the features a config turns on, in the registry's order. */
 export function enabledFeatureNames(config: FeatureConfig): string[] {
+  return features.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
+}
+
+/** The names of the platform stack's features a config turns on: the add-ons a user add-on may depend on, in the registry's order. */
+export function enabledAddonFeatureNames(config: FeatureConfig): string[] {
   return platformFeatures.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
 }
 
@@ -172,11 +182,16 @@ export function featureIpBudgetSources(plans: FeaturePlans, core: CorePlan): Nod
   return features.flatMap((feature) => (planned[feature.name] === undefined ? [] : [...(feature.ipBudgetSources?.(planned[feature.name], core) ?? [])]));
 }
 
+/** How the compute stack installs an EKS add-on that needs nodes (FeatureComputeContext.nodeAddon), in a scope. */
+export type NodeAddonInstaller = (scope: Construct, ...args: Parameters<FeatureComputeContext['nodeAddon']>) => ReturnType<FeatureComputeContext['nodeAddon']>;
+
 /** A feature's AWS side, as the compute stack creates it (ComputeStackProps.features). */
 export interface FeatureCompute {
   readonly name: string;
+  /** Where in the compute stack (BuiltInFeature.computeAt). */
+  readonly at: 'nodeGroups' | 'nodeAddons';
   /** Creates it in the compute stack; the result is `ComputeStack.features.get(name)`. */
-  deploy(stack: Construct): unknown;
+  deploy(stack: Construct, place: { readonly clusterName: string; readonly nodeAddon: NodeAddonInstaller }): unknown;
 }
 
 /** A construct named after the feature in `scope`, or `scope` itself for constructScope 'stack'. */
@@ -190,7 +205,21 @@ export function featureComputes(plans: FeaturePlans, core: CorePlan, registered:
   return registered.flatMap((feature) => {
     const compute = feature.compute;
     if (!compute || planned[feature.name] === undefined) return [];
-    return [{ name: feature.name, deploy: (stack: Construct) => compute(planned[feature.name], { scope: featureScope(feature, stack), core }) }];
+    const at = feature.computeAt ?? 'nodeGroups';
+    return [
+      {
+        name: feature.name,
+        at,
+        deploy: (stack: Construct, { clusterName, nodeAddon }: { readonly clusterName: string; readonly nodeAddon: NodeAddonInstaller }) => {
+          const scope = featureScope(feature, stack);
+          const install: FeatureComputeContext['nodeAddon'] = (...args) => {
+            if (at !== 'nodeAddons') throw new Error(`feature "${feature.name}": nodeAddon is for computeAt nodeAddons (after every node group and Fargate profile), not ${at}`);
+            return nodeAddon(scope, ...args);
+          };
+          return compute(planned[feature.name], { scope, core, clusterName, nodeAddon: install });
+        },
+      },
+    ];
   });
 }
 

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
+import type { EksAddon, EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
+import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
@@ -65,9 +67,10 @@ export interface BuiltInFeature<
   /**
    * The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist (its
    * `addon`); `cni`, the CNI stack, before any node exists: what Cilium needs before it starts
-   * (CRDs, a StorageClass, a Secret), which the Cilium release waits for (its `cni` step).
+   * (CRDs, a StorageClass, a Secret), which the Cilium release waits for (its `cni` step);
+   * `compute`, its AWS side alone, in the compute stack (an EKS add-on and its role: its `compute` step).
    */
-  readonly stack: 'platform' | 'cni';
+  readonly stack: 'platform' | 'cni' | 'compute';
   /**
    * Where its add-on (or its `cni` step) creates its resources: `own`, a construct named after the
    * feature in the stack (its Terraform addresses are its own); `stack`, the stack itself, for the features whose
@@ -75,11 +78,18 @@ export interface BuiltInFeature<
    */
   readonly constructScope?: 'own' | 'stack';
   /**
-   * Its AWS side in the compute stack, from its plan: created after the managed node groups,
-   * before Fargate profiles and the node add-ons, in `scope` (chosen like the add-on's, by
-   * constructScope). The add-on gets what it returns as `infrastructure`. @default none
+   * Its AWS side in the compute stack, from its plan, at the place computeAt names, in `scope`
+   * (chosen like the add-on's, by constructScope). The add-on gets what it returns as
+   * `infrastructure`. Features of stack `compute` have one; features of stack `platform` may. @default none
    */
   compute?(plan: Plan, context: FeatureComputeContext): Infrastructure;
+  /**
+   * Where in the compute stack its compute step runs: `nodeGroups`, right after the managed node
+   * groups (before Fargate profiles); `nodeAddons`, with the EKS add-ons that need nodes, after
+   * CoreDNS, when every node group and Fargate profile exists (context.nodeAddon installs one).
+   * @default 'nodeGroups'
+   */
+  readonly computeAt?: 'nodeGroups' | 'nodeAddons';
   /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
   identities?(infrastructure: Infrastructure): ControllerIdentities;
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. Exactly the features of stack `platform` have one. */
@@ -135,6 +145,14 @@ export interface FeaturePlanContext {
 export interface FeatureComputeContext {
   readonly scope: Construct;
   readonly core: CorePlan;
+  /** The cluster's name as the compute stack reads it: a reference to the cluster stack's cluster. */
+  readonly clusterName: string;
+  /**
+   * Installs an EKS add-on as the compute stack installs CoreDNS (`addon-<name>` in scope, after
+   * every node group and Fargate profile, conflicts overwritten). Only at computeAt `nodeAddons`:
+   * elsewhere it throws.
+   */
+  nodeAddon(addon: EksAddonPlan, options?: { readonly podIdentityAssociation?: EksAddonPodIdentityAssociation[] }): EksAddon;
 }
 
 /** Where a feature's resources are created in the CNI stack, and what they may read. */
