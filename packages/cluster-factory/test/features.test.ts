@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, CniStack, GATEWAY_API_VERSION, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureFields, withFeatureRules, type AnyFeature, type ClusterAccess, type ClusterInfo, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type CorePlan, type NodeAddonInstaller } from '../src/index.js';
+import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
@@ -63,6 +63,69 @@ describe('contractProblems', () => {
     expect(contractProblems({ ...testFeature('bare', {}), stack: 'compute', addon: undefined })).toEqual(['feature "bare": stack compute needs its compute step']);
     expect(contractProblems({ ...testFeature('mixed', {}), stack: 'compute', compute: computeStep })).toEqual(['feature "mixed": a addon step is for stack platform, not compute']);
     expect(contractProblems({ ...testFeature('placed', {}), computeAt: 'nodeAddons' })).toEqual(['feature "placed": computeAt without a compute step']);
+  });
+});
+
+describe('withFeatureHelmCharts', () => {
+  const chart = (field: string) => ({ rules: { field } as ChartOverrideRules, installed: `with ${field}` });
+  const core: HelmValuesChart[] = [{ ...chart('core'), notInstalled: () => undefined }];
+  const withCharts = (name: string, fields: string[], place: { after?: string; before?: string } = {}, enabled = true): AnyFeature => ({
+    ...testFeature(name, {}),
+    enabledIn: () => enabled,
+    helmValues: { charts: fields.map((field) => (field === 'quiet' ? chart(field) : { ...chart(field), off: `${name} is switched off` })), ...place },
+  });
+  const keys = (charts: readonly HelmValuesChart[]) => charts.map((entry) => entry.rules.field);
+
+  test('places a feature\'s keys after or before the key it names, or at the end, in registry order', () => {
+    const charts = withFeatureHelmCharts(core, [withCharts('end', ['z']), withCharts('early', ['a', 'b'], { before: 'z' }), withCharts('first', ['x'], { after: 'core' }), withCharts('second', ['y'], { after: 'core' })]);
+    expect(keys(charts)).toEqual(['core', 'x', 'y', 'a', 'b', 'z']);
+  });
+
+  test('a chart is not installed while its feature is off, with the feature\'s reason or `<name> is off`', () => {
+    const [, given, quiet] = withFeatureHelmCharts(core, [withCharts('toy', ['given', 'quiet'], {}, false)]);
+    expect([given!.notInstalled({} as FeatureConfig), quiet!.notInstalled({} as FeatureConfig)]).toEqual(['toy is switched off', 'toy is off']);
+    expect(withFeatureHelmCharts(core, [withCharts('toy', ['given'])])[1]!.notInstalled({} as FeatureConfig)).toBeUndefined();
+  });
+
+  test('refuses a key another chart has, both places at once, and an anchor that is not a key', () => {
+    expect(() => withFeatureHelmCharts(core, [withCharts('dup', ['core'])])).toThrow('feature "dup": helm_values key "core" is already a chart\'s');
+    expect(() => withFeatureHelmCharts(core, [withCharts('torn', ['x'], { after: 'core', before: 'core' })])).toThrow('feature "torn": helmValues names both after and before');
+    expect(() => withFeatureHelmCharts(core, [withCharts('lost', ['x'], { before: 'nope' })])).toThrow('feature "lost": helmValues.before names "nope", which is not a helm_values key');
+    expect(() => withFeatureHelmCharts(core, [withCharts('lost', ['x'], { after: 'nope' })])).toThrow('feature "lost": helmValues.after names "nope", which is not a helm_values key');
+  });
+
+  test('the built-in charts keep the key order of helm_values (schema, messages): Cilium\'s, then the modules\' as before', () => {
+    expect(Object.keys(HELM_VALUE_CHARTS)).toEqual(['cilium', 'karpenter', 'karpenter_crd', 'argocd', 'argocd_apps', 'aws_load_balancer_controller']);
+    expect(Object.keys(environmentShape.shape.helm_values.unwrap().shape)).toEqual(Object.keys(HELM_VALUE_CHARTS));
+    const off = sandboxConfig({ karpenter: { ...sandboxConfig().karpenter, enabled: false } });
+    expect(HELM_VALUE_CHARTS.karpenter_crd!.notInstalled(off)).toBe('Karpenter is off (karpenter.enabled: false)');
+    expect(HELM_VALUE_CHARTS.argocd_apps!.notInstalled(sandboxConfig({ platform: { network_policy_baseline: false } }))).toBe('Argo CD is off (platform.argocd)');
+    expect(HELM_VALUE_CHARTS.aws_load_balancer_controller!.notInstalled(off)).toBeUndefined();
+  });
+});
+
+describe('withFeatureControllerIdentities', () => {
+  const spec = (key: string) => ({ key, role: `the ${key} controller`, when: `${key} is on` });
+  const core: ControllerIdentityEntry[] = [{ ...spec('m'), present: () => true }];
+  const withRoles = (name: string, keys: string[], enabled: boolean): AnyFeature => ({ ...testFeature(name, {}), enabledIn: () => enabled, controllerRoles: keys.map(spec) });
+
+  test('the core\'s roles and the features\', in key order; a feature\'s role is present while the feature is on', () => {
+    const entries = withFeatureControllerIdentities(core, [withRoles('on', ['z', 'a'], true), withRoles('off', ['n'], false)]);
+    expect(entries.map((entry) => [entry.key, entry.role, entry.when, entry.present({} as never)])).toEqual([
+      ['a', 'the a controller', 'a is on', true],
+      ['m', 'the m controller', 'm is on', true],
+      ['n', 'the n controller', 'n is on', false],
+      ['z', 'the z controller', 'z is on', true],
+    ]);
+    expect(() => withFeatureControllerIdentities(core, [withRoles('dup', ['m'], true)])).toThrow('feature "dup": controller role "m" is already a role of the platform');
+  });
+
+  test('the platform\'s roles keep their keys and order (iam.extra_statements): the core\'s and the modules\'', () => {
+    expect(CONTROLLER_IDENTITY_NAMES).toEqual(['aws_load_balancer_controller', 'cilium_operator', 'ebs_csi_driver', 'karpenter', 'vpc_cni']);
+    expect(Object.keys(environmentShape.shape.iam.unwrap().shape.extra_statements.unwrap().shape)).toEqual(CONTROLLER_IDENTITY_NAMES);
+    const spire = sandboxConfig({ cilium: { ...sandboxConfig().cilium, mutual_auth: true } });
+    expect(CONTROLLER_IDENTITY_NAMES.filter((key) => CONTROLLER_IDENTITIES[key]!.present(spire))).toEqual(['aws_load_balancer_controller', 'cilium_operator', 'ebs_csi_driver', 'karpenter']);
+    expect(CONTROLLER_IDENTITIES.ebs_csi_driver!.present(sandboxConfig())).toBe(false);
   });
 });
 

@@ -8,6 +8,8 @@ import type { NodeSource } from '../capacity/ip-budget.js';
 import type { CorePlan } from '../plan/platform-plan.js';
 import type { ClusterAccess } from '../stacks/cluster-access.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
+import { CORE_CONTROLLER_IDENTITIES, type ControllerIdentitySpec, type IdentityConfig } from '../iam/controller-identities.js';
+import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
 import type { BuiltInFeature, FeatureComputeContext, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
@@ -257,6 +259,74 @@ export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });
 }
+
+/** A chart under `helm_values`: its rules (`rules.field` is its key), when it is installed, and why it is not on a config. */
+export interface HelmValuesChart {
+  readonly rules: ChartOverrideRules;
+  /** When it is installed, for the key's description. */
+  readonly installed: string;
+  /** Why the config's cluster does not install it, or undefined when it does. */
+  notInstalled(config: FeatureConfig): string | undefined;
+}
+
+/**
+ * The charts under `helm_values`: `core` with each feature's placed after the key its
+ * `helmValues.after` names, before the one its `before` names, or at the end, in registry order.
+ */
+export function withFeatureHelmCharts(core: readonly HelmValuesChart[], registered: readonly AnyFeature[] = features): HelmValuesChart[] {
+  const charts = [...core];
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    const fragment = feature.helmValues;
+    if (!fragment) continue;
+    const own = fragment.charts.map(({ rules, installed, off }): HelmValuesChart => ({
+      rules,
+      installed,
+      notInstalled: (config) => (feature.enabledIn(config) ? undefined : (off ?? `${feature.name} is off`)),
+    }));
+    for (const { rules } of own) {
+      if (charts.some((chart) => chart.rules.field === rules.field)) throw new Error(`feature "${feature.name}": helm_values key "${rules.field}" is already a chart's`);
+    }
+    const { after, before } = fragment;
+    if (after !== undefined && before !== undefined) throw new Error(`feature "${feature.name}": helmValues names both after and before`);
+    const anchorOf = (key: string, side: string) => {
+      const anchor = charts.findIndex((chart) => chart.rules.field === key);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": helmValues.${side} names "${key}", which is not a helm_values key`);
+      return anchor;
+    };
+    let at = charts.length;
+    if (before !== undefined) at = anchorOf(before, 'before');
+    if (after !== undefined) {
+      at = anchorOf(after, 'after') + 1 + (insertedAfter.get(after) ?? 0);
+      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + own.length);
+    }
+    charts.splice(at, 0, ...own);
+  }
+  return charts;
+}
+
+/** A controller's Pod Identity role: its key under iam.extra_statements, and whether a config has it. */
+export interface ControllerIdentityEntry extends ControllerIdentitySpec {
+  present(config: IdentityConfig): boolean;
+}
+
+/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on. */
+export function withFeatureControllerIdentities(core: readonly ControllerIdentityEntry[], registered: readonly AnyFeature[] = features): ControllerIdentityEntry[] {
+  const entries = [...core];
+  for (const feature of registered) {
+    for (const spec of feature.controllerRoles ?? []) {
+      if (entries.some((entry) => entry.key === spec.key)) throw new Error(`feature "${feature.name}": controller role "${spec.key}" is already a role of the platform`);
+      // An environment file's rules pass the whole config: every field a feature reads.
+      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) });
+    }
+  }
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Every controller role of the platform by its key under iam.extra_statements, in key order. */
+export const CONTROLLER_IDENTITIES: Readonly<Record<string, ControllerIdentityEntry>> = Object.fromEntries(withFeatureControllerIdentities(CORE_CONTROLLER_IDENTITIES).map((entry) => [entry.key, entry]));
+/** The keys of iam.extra_statements, in order. */
+export const CONTROLLER_IDENTITY_NAMES: readonly string[] = Object.keys(CONTROLLER_IDENTITIES);
 
 /** The pinned components a config installs whose Kubernetes range synth checks: the core platform's, then its features'. */
 export function componentsInUse(config: Parameters<typeof coreComponentsInUse>[0] & FeatureConfig): ComponentCompatibility[] {

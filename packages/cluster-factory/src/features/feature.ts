@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import type { EksAddon, EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
+import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
+import type { ControllerIdentitySpec } from '../iam/controller-identities.js';
 import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
@@ -48,6 +50,16 @@ export interface BuiltInFeature<
    * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
    */
   enabledIn(config: EnabledConfig): boolean;
+  /**
+   * The keys of its charts under `helm_values` (the escape hatch, checked against each pinned
+   * chart by its rules), placed among the other charts' keys. @default none
+   */
+  readonly helmValues?: FeatureHelmValues;
+  /**
+   * Its controllers' Pod Identity roles, by their key under `iam.extra_statements`: a config may
+   * give statements for a role while the feature is on (enabledIn). @default none
+   */
+  readonly controllerRoles?: readonly ControllerIdentitySpec[];
   /** Helm release names its add-on (platform stack) creates besides its name: user add-ons may not take them. @default none */
   readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
@@ -119,6 +131,25 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
    * registry's order. Not with `after`. @default none (see after)
    */
   readonly before?: string;
+}
+
+/** A feature's charts under `helm_values`, in order, and where their keys go among the others'. */
+export interface FeatureHelmValues {
+  readonly charts: readonly FeatureHelmChart[];
+  /** The helm_values key they follow. @default the end (or see before) */
+  readonly after?: string;
+  /** The helm_values key they come before. Not with `after`. @default none */
+  readonly before?: string;
+}
+
+/** One chart's key under `helm_values`: `rules.field`. */
+export interface FeatureHelmChart {
+  /** The pinned chart's keys, schema and rules, and the values the plan owns. */
+  readonly rules: ChartOverrideRules;
+  /** When the chart is installed, for the key's description (`the controller, with karpenter.enabled`). */
+  readonly installed: string;
+  /** Why the chart is not installed while the feature is off, for the refusal of values given then. @default `<name> is off` */
+  readonly off?: string;
 }
 
 /**

@@ -10,9 +10,9 @@ import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
+import { CONTROLLER_IDENTITY_NAMES, componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
-import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
+import type { ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
 import { addonConfigurations, type HelmValueOverrides } from '../config/escape-hatches.js';

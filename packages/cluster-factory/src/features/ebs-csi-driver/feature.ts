@@ -6,6 +6,7 @@ import type { EksAddonSettings } from '../../config/escape-hatches.js';
 import type { SpireConfig } from '../spire/enabled.js';
 import { defineFeature } from '../feature.js';
 import { needsEbsCsiDriver } from './enabled.js';
+import { EBS_CSI_DRIVER_IDENTITY } from './identity.js';
 
 /** The fields of a config the feature reads. */
 interface EbsCsiDriverConfig extends SpireConfig {
@@ -40,6 +41,7 @@ export const feature = defineFeature({
     const values = config.eks_addons.aws_ebs_csi_driver?.configuration_values;
     return { addon: pinnedAddons(['aws-ebs-csi-driver'], config.kubernetes_version, values ? { 'aws-ebs-csi-driver': values } : {})[0]! };
   },
+  controllerRoles: [EBS_CSI_DRIVER_IDENTITY],
   stack: 'compute',
   // Its resources kept their addresses when it became a module.
   constructScope: 'stack',
@@ -54,7 +56,7 @@ export const feature = defineFeature({
       managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
       // The add-on binds the role itself.
       associate: false,
-      extraStatements: extraStatementsOf(core.extraStatements, 'ebs_csi_driver'),
+      extraStatements: extraStatementsOf(core.extraStatements, EBS_CSI_DRIVER_IDENTITY),
     });
     const addon = nodeAddon(plan.addon, { podIdentityAssociation: [{ roleArn: identity.role.arn, serviceAccount: SERVICE_ACCOUNT.name }] });
     return { identity, addon };
