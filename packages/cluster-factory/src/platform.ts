@@ -9,7 +9,7 @@ import { ComputeStack } from './stacks/compute-stack.js';
 import { CniStack } from './stacks/cni-stack.js';
 import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
 import type { PlatformAddon } from './addons/addon.js';
-import { featureAddons, featureComputes, featureIdentities } from './features/built-in.js';
+import { featureAddons, featureCnis, featureComputes, featureIdentities } from './features/built-in.js';
 import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
@@ -49,8 +49,11 @@ export class EnvironmentPlatform {
       meshPeerCidrs: plan.clusterMesh?.peerVpcCidrs,
       extraStatements: plan.extraStatements,
     });
+    const cniFeatures = featureCnis(plan.features, plan);
     if (plan.cilium) {
-      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, meshCa: plan.clusterMesh?.caSecret, helmValues: plan.helmValues.cilium });
+      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, helmValues: plan.helmValues.cilium, features: cniFeatures });
+    } else if (cniFeatures.length > 0) {
+      throw new Error(`${clusterName}: ${cniFeatures.map((feature) => feature.name).join(', ')} belong to the CNI stack, which exists only with Cilium`);
     }
     this.compute = new ComputeStack(scope, {
       settings,
@@ -65,7 +68,6 @@ export class EnvironmentPlatform {
       cniStack: this.cni,
       addons: plan.nodeAddons,
       features: featureComputes(plan.features, plan),
-      extraStatements: plan.extraStatements,
     });
     const stacks = { network: this.network, cluster: this.cluster, compute: this.compute };
     for (const warning of plan.warnings) Annotations.of(stacks[warning.stack]).addWarning(warning.message);

@@ -34,8 +34,8 @@ export interface PinnedChart {
  */
 export const CILIUM_CHART: PinnedChart = { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.6' };
 
-/** Gateway API CRDs Cilium 1.19 implements (it does not work with v1.5.x). */
-export const GATEWAY_API_VERSION = 'v1.4.1';
+// The Gateway API CRDs' pin lives with its feature module.
+export { GATEWAY_API_VERSION } from './features/gateway-api/versions.js';
 
 // Argo CD's pins live with its feature module.
 export { ARGOCD_APPS_CHART, ARGOCD_CHART, ARGOCD_VERSION } from './features/argocd/versions.js';

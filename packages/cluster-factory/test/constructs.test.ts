@@ -18,6 +18,10 @@ import { PUBLIC_ENDPOINT_NEEDS_CIDRS } from '../src/networking/platform-rules.js
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { ClusterStack, type ClusterStackProps } from '../src/stacks/cluster-stack.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { featureComputes, type AnyFeature, type FeaturePlans } from '../src/features/built-in.js';
+import { feature as ebsCsiDriver } from '../src/features/ebs-csi-driver/feature.js';
+import type { CorePlan } from '../src/plan/platform-plan.js';
 
 /** Small fixtures of this file's own: no environment file involved. */
 const SETTINGS: StackSettings = { environment: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'unit-state', stateRegion: 'us-west-2', tags: { Team: 'unit' } };
@@ -112,6 +116,10 @@ describe('ComputeStack invariants', () => {
     [{ nodeGroups: [{ ...group, maxPods: undefined }] }, 'unit-compute: node group system needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)'],
     [{ addons: [] }, 'unit-compute: addons must include coredns'],
     [{ addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }, { name: 'kube-proxy', version: 'v1.35.3-eksbuild.13' }] }, 'unit-compute: kube-proxy run without nodes and belong to the cluster stack'],
+    [
+      { addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }, { name: 'aws-ebs-csi-driver', version: 'v1.62.0-eksbuild.1' }] },
+      'unit-compute: aws-ebs-csi-driver comes with its Pod Identity role from the ebs-csi-driver feature (features)',
+    ],
   ])('refuses %j', (overrides, message) => {
     expect(() => new ComputeStack(Testing.app(), { ...props, ...(overrides as Partial<ComputeStackProps>) })).toThrow(new Error(message));
   });
@@ -126,9 +134,16 @@ describe('ComputeStack invariants', () => {
     expect(Object.values(resourcesOf(Testing.synth(stack), EksNodeGroup))[0]).not.toHaveProperty('taint');
   });
 
-  test('node add-ons are pinned, installed once nodes exist; the EBS CSI driver brings its Pod Identity role', () => {
-    const stack = new ComputeStack(Testing.app(), { ...props, addons: [{ name: 'coredns', version: 'v1.14.3-eksbuild.3' }, { name: 'aws-ebs-csi-driver', version: 'v1.62.0-eksbuild.1' }] });
-    const addons = Object.values(resourcesOf(Testing.synth(stack), EksAddon));
+  test('node add-ons are pinned, installed once nodes exist; the EBS CSI driver (its feature, with the node add-ons) brings its Pod Identity role', () => {
+    const core = { settings: SETTINGS, extraStatements: {} } as unknown as CorePlan;
+    const plans = { 'ebs-csi-driver': { addon: { name: 'aws-ebs-csi-driver', version: 'v1.62.0-eksbuild.1' } } } as unknown as FeaturePlans;
+    const stack = new ComputeStack(Testing.app(), { ...props, features: featureComputes(plans, core, [ebsCsiDriver as unknown as AnyFeature]) });
+    const synthesized = Testing.synth(stack);
+    const addons = Object.values(resourcesOf(synthesized, EksAddon));
+    // At the addresses it had before it became a module.
+    expect(Object.keys(resourcesOf(synthesized, EksAddon)).sort()).toEqual(['addon-aws-ebs-csi-driver', 'addon-coredns']);
+    expect(Object.values(resourcesOf(synthesized, IamRole)).map((role) => role.name).sort()).toEqual(['unit-ebs-csi', 'unit-node']);
+    expect(Object.keys(resourcesOf(synthesized, IamRole))).toContainEqual(expect.stringMatching(/^ebs-csi-identity_role_[0-9A-F]{8}$/));
     expect(Object.fromEntries(addons.map((addon) => [addon.addon_name, addon.addon_version]))).toEqual({ coredns: 'v1.14.3-eksbuild.3', 'aws-ebs-csi-driver': 'v1.62.0-eksbuild.1' });
     expect(addons.find((addon) => addon.addon_name === 'aws-ebs-csi-driver')).toMatchObject({ pod_identity_association: [{ service_account: 'ebs-csi-controller-sa' }] });
     for (const addon of addons) expect(addon.depends_on).toEqual([expect.stringMatching(/^aws_eks_node_group\./)]);

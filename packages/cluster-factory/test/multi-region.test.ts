@@ -189,6 +189,13 @@ describe('Cluster Mesh stacks', () => {
     expect(values.clustermesh.apiserver.replicas).toBe(1);
   });
 
+  test('the CNI stack\'s features come in registry order before Cilium: the Gateway API CRDs, the mesh CA, SPIRE\'s StorageClass', () => {
+    const all = defineMultiRegion(Testing.app(), planMultiRegion(config({ cilium: { ...base.cilium, gateway_api: true, mutual_auth: true } })));
+    const cni = Testing.synth(all.regions[1]!.platform.cni!);
+    expect(resourcesOf(cni, Release).cilium!.depends_on).toEqual(['terraform_data.gateway-api-crds', 'terraform_data.cluster-mesh-ca', 'kubernetes_storage_class_v1.spire-storage']);
+    expect(all.regions[1]!.platform.plan.features['cluster-mesh-ca']).toEqual({ secretId: expect.stringMatching(/cilium-cluster-mesh-ca$/), region: 'us-west-2' });
+  });
+
   test('the mesh CA is imported before Cilium; the record for this API server is published', () => {
     const cni = Testing.synth(mesh.regions[0]!.platform.cni!);
     expect(resourcesOf(cni, Release).cilium!.depends_on).toEqual(['terraform_data.cluster-mesh-ca']);

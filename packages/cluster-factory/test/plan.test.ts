@@ -5,6 +5,7 @@ import { FARGATE_DISABLES_CILIUM_WARNING } from '../src/networking/decision.js';
 import { planPlatform, planStateBootstrap } from '../src/plan/platform-plan.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { enabledFeatureNames, type FeatureConfig } from '../src/features/built-in.js';
+import { eksAddonVersion } from '../src/lifecycle/eks-addons.js';
 import { join } from 'node:path';
 
 /** The smallest environment: every default, one node group of two types. */
@@ -81,7 +82,9 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     expect(result.cilium).toBeUndefined();
     expect(result.ipBudget).toBeUndefined();
     expect(result.nodeGroups[0]!.maxPods).toBeUndefined();
-    expect(result.ebsCsiDriver).toBe(false);
+    expect(result.features['ebs-csi-driver']).toBeUndefined();
+    expect(result.features.spire).toBeUndefined();
+    expect(result.nodeAddons.map((addon) => addon.name)).toEqual(['coredns']);
     expect(result.fargateProfiles).toEqual([{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }]);
     expect(result.warnings).toEqual([{ stack: 'cluster', message: FARGATE_DISABLES_CILIUM_WARNING }]);
   });
@@ -142,11 +145,15 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
       'platform:\n  network_policy_baseline: true\n  argocd:\n    gitops_repo: https://git.example.com/gitops.git\ncilium:\n  mutual_auth: true',
     );
     expect(result.features).toEqual({
+      spire: { storageClass: 'gp3-encrypted' },
+      'ebs-csi-driver': { addon: { name: 'aws-ebs-csi-driver', version: eksAddonVersion('aws-ebs-csi-driver', result.controlPlane.kubernetesVersion) } },
       'aws-load-balancer-controller': { defaultScheme: 'internal' },
       'network-policy-baseline': true,
       argocd: { repoUrl: 'https://git.example.com/gitops.git', revision: 'main', path: 'clusters' },
     });
-    expect(result.ebsCsiDriver).toBe(true);
+    expect(result.features['ebs-csi-driver']!.addon.version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    // The core's node add-ons: CoreDNS alone; the feature brings the EBS CSI driver.
+    expect(result.nodeAddons.map((addon) => addon.name)).toEqual(['coredns']);
     expect(result.cilium?.values).toMatchObject({ mutualAuth: true, clusterName: 'plan-test', vpcCidr: '10.60.0.0/16' });
   });
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { type IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { partitionOf } from '../lib/private/aws.js';
 import type { ExtraStatement } from '../iam/policy-statements.js';
-import { extraStatementsOf } from '../iam/controller-identities.js';
+import { CILIUM_OPERATOR_IDENTITY, extraStatementsOf } from '../iam/controller-identities.js';
 
 export interface CiliumOperatorIdentityProps {
   readonly clusterName: string;
@@ -99,7 +99,7 @@ export class CiliumOperatorIdentity extends Construct {
       roleName: `${props.clusterName}-cilium-operator`,
       serviceAccount: CILIUM_OPERATOR_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'cilium-eni-ipam', document: ciliumOperatorPolicy(props) },
-      extraStatements: extraStatementsOf({ cilium_operator: props.extraStatements }, 'cilium_operator'),
+      extraStatements: extraStatementsOf({ cilium_operator: props.extraStatements }, CILIUM_OPERATOR_IDENTITY),
     }).role;
   }
 }

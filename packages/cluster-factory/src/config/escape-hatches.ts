@@ -8,9 +8,7 @@ import { eksAddonsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-us
 import { addonConfigurationProblems } from '../lifecycle/eks-addon-configuration.js';
 import { helmValueProblems, mergeHelmValues, type ChartOverrideRules, type HelmValues } from '../kubernetes/helm-value-overrides.js';
 import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
-import { KARPENTER_CRD_VALUE_RULES, KARPENTER_VALUE_RULES } from '../karpenter/helm-value-rules.js';
-import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from '../features/argocd/helm-value-rules.js';
-import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../features/load-balancer-controller/helm-value-rules.js';
+import { withFeatureHelmCharts, type FeatureConfig, type HelmValuesChart } from '../features/built-in.js';
 
 /**
  * The config's escape hatches into what the platform installs: `helm_values` per chart and
@@ -20,18 +18,18 @@ import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../features/load-balancer-
 /** What the escape-hatch rules read of an environment. */
 type HatchConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'kubernetes_version' | 'cilium' | 'karpenter' | 'platform' | 'helm_values' | 'eks_addons'>;
 
-/** Every chart the platform installs from a chart repository, by its key under helm_values. */
-export const HELM_VALUE_CHARTS = {
-  cilium: { rules: CILIUM_VALUE_RULES, notInstalled: (env: HatchConfig) => (ciliumEnabledBy(env) ? undefined : 'Cilium is off (enable_cilium: false, or enable_fargate: true)') },
-  karpenter: { rules: KARPENTER_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.karpenter.enabled ? undefined : 'Karpenter is off (karpenter.enabled: false)') },
-  karpenter_crd: { rules: KARPENTER_CRD_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.karpenter.enabled ? undefined : 'Karpenter is off (karpenter.enabled: false)') },
-  argocd: { rules: ARGOCD_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.platform.argocd?.enabled ? undefined : 'Argo CD is off (platform.argocd)') },
-  argocd_apps: { rules: ARGOCD_APPS_VALUE_RULES, notInstalled: (env: HatchConfig) => (env.platform.argocd?.enabled ? undefined : 'Argo CD is off (platform.argocd)') },
-  aws_load_balancer_controller: { rules: LOAD_BALANCER_CONTROLLER_VALUE_RULES, notInstalled: () => undefined },
-} as const satisfies Record<HelmValuesField, { rules: ChartOverrideRules; notInstalled: (env: HatchConfig) => string | undefined }>;
+/**
+ * Every chart the platform installs from a chart repository, by its key under helm_values, in
+ * order: Cilium's (the core platform's), then the built-in features' (BuiltInFeature.helmValues).
+ */
+export const HELM_VALUE_CHARTS: Readonly<Record<string, HelmValuesChart>> = Object.fromEntries(
+  withFeatureHelmCharts([
+    { rules: CILIUM_VALUE_RULES, installed: 'with Cilium', notInstalled: (env) => (ciliumEnabledBy(env) ? undefined : 'Cilium is off (enable_cilium: false, or enable_fargate: true)') },
+  ]).map((chart) => [chart.rules.field, chart]),
+);
 
-/** The charts under helm_values (spelled out: the plan's types must not depend on the config's). */
-export type HelmValuesField = 'cilium' | 'karpenter' | 'karpenter_crd' | 'argocd' | 'argocd_apps' | 'aws_load_balancer_controller';
+/** A key under helm_values: a chart's (HELM_VALUE_CHARTS; the plan's types do not depend on the config's). */
+export type HelmValuesField = string;
 
 /** Values per chart, deep-merged last over what the platform computes. */
 export type HelmValueOverrides = Readonly<Partial<Record<HelmValuesField, HelmValues>>>;
@@ -43,14 +41,9 @@ const chartValues = (rules: ChartOverrideRules, what: string) =>
     .describe(`Values of chart ${rules.chart.chart} ${rules.chart.version} (${what}), deep-merged last over the platform's. Keys must be the chart's; keys a config field decides are refused.`);
 
 /** `helm_values`: one mapping per chart. */
-export const helmValuesShape = z.strictObject({
-  cilium: chartValues(CILIUM_VALUE_RULES, 'with Cilium'),
-  karpenter: chartValues(KARPENTER_VALUE_RULES, 'the controller, with karpenter.enabled'),
-  karpenter_crd: chartValues(KARPENTER_CRD_VALUE_RULES, "Karpenter's CRDs, with karpenter.enabled"),
-  argocd: chartValues(ARGOCD_VALUE_RULES, 'with platform.argocd'),
-  argocd_apps: chartValues(ARGOCD_APPS_VALUE_RULES, "the platform's ApplicationSet, with platform.argocd"),
-  aws_load_balancer_controller: chartValues(LOAD_BALANCER_CONTROLLER_VALUE_RULES, 'every cluster'),
-});
+export const helmValuesShape = z.strictObject(
+  Object.fromEntries(Object.entries(HELM_VALUE_CHARTS).map(([field, chart]) => [field, chartValues(chart.rules, chart.installed)])) as Record<HelmValuesField, ReturnType<typeof chartValues>>,
+);
 
 export const helmValuesField = helmValuesShape
   .prefault({})
@@ -96,10 +89,11 @@ function addonAbsence(name: EksAddonName, env: HatchConfig): string {
 
 /** Refusals of one helm_values mapping (shared, or a region's) at `at`. */
 export function helmValuesRefusals(env: HatchConfig, values: HelmValueOverrides, at: Array<string | number>, refuse: (path: Array<string | number>, message: string) => void): void {
-  for (const [field, chart] of Object.entries(HELM_VALUE_CHARTS) as Array<[HelmValuesField, (typeof HELM_VALUE_CHARTS)[HelmValuesField]]>) {
+  for (const [field, chart] of Object.entries(HELM_VALUE_CHARTS)) {
     const chartValues = values[field];
     if (!chartValues) continue;
-    const absent = chart.notInstalled(env);
+    // An environment file's rules pass the whole config: every field a feature reads.
+    const absent = chart.notInstalled(env as unknown as FeatureConfig);
     if (absent) {
       refuse([...at, field], `is set but ${absent}`);
       continue;

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES } from '../iam/controller-identities.js';
 import { statementProblems, type ExtraStatement } from '../iam/policy-statements.js';
 import { PLATFORM_ADDON_NAMES, chartVersionProblem, namespaceConflict } from '../addons/user-addons.js';
 import { orderAddons } from '../addons/addon.js';
-import { enabledFeatureNames, type FeatureConfig } from '../features/built-in.js';
+import { CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, enabledAddonFeatureNames, type FeatureConfig } from '../features/built-in.js';
 import { quoted } from './messages.js';
 import { forEachValid, type CrossFieldRule } from './rules.js';
 
@@ -26,22 +25,17 @@ const statement = z.strictObject({
     .describe('IAM Condition block: operator (StringEquals, ArnLike, ...IfExists, ForAnyValue:...) -> condition key -> value or values.'),
 });
 
-const statementList = (identity: keyof typeof CONTROLLER_IDENTITIES) =>
+const statementList = (identity: string) =>
   z
     .array(statement)
     .optional()
-    .describe(`Statements added to the inline policy of ${CONTROLLER_IDENTITIES[identity].role}'s Pod Identity role (it exists with ${CONTROLLER_IDENTITIES[identity].when}).`);
+    .describe(`Statements added to the inline policy of ${CONTROLLER_IDENTITIES[identity]!.role}'s Pod Identity role (it exists with ${CONTROLLER_IDENTITIES[identity]!.when}).`);
 
 export const iamSettings = z
   .strictObject({
     extra_statements: z
-      .strictObject({
-        aws_load_balancer_controller: statementList('aws_load_balancer_controller'),
-        cilium_operator: statementList('cilium_operator'),
-        ebs_csi_driver: statementList('ebs_csi_driver'),
-        karpenter: statementList('karpenter'),
-        vpc_cni: statementList('vpc_cni'),
-      })
+      // The core platform's roles and the built-in features' (controllerRoles), in key order.
+      .strictObject(Object.fromEntries(CONTROLLER_IDENTITY_NAMES.map((identity) => [identity, statementList(identity)])) as Record<string, ReturnType<typeof statementList>>)
       .prefault({}),
   })
   .prefault({})
@@ -125,7 +119,7 @@ interface ExtensionConfig {
 /** The platform add-ons a config enables, by name: the built-in features it turns on (multi-region configs add the mesh DNS). */
 export function enabledPlatformAddons(config: Omit<ExtensionConfig, 'iam' | 'user_addons' | 'region'>): string[] {
   // An environment file's rules pass the whole config: every field a feature reads (planPlatform checks that type).
-  return enabledFeatureNames(config as unknown as FeatureConfig);
+  return enabledAddonFeatureNames(config as unknown as FeatureConfig);
 }
 
 type Entry = { readonly kind: 'helm_charts' | 'manifests'; readonly index: number; readonly name: string; readonly dependsOn: readonly string[] };
@@ -147,7 +141,7 @@ export const EXTENSION_RULES: readonly CrossFieldRule<ExtensionConfig>[] = [
       for (const identity of CONTROLLER_IDENTITY_NAMES) {
         const statements = config.iam.extra_statements[identity];
         if (!statements || statements.length === 0) continue;
-        const { role, when, present } = CONTROLLER_IDENTITIES[identity];
+        const { role, when, present } = CONTROLLER_IDENTITIES[identity]!;
         if (!present(config)) refuse(['iam', 'extra_statements', identity], `this environment has no role for ${role}: it exists with ${when}`);
       }
     },

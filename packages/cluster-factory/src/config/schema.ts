@@ -290,20 +290,7 @@ type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
  */
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = withFeatureRules<EnvironmentShape>(
   [
-    {
-      checks: 'cilium.gateway_api needs enable_kube_proxy_replacement',
-      check: (env, refuse) => {
-        if (env.cilium.gateway_api && !env.enable_kube_proxy_replacement) {
-          refuse(['cilium', 'gateway_api'], 'needs enable_kube_proxy_replacement: true (Cilium Gateway API requires the kube-proxy replacement)');
-        }
-      },
-    },
-    {
-      checks: 'cilium.gateway_api needs cilium.l7_proxy',
-      check: (env, refuse) => {
-        if (env.cilium.gateway_api && !env.cilium.l7_proxy) refuse(['cilium', 'gateway_api'], 'needs cilium.l7_proxy: true (Gateway API is served by the Envoy L7 proxy)');
-      },
-    },
+    // The Gateway API's rules come first (src/features/gateway-api/).
     {
       checks: 'cilium.hubble_ui needs cilium.hubble_relay',
       check: (env, refuse) => {

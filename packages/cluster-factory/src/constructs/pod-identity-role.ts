@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { iamPolicyJson, managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
-import { CONTROLLER_IDENTITIES, type ExtraStatementsOf } from '../iam/controller-identities.js';
+import type { ExtraStatementsOf } from '../iam/controller-identities.js';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, TOKEN_SIZE_BOUND, policySize, policyStatement, statementProblems } from '../iam/policy-statements.js';
 import { formatPath } from '../config/messages.js';
 
@@ -57,7 +57,7 @@ export function inlinePolicyWithExtras(props: Pick<PodIdentityRoleProps, 'roleNa
   const size = policySize(document);
   if (size > IAM_ROLE_INLINE_POLICY_LIMIT) {
     throw new Error(
-      `${role} (${CONTROLLER_IDENTITIES[extra.identity].role}): its inline policy ${name} would be ${size} characters without whitespace (values known at apply time counted as ${TOKEN_SIZE_BOUND}), over IAM's limit of ${IAM_ROLE_INLINE_POLICY_LIMIT} for a role's inline policies (AWS IAM User Guide, "IAM and AWS STS quotas"); shorten ${field}: fewer statements, or statements merged (one statement, several actions and resources)`,
+      `${role} (${extra.role}): its inline policy ${name} would be ${size} characters without whitespace (values known at apply time counted as ${TOKEN_SIZE_BOUND}), over IAM's limit of ${IAM_ROLE_INLINE_POLICY_LIMIT} for a role's inline policies (AWS IAM User Guide, "IAM and AWS STS quotas"); shorten ${field}: fewer statements, or statements merged (one statement, several actions and resources)`,
     );
   }
   return { name, document };

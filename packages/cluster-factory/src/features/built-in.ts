@@ -1,17 +1,21 @@
 import type { z } from 'zod';
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import type { ClusterInfo, ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
 import type { CorePlan } from '../plan/platform-plan.js';
+import type { ClusterAccess } from '../stacks/cluster-access.js';
 import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
-import type { BuiltInFeature, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
+import { CORE_CONTROLLER_IDENTITIES, type ControllerIdentitySpec, type IdentityConfig } from '../iam/controller-identities.js';
+import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
+import type { BuiltInFeature, FeatureComputeContext, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
- * The environment schema, the plan and the platform stack's add-ons, assembled from the
- * registry of built-in features (src/features/registry.ts).
+ * The environment schema, the plan, the CNI stack's prerequisites of Cilium and the platform
+ * stack's add-ons, assembled from the registry of built-in features (src/features/registry.ts).
  */
 
 type Registered = (typeof registry)[keyof typeof registry]['feature'];
@@ -29,6 +33,30 @@ const features = BUILT_IN_FEATURES as unknown as readonly AnyFeature[];
 
 const duplicate = features.find((feature, index) => features.findIndex((other) => other.name === feature.name) !== index);
 if (duplicate) throw new Error(`src/features/registry.ts: two features are named "${duplicate.name}"`);
+
+/** The deploy step each stack needs: `addon` for `platform`, `cni` for `cni`, `compute` for `compute`. */
+const STACK_STEPS = { platform: 'addon', cni: 'cni', compute: 'compute' } as const;
+/** The steps only one stack's features have (a platform feature may have a compute step too). */
+const EXCLUSIVE_STEPS = { addon: 'platform', cni: 'cni' } as const;
+
+/** The deploy step its stack needs, and no step of another stack's. */
+export function contractProblems(feature: AnyFeature): string[] {
+  const own = STACK_STEPS[feature.stack];
+  if (own === undefined) return [`feature "${feature.name}": stack "${String(feature.stack)}" is not a stack of the contract (${Object.keys(STACK_STEPS).join(', ')})`];
+  const problems: string[] = [];
+  if (feature[own] === undefined) problems.push(`feature "${feature.name}": stack ${feature.stack} needs its ${own} step`);
+  for (const [step, stack] of Object.entries(EXCLUSIVE_STEPS)) {
+    if (stack !== feature.stack && feature[step as keyof typeof EXCLUSIVE_STEPS] !== undefined) problems.push(`feature "${feature.name}": a ${step} step is for stack ${stack}, not ${feature.stack}`);
+  }
+  if (feature.computeAt !== undefined && feature.compute === undefined) problems.push(`feature "${feature.name}": computeAt without a compute step`);
+  return problems;
+}
+
+const broken = features.flatMap(contractProblems);
+if (broken.length > 0) throw new Error(`src/features/registry.ts: ${broken.join('; ')}`);
+
+/** The features whose add-ons the platform stack installs: their names are add-on names (dependsOn, user_addons depends_on). */
+const platformFeatures = features.filter((feature) => feature.stack === 'platform');
 
 /** The top-level keys the features add to the environment file. */
 export type FeatureTopFields = UnionToIntersection<NonNullable<NonNullable<Registered['config']>['top']>>;
@@ -76,19 +104,28 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
 
 /**
  * The environment's cross-field rules: `core` with each feature's rules placed after the rule
- * their `after` names, or else after `featuresAfter` (the features' place in the list), in
- * registry order. A rule's `checks` names it: one name, one rule.
+ * their `after` names, right before the rule their `before` names, or else after `featuresAfter`
+ * (the features' place in the list), in registry order. A rule's `checks` names it: one name, one rule.
  */
 export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
   const rules: CrossFieldRule<Config>[] = [...core];
   const insertedAfter = new Map<string, number>();
   for (const feature of registered) {
-    for (const { after = featuresAfter, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
+    for (const { after, before, ...rule } of (feature.rules ?? []) as readonly FeatureRule<Config>[]) {
       if (rules.some((other) => other.checks === rule.checks)) throw new Error(`feature "${feature.name}": the rule "${rule.checks}" is already a rule of the environment`);
-      const anchor = rules.findIndex((other) => other.checks === after);
-      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${after}", which is not a rule of the environment`);
-      rules.splice(anchor + 1 + (insertedAfter.get(after) ?? 0), 0, rule);
-      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + 1);
+      if (after !== undefined && before !== undefined) throw new Error(`feature "${feature.name}": rule "${rule.checks}" names both after and before`);
+      if (before !== undefined) {
+        // Rules placed before the same one stay in registry order: each goes right before it, after the earlier ones.
+        const anchor = rules.findIndex((other) => other.checks === before);
+        if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs before "${before}", which is not a rule of the environment`);
+        rules.splice(anchor, 0, rule);
+        continue;
+      }
+      const place = after ?? featuresAfter;
+      const anchor = rules.findIndex((other) => other.checks === place);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": rule "${rule.checks}" runs after "${place}", which is not a rule of the environment`);
+      rules.splice(anchor + 1 + (insertedAfter.get(place) ?? 0), 0, rule);
+      insertedAfter.set(place, (insertedAfter.get(place) ?? 0) + 1);
     }
   }
   return rules;
@@ -121,9 +158,14 @@ export function enabledFeatureNames(config: FeatureConfig): string[] {
   return features.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
 }
 
-/** Every name a built-in feature's add-on or its Helm releases use, enabled or not. */
+/** The names of the platform stack's features a config turns on: the add-ons a user add-on may depend on, in the registry's order. */
+export function enabledAddonFeatureNames(config: FeatureConfig): string[] {
+  return platformFeatures.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
+}
+
+/** Every name a built-in feature's add-on in the platform stack or its Helm releases use, enabled or not. */
 export function featureReleaseNames(): string[] {
-  return features.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
+  return platformFeatures.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
 }
 
 /** Every feature's plan step. */
@@ -142,11 +184,16 @@ export function featureIpBudgetSources(plans: FeaturePlans, core: CorePlan): Nod
   return features.flatMap((feature) => (planned[feature.name] === undefined ? [] : [...(feature.ipBudgetSources?.(planned[feature.name], core) ?? [])]));
 }
 
+/** How the compute stack installs an EKS add-on that needs nodes (FeatureComputeContext.nodeAddon), in a scope. */
+export type NodeAddonInstaller = (scope: Construct, ...args: Parameters<FeatureComputeContext['nodeAddon']>) => ReturnType<FeatureComputeContext['nodeAddon']>;
+
 /** A feature's AWS side, as the compute stack creates it (ComputeStackProps.features). */
 export interface FeatureCompute {
   readonly name: string;
+  /** Where in the compute stack (BuiltInFeature.computeAt). */
+  readonly at: 'nodeGroups' | 'nodeAddons';
   /** Creates it in the compute stack; the result is `ComputeStack.features.get(name)`. */
-  deploy(stack: Construct): unknown;
+  deploy(stack: Construct, place: { readonly clusterName: string; readonly nodeAddon: NodeAddonInstaller }): unknown;
 }
 
 /** A construct named after the feature in `scope`, or `scope` itself for constructScope 'stack'. */
@@ -160,7 +207,38 @@ export function featureComputes(plans: FeaturePlans, core: CorePlan, registered:
   return registered.flatMap((feature) => {
     const compute = feature.compute;
     if (!compute || planned[feature.name] === undefined) return [];
-    return [{ name: feature.name, deploy: (stack: Construct) => compute(planned[feature.name], { scope: featureScope(feature, stack), core }) }];
+    const at = feature.computeAt ?? 'nodeGroups';
+    return [
+      {
+        name: feature.name,
+        at,
+        deploy: (stack: Construct, { clusterName, nodeAddon }: { readonly clusterName: string; readonly nodeAddon: NodeAddonInstaller }) => {
+          const scope = featureScope(feature, stack);
+          const install: FeatureComputeContext['nodeAddon'] = (...args) => {
+            if (at !== 'nodeAddons') throw new Error(`feature "${feature.name}": nodeAddon is for computeAt nodeAddons (after every node group and Fargate profile), not ${at}`);
+            return nodeAddon(scope, ...args);
+          };
+          return compute(planned[feature.name], { scope, core, clusterName, nodeAddon: install });
+        },
+      },
+    ];
+  });
+}
+
+/** A feature's resources in the CNI stack, as the CNI stack creates them (CniStackProps.features). */
+export interface FeatureCni {
+  readonly name: string;
+  /** Creates them in the CNI stack; the Cilium release depends on what it returns. */
+  deploy(stack: Construct, cluster: ClusterAccess): readonly ITerraformDependable[];
+}
+
+/** The CNI stack's resources of the features that are on and belong to it, in the registry's order. */
+export function featureCnis(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCni[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const cni = feature.cni;
+    if (feature.stack !== 'cni' || !cni || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct, cluster: ClusterAccess) => cni(planned[feature.name], { scope: featureScope(feature, stack), core, cluster }) }];
   });
 }
 
@@ -175,11 +253,80 @@ export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext
   return registered
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
+      if (!feature.addon) throw new Error(`feature "${feature.name}": stack platform needs its addon step`);
       const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });
 }
+
+/** A chart under `helm_values`: its rules (`rules.field` is its key), when it is installed, and why it is not on a config. */
+export interface HelmValuesChart {
+  readonly rules: ChartOverrideRules;
+  /** When it is installed, for the key's description. */
+  readonly installed: string;
+  /** Why the config's cluster does not install it, or undefined when it does. */
+  notInstalled(config: FeatureConfig): string | undefined;
+}
+
+/**
+ * The charts under `helm_values`: `core` with each feature's placed after the key its
+ * `helmValues.after` names, before the one its `before` names, or at the end, in registry order.
+ */
+export function withFeatureHelmCharts(core: readonly HelmValuesChart[], registered: readonly AnyFeature[] = features): HelmValuesChart[] {
+  const charts = [...core];
+  const insertedAfter = new Map<string, number>();
+  for (const feature of registered) {
+    const fragment = feature.helmValues;
+    if (!fragment) continue;
+    const own = fragment.charts.map(({ rules, installed, off }): HelmValuesChart => ({
+      rules,
+      installed,
+      notInstalled: (config) => (feature.enabledIn(config) ? undefined : (off ?? `${feature.name} is off`)),
+    }));
+    for (const { rules } of own) {
+      if (charts.some((chart) => chart.rules.field === rules.field)) throw new Error(`feature "${feature.name}": helm_values key "${rules.field}" is already a chart's`);
+    }
+    const { after, before } = fragment;
+    if (after !== undefined && before !== undefined) throw new Error(`feature "${feature.name}": helmValues names both after and before`);
+    const anchorOf = (key: string, side: string) => {
+      const anchor = charts.findIndex((chart) => chart.rules.field === key);
+      if (anchor < 0) throw new Error(`feature "${feature.name}": helmValues.${side} names "${key}", which is not a helm_values key`);
+      return anchor;
+    };
+    let at = charts.length;
+    if (before !== undefined) at = anchorOf(before, 'before');
+    if (after !== undefined) {
+      at = anchorOf(after, 'after') + 1 + (insertedAfter.get(after) ?? 0);
+      insertedAfter.set(after, (insertedAfter.get(after) ?? 0) + own.length);
+    }
+    charts.splice(at, 0, ...own);
+  }
+  return charts;
+}
+
+/** A controller's Pod Identity role: its key under iam.extra_statements, and whether a config has it. */
+export interface ControllerIdentityEntry extends ControllerIdentitySpec {
+  present(config: IdentityConfig): boolean;
+}
+
+/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on. */
+export function withFeatureControllerIdentities(core: readonly ControllerIdentityEntry[], registered: readonly AnyFeature[] = features): ControllerIdentityEntry[] {
+  const entries = [...core];
+  for (const feature of registered) {
+    for (const spec of feature.controllerRoles ?? []) {
+      if (entries.some((entry) => entry.key === spec.key)) throw new Error(`feature "${feature.name}": controller role "${spec.key}" is already a role of the platform`);
+      // An environment file's rules pass the whole config: every field a feature reads.
+      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) });
+    }
+  }
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Every controller role of the platform by its key under iam.extra_statements, in key order. */
+export const CONTROLLER_IDENTITIES: Readonly<Record<string, ControllerIdentityEntry>> = Object.fromEntries(withFeatureControllerIdentities(CORE_CONTROLLER_IDENTITIES).map((entry) => [entry.key, entry]));
+/** The keys of iam.extra_statements, in order. */
+export const CONTROLLER_IDENTITY_NAMES: readonly string[] = Object.keys(CONTROLLER_IDENTITIES);
 
 /** The pinned components a config installs whose Kubernetes range synth checks: the core platform's, then its features'. */
 export function componentsInUse(config: Parameters<typeof coreComponentsInUse>[0] & FeatureConfig): ComponentCompatibility[] {

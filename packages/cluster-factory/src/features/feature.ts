@@ -1,5 +1,10 @@
 import type { z } from 'zod';
 import type { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import type { EksAddon, EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
+import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
+import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
+import type { ControllerIdentitySpec } from '../iam/controller-identities.js';
 import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
@@ -10,12 +15,14 @@ import type { NetworkStack } from '../stacks/network-stack.js';
 import type { ClusterStack } from '../stacks/cluster-stack.js';
 import type { ComputeStack } from '../stacks/compute-stack.js';
 import type { CniStack } from '../stacks/cni-stack.js';
+import type { ClusterAccess } from '../stacks/cluster-access.js';
 
 /**
  * A built-in feature as one module (src/features/<name>/): its config fragment and cross-field
  * rules, its plan step, the pinned components it installs (compatibility entries), the stack it
  * belongs to and its deploy. src/features/registry.ts lists them; the environment schema, the
- * plan and the platform stack's add-ons are assembled from that list (docs/EXTENDING.md).
+ * plan, the CNI stack's prerequisites of Cilium and the platform stack's add-ons are assembled
+ * from that list (docs/EXTENDING.md).
  */
 export interface BuiltInFeature<
   Name extends string = string,
@@ -28,7 +35,7 @@ export interface BuiltInFeature<
   EnabledConfig = Config,
   Infrastructure = unknown,
 > {
-  /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`). */
+  /** The feature's name, also the name of its add-on (`dependsOn`, `user_addons[].depends_on`) in the platform stack. */
   readonly name: Name;
   /** The keys it adds to the environment file. @default none */
   readonly config?: FeatureConfigFragment<Top, Platform>;
@@ -43,7 +50,17 @@ export interface BuiltInFeature<
    * a user add-on's depends_on may name the features it turns on. The plan step plans the same.
    */
   enabledIn(config: EnabledConfig): boolean;
-  /** Helm release names its add-on creates besides its name: user add-ons may not take them. @default none */
+  /**
+   * The keys of its charts under `helm_values` (the escape hatch, checked against each pinned
+   * chart by its rules), placed among the other charts' keys. @default none
+   */
+  readonly helmValues?: FeatureHelmValues;
+  /**
+   * Its controllers' Pod Identity roles, by their key under `iam.extra_statements`: a config may
+   * give statements for a role while the feature is on (enabledIn). @default none
+   */
+  readonly controllerRoles?: readonly ControllerIdentitySpec[];
+  /** Helm release names its add-on (platform stack) creates besides its name: user add-ons may not take them. @default none */
   readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
@@ -59,24 +76,42 @@ export interface BuiltInFeature<
   plan(config: Config, context: FeaturePlanContext): Plan | undefined;
   /** The nodes its plan adds at maximum scale, which the pod IP budget counts (src/capacity/ip-budget.ts). @default none */
   ipBudgetSources?(plan: Plan, core: CorePlan): readonly NodeSource[];
-  /** The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist. */
-  readonly stack: 'platform';
   /**
-   * Where its add-on creates its resources: `own`, a construct named after the feature in the
-   * stack (its Terraform addresses are its own); `stack`, the stack itself, for the features whose
+   * The stack it is deployed in: `platform`, the Kubernetes add-ons after the nodes exist (its
+   * `addon`); `cni`, the CNI stack, before any node exists: what Cilium needs before it starts
+   * (CRDs, a StorageClass, a Secret), which the Cilium release waits for (its `cni` step);
+   * `compute`, its AWS side alone, in the compute stack (an EKS add-on and its role: its `compute` step).
+   */
+  readonly stack: 'platform' | 'cni' | 'compute';
+  /**
+   * Where its add-on (or its `cni` step) creates its resources: `own`, a construct named after the
+   * feature in the stack (its Terraform addresses are its own); `stack`, the stack itself, for the features whose
    * addresses predate the modules (a scope of their own would move every one of them). @default 'own'
    */
   readonly constructScope?: 'own' | 'stack';
   /**
-   * Its AWS side in the compute stack, from its plan: created after the managed node groups,
-   * before Fargate profiles and the node add-ons, in `scope` (chosen like the add-on's, by
-   * constructScope). The add-on gets what it returns as `infrastructure`. @default none
+   * Its AWS side in the compute stack, from its plan, at the place computeAt names, in `scope`
+   * (chosen like the add-on's, by constructScope). The add-on gets what it returns as
+   * `infrastructure`. Features of stack `compute` have one; features of stack `platform` may. @default none
    */
   compute?(plan: Plan, context: FeatureComputeContext): Infrastructure;
+  /**
+   * Where in the compute stack its compute step runs: `nodeGroups`, right after the managed node
+   * groups (before Fargate profiles); `nodeAddons`, with the EKS add-ons that need nodes, after
+   * CoreDNS, when every node group and Fargate profile exists (context.nodeAddon installs one).
+   * @default 'nodeGroups'
+   */
+  readonly computeAt?: 'nodeGroups' | 'nodeAddons';
   /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
   identities?(infrastructure: Infrastructure): ControllerIdentities;
-  /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. */
-  addon(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
+  /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. Exactly the features of stack `platform` have one. */
+  addon?(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
+  /**
+   * Its resources in the CNI stack, created in registry order in the scope constructScope chooses,
+   * before the Cilium release, which depends on what it returns (the resources Cilium must find
+   * in place). Exactly the features of stack `cni` have one.
+   */
+  cni?(plan: Plan, context: FeatureCniContext): readonly ITerraformDependable[];
 }
 
 /**
@@ -90,6 +125,31 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
    * after the environment's Cilium rules (src/config/schema.ts)
    */
   readonly after?: string;
+  /**
+   * The `checks` of the rule this one runs before, for a rule whose place is ahead of every
+   * other (the first rules of the environment); rules placed before the same one keep the
+   * registry's order. Not with `after`. @default none (see after)
+   */
+  readonly before?: string;
+}
+
+/** A feature's charts under `helm_values`, in order, and where their keys go among the others'. */
+export interface FeatureHelmValues {
+  readonly charts: readonly FeatureHelmChart[];
+  /** The helm_values key they follow. @default the end (or see before) */
+  readonly after?: string;
+  /** The helm_values key they come before. Not with `after`. @default none */
+  readonly before?: string;
+}
+
+/** One chart's key under `helm_values`: `rules.field`. */
+export interface FeatureHelmChart {
+  /** The pinned chart's keys, schema and rules, and the values the plan owns. */
+  readonly rules: ChartOverrideRules;
+  /** When the chart is installed, for the key's description (`the controller, with karpenter.enabled`). */
+  readonly installed: string;
+  /** Why the chart is not installed while the feature is off, for the refusal of values given then. @default `<name> is off` */
+  readonly off?: string;
 }
 
 /**
@@ -116,6 +176,22 @@ export interface FeaturePlanContext {
 export interface FeatureComputeContext {
   readonly scope: Construct;
   readonly core: CorePlan;
+  /** The cluster's name as the compute stack reads it: a reference to the cluster stack's cluster. */
+  readonly clusterName: string;
+  /**
+   * Installs an EKS add-on as the compute stack installs CoreDNS (`addon-<name>` in scope, after
+   * every node group and Fargate profile, conflicts overwritten). Only at computeAt `nodeAddons`:
+   * elsewhere it throws.
+   */
+  nodeAddon(addon: EksAddonPlan, options?: { readonly podIdentityAssociation?: EksAddonPodIdentityAssociation[] }): EksAddon;
+}
+
+/** Where a feature's resources are created in the CNI stack, and what they may read. */
+export interface FeatureCniContext {
+  readonly scope: Construct;
+  readonly core: CorePlan;
+  /** The cluster, as the CNI stack reaches it (its kubernetes and helm providers). */
+  readonly cluster: ClusterAccess;
 }
 
 /** What an add-on may be built from: the core plan, the stacks deployed before the platform stack and its own AWS side. */

@@ -1,50 +1,68 @@
 import { ciliumEnabledBy } from '../networking/decision.js';
-import { needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
 import type { ExtraStatement } from './policy-statements.js';
 
 /**
- * The Pod Identity roles the platform makes for its controllers, by their config key
- * (`iam.extra_statements.<key>`), and when a config has each.
+ * A Pod Identity role the platform makes for a controller, by its config key
+ * (`iam.extra_statements.<key>`): what messages and the schema call it, and when a config has it.
  */
-export const CONTROLLER_IDENTITIES = {
-  aws_load_balancer_controller: { role: 'the AWS Load Balancer Controller', when: 'every cluster', present: () => true },
-  cilium_operator: {
-    role: 'the Cilium operator',
-    when: 'Cilium in ENI mode (enable_cilium: true, enable_fargate: false, cilium_mode: eni)',
-    present: (config: IdentityConfig) => ciliumEnabledBy(config) && config.cilium_mode === 'eni',
-  },
-  ebs_csi_driver: {
-    role: 'the EBS CSI driver',
-    when: 'Cilium with cilium.mutual_auth: true (SPIRE\'s volume)',
-    present: (config: IdentityConfig) => needsEbsCsiDriver(config),
-  },
-  karpenter: { role: 'the Karpenter controller', when: 'karpenter.enabled: true', present: (config: IdentityConfig) => config.karpenter.enabled },
-  vpc_cni: { role: 'the AWS VPC CNI (aws-node)', when: 'the VPC CNI, i.e. without Cilium', present: (config: IdentityConfig) => !ciliumEnabledBy(config) },
-} as const;
+export interface ControllerIdentitySpec {
+  /** The key under iam.extra_statements (`ebs_csi_driver`). */
+  readonly key: string;
+  /** The controller, as messages name it (`the EBS CSI driver`). */
+  readonly role: string;
+  /** When an environment has the role, as messages say it (`karpenter.enabled: true`). */
+  readonly when: string;
+}
 
-export type ControllerIdentity = keyof typeof CONTROLLER_IDENTITIES;
-/** The fields of a config that decide which roles exist (structural: the schema imports this file). */
-interface IdentityConfig {
+/** A role of the core platform, with the config fields that decide whether it exists. */
+export interface CoreControllerIdentity extends ControllerIdentitySpec {
+  present(config: IdentityConfig): boolean;
+}
+
+/** The fields of a config that decide which core roles exist (structural: the schema imports this file). */
+export interface IdentityConfig {
   readonly enable_cilium: boolean;
   readonly enable_fargate: boolean;
   readonly cilium_mode: 'eni' | 'overlay';
-  readonly cilium: { readonly mutual_auth: boolean };
-  readonly karpenter: { readonly enabled: boolean };
 }
 
-export const CONTROLLER_IDENTITY_NAMES = Object.keys(CONTROLLER_IDENTITIES) as ControllerIdentity[];
+export const CILIUM_OPERATOR_IDENTITY: CoreControllerIdentity = {
+  key: 'cilium_operator',
+  role: 'the Cilium operator',
+  when: 'Cilium in ENI mode (enable_cilium: true, enable_fargate: false, cilium_mode: eni)',
+  present: (config) => ciliumEnabledBy(config) && config.cilium_mode === 'eni',
+};
+
+export const VPC_CNI_IDENTITY: CoreControllerIdentity = {
+  key: 'vpc_cni',
+  role: 'the AWS VPC CNI (aws-node)',
+  when: 'the VPC CNI, i.e. without Cilium',
+  present: (config) => !ciliumEnabledBy(config),
+};
+
+/**
+ * The core platform's controller roles. The built-in features name theirs (BuiltInFeature.controllerRoles);
+ * CONTROLLER_IDENTITIES (src/features/built-in.ts) lists them all.
+ */
+export const CORE_CONTROLLER_IDENTITIES: readonly CoreControllerIdentity[] = [CILIUM_OPERATOR_IDENTITY, VPC_CNI_IDENTITY];
+
+/** A key under iam.extra_statements. */
+export type ControllerIdentity = string;
 
 /** Extra statements per controller identity (empty lists left out). */
-export type ExtraStatements = Partial<Record<ControllerIdentity, readonly ExtraStatement[]>>;
+export type ExtraStatements = Readonly<Partial<Record<ControllerIdentity, readonly ExtraStatement[]>>>;
 
-/** What a PodIdentityRole receives: the statements and the config field they come from (for messages). */
+/** What a PodIdentityRole receives: the statements and the role they are for (for messages). */
 export interface ExtraStatementsOf {
+  /** The config key they come from (iam.extra_statements.<identity>). */
   readonly identity: ControllerIdentity;
+  /** The controller, as messages name it. */
+  readonly role: string;
   readonly statements: readonly ExtraStatement[];
 }
 
 /** The extra statements of one identity, when there are any. */
-export function extraStatementsOf(extra: ExtraStatements | undefined, identity: ControllerIdentity): ExtraStatementsOf | undefined {
-  const statements = extra?.[identity];
-  return statements && statements.length > 0 ? { identity, statements } : undefined;
+export function extraStatementsOf(extra: ExtraStatements | undefined, identity: Pick<ControllerIdentitySpec, 'key' | 'role'>): ExtraStatementsOf | undefined {
+  const statements = extra?.[identity.key];
+  return statements && statements.length > 0 ? { identity: identity.key, role: identity.role, statements } : undefined;
 }

@@ -12,6 +12,7 @@ import { ec2ServicePrincipal, partitionOf, iamPolicyJson } from '../lib/private/
 import { NodeRole } from '../constructs/node-role.js';
 import type { ExtraStatement } from '../iam/policy-statements.js';
 import { extraStatementsOf } from '../iam/controller-identities.js';
+import { KARPENTER_IDENTITY } from '../features/karpenter/identity.js';
 
 export interface KarpenterInfrastructureProps {
   /** The literal cluster name: it is part of tag keys in IAM conditions. */
@@ -242,7 +243,7 @@ export class KarpenterInfrastructure extends Construct {
       roleName: `${props.clusterName}-karpenter`,
       serviceAccount: KARPENTER_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'karpenter-controller', document: karpenterControllerPolicy({ ...props, nodeRoleArn: this.nodeRole.arn, queueArn: this.queue.arn }) },
-      extraStatements: extraStatementsOf({ karpenter: props.extraStatements }, 'karpenter'),
+      extraStatements: extraStatementsOf({ karpenter: props.extraStatements }, KARPENTER_IDENTITY),
     }).role;
   }
 }

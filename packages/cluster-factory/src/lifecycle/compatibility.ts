@@ -1,4 +1,5 @@
-import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
+import { CILIUM_CHART } from '../versions.js';
+import { GATEWAY_API_COMPATIBILITY } from '../features/gateway-api/compatibility.js';
 import { ARGOCD_COMPATIBILITY } from '../features/argocd/compatibility.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY } from '../features/load-balancer-controller/compatibility.js';
 import { AL2023_AMI_COMPATIBILITY, KARPENTER_COMPATIBILITY } from '../features/karpenter/compatibility.js';
@@ -61,21 +62,8 @@ export const CILIUM_COMPATIBILITY: ComponentCompatibility = {
   ],
 };
 
-export const GATEWAY_API_COMPATIBILITY: ComponentCompatibility = {
-  component: 'Gateway API CRDs',
-  pinned: GATEWAY_API_VERSION,
-  releases: [
-    {
-      series: '1.4',
-      supported: { min: '1.30' },
-      source:
-        'kubernetes-sigs/gateway-api site-src/concepts/versioning.md at v1.4.1 (2025-12-03): "Support a minimum of the most recent 5 Kubernetes minor versions" (1.30 to 1.34 when v1.4 was released; a floor, no upper bound). Cilium 1.19 implements v1.4 and breaks with v1.5 CRDs (cilium/cilium#44920)',
-    },
-  ],
-};
-
 // The built-in features' own entries live in their folders (src/features/<name>/compatibility.ts).
-export { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, KARPENTER_COMPATIBILITY };
+export { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY };
 
 /** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
 export const COMPATIBILITY: readonly ComponentCompatibility[] = [

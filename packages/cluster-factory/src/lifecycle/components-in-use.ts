@@ -1,7 +1,8 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
+import { needsEbsCsiDriver } from '../features/ebs-csi-driver/enabled.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { CILIUM_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
+import { CILIUM_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
 type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>;
@@ -9,21 +10,15 @@ type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate
 /** The Karpenter AMI alias that pins the project's AL2023 release (its default). */
 export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
 
-/** The EBS CSI driver is installed for SPIRE's server volume (Cilium mutual authentication). */
-export function needsEbsCsiDriver(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate'> & { readonly cilium: Pick<ComponentConfig['cilium'], 'mutual_auth'> }): boolean {
-  return ciliumEnabledBy(config) && config.cilium.mutual_auth;
-}
+// The EBS CSI driver's condition lives with its feature module.
+export { needsEbsCsiDriver };
 
 /**
  * The pinned components of the core platform a config installs whose Kubernetes range synth
  * checks; the built-in features add their own (componentsInUse, src/features/built-in.ts).
  */
 export function coreComponentsInUse(config: ComponentConfig): ComponentCompatibility[] {
-  const cilium = ciliumEnabledBy(config);
-  return [
-    ...(cilium ? [CILIUM_COMPATIBILITY] : []),
-    ...(cilium && config.cilium.gateway_api ? [GATEWAY_API_COMPATIBILITY] : []),
-  ];
+  return ciliumEnabledBy(config) ? [CILIUM_COMPATIBILITY] : [];
 }
 
 /** The EKS managed add-ons a config's cluster gets, in the order they are installed. */

@@ -10,10 +10,9 @@ import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
-import { componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
+import { CONTROLLER_IDENTITY_NAMES, componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
-import { CONTROLLER_IDENTITY_NAMES, type ExtraStatements } from '../iam/controller-identities.js';
+import type { ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
 import type { KubernetesObject } from '../kubernetes/validate.js';
 import { addonConfigurations, type HelmValueOverrides } from '../config/escape-hatches.js';
@@ -47,9 +46,7 @@ export interface CorePlan {
   readonly cilium?: CiliumPlan;
   readonly nodeGroups: readonly NodeGroupPlan[];
   readonly fargateProfiles: readonly FargateProfilePlan[];
-  /** The EBS CSI driver (SPIRE's server volume). */
-  readonly ebsCsiDriver: boolean;
-  /** EKS add-ons installed once nodes exist (CoreDNS, the EBS CSI driver), each pinned for the cluster's Kubernetes version. */
+  /** EKS add-ons installed once nodes exist (CoreDNS), each pinned for the cluster's Kubernetes version; features add theirs (the EBS CSI driver). */
   readonly nodeAddons: readonly EksAddonPlan[];
   /** The platform team's IAM statements per controller role (config `iam.extra_statements`), appended to its inline policy. */
   readonly extraStatements: ExtraStatements;
@@ -187,7 +184,6 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     ...networking.warnings.map((message) => ({ stack: 'cluster' as const, message })),
     ...lifecycleWarnings(config, options.today ?? calendarToday()).map((message) => ({ stack: 'cluster' as const, message })),
   ];
-  const ebsCsiDriver = needsEbsCsiDriver(config);
   const settings: StackSettings = {
     environment: config.name,
     stackPrefix: options.stackPrefix ?? config.name,
@@ -278,8 +274,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     cilium,
     nodeGroups,
     fargateProfiles: config.fargate_profiles.map((profile) => ({ name: profile.name, selectors: profile.selectors })),
-    ebsCsiDriver,
-    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
+    // The EBS CSI driver is the ebs-csi-driver feature's.
+    nodeAddons: pinnedAddons(nodeAddonNames({ ebsCsiDriver: false }), config.kubernetes_version, addonConfigurations(config.eks_addons)),
     extraStatements: extraStatements(config.iam),
     userAddons: userAddons(config.user_addons),
     helmValues: config.helm_values,

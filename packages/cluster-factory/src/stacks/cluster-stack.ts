@@ -12,7 +12,8 @@ import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy 
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
-import { extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
+import { VPC_CNI_IDENTITY, extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
+import { LOAD_BALANCER_CONTROLLER_IDENTITY } from '../features/load-balancer-controller/identity.js';
 
 export interface ClusterStackProps {
   readonly settings: StackSettings;
@@ -137,7 +138,7 @@ export class ClusterStack extends EnvironmentStack {
       serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
       inlinePolicy: { name: 'aws-load-balancer-controller', document: loadBalancerControllerPolicy({ region: props.settings.region, accountId: props.settings.accountId, vpcId: props.vpcId }) },
       dependsOn: [addons['eks-pod-identity-agent']!],
-      extraStatements: extraStatementsOf(props.extraStatements, 'aws_load_balancer_controller'),
+      extraStatements: extraStatementsOf(props.extraStatements, LOAD_BALANCER_CONTROLLER_IDENTITY),
     });
     if (addons['vpc-cni']) {
       // aws-node gets its ENI permissions through Pod Identity, not from every node's role.
@@ -148,7 +149,7 @@ export class ClusterStack extends EnvironmentStack {
         serviceAccount: { namespace: 'kube-system', name: 'aws-node' },
         managedPolicies: ['AmazonEKS_CNI_Policy'],
         dependsOn: [addons['eks-pod-identity-agent']!],
-        extraStatements: extraStatementsOf(props.extraStatements, 'vpc_cni'),
+        extraStatements: extraStatementsOf(props.extraStatements, VPC_CNI_IDENTITY),
       });
     }
 

@@ -1,20 +1,21 @@
 import type { Construct } from 'constructs';
-import { DataResource, type ITerraformDependable } from 'cdktf';
+import type { ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
-import { StorageClassV1 } from '@cdktf/provider-kubernetes/lib/storage-class-v1';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-access.js';
-import { kubectlScript, manifestUrlApply } from '../lib/private/kubernetes-providers.js';
 import { helmValues } from '../lib/private/helm.js';
 import { ciliumValues, type CiliumValuesInput } from '../cilium/values.js';
 import { ciliumValuesProblems, ciliumValuesSchemaAndRuleProblems } from '../cilium/chart-validation.js';
 import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
 import { assertHelmValues, mergeHelmValues, type HelmValues } from '../kubernetes/helm-value-overrides.js';
-import { CILIUM_CHART, GATEWAY_API_VERSION } from '../versions.js';
-import { CILIUM_RELEASE, meshCaImportCommands } from '../cluster-mesh/mesh-ca.js';
+import { CILIUM_CHART } from '../versions.js';
+import { CILIUM_RELEASE } from '../cluster-mesh/mesh-ca.js';
+import type { FeatureCni } from '../features/built-in.js';
+import { SPIRE_STORAGE_CLASS } from '../features/spire/storage-class.js';
 
-/** The encrypted gp3 StorageClass the SPIRE server's volume uses. */
-export const SPIRE_STORAGE_CLASS = 'gp3-encrypted';
+// The Gateway API CRDs' URL and SPIRE's StorageClass live with their feature modules.
+export { gatewayApiCrdsUrl } from '../features/gateway-api/versions.js';
+export { SPIRE_STORAGE_CLASS };
 
 export interface CniStackProps {
   readonly settings: StackSettings;
@@ -22,22 +23,23 @@ export interface CniStackProps {
   /** Everything but the API server host, which comes from the cluster stack. */
   readonly cilium: Omit<CiliumValuesInput, 'apiServerHost' | 'spireStorageClass'>;
   /**
-   * The Secrets Manager secret holding the Cluster Mesh CA (JSON `{cert, key}`), shared by
-   * every cluster of the mesh. Imported as the `cilium-ca` secret before Cilium installs,
-   * so the chart signs its certificates with it; the key never enters Terraform state.
-   */
-  readonly meshCa?: { readonly secretId: string; readonly region: string };
-  /**
    * Chart values deep-merged last over the computed ones (the config's helm_values.cilium):
    * keys of the pinned chart that no config field decides. @default none
    */
   readonly helmValues?: HelmValues;
+  /**
+   * The resources of built-in features Cilium needs before it starts (the Gateway API CRDs, the
+   * Cluster Mesh CA imported from Secrets Manager, SPIRE's StorageClass), created in this order;
+   * the Cilium release depends on them. @default none
+   */
+  readonly features?: readonly FeatureCni[];
 }
 
-/** The Gateway API CRDs release manifest Cilium's Gateway controller needs first. */
-export function gatewayApiCrdsUrl(version: string = GATEWAY_API_VERSION): string {
-  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
-}
+/** What Cilium's values need from the features of the CNI stack: a feature's name, by the input that needs it. */
+const NEEDED_FEATURES = [
+  { input: 'gatewayApi', feature: 'gateway-api', why: "the Gateway API CRDs before Cilium's Gateway controller starts" },
+  { input: 'mutualAuth', feature: 'spire', why: "the StorageClass of SPIRE's server volume" },
+] as const;
 
 /**
  * Cilium, installed after the control plane and before any node: nodes then join with a
@@ -57,42 +59,11 @@ export class CniStack extends EnvironmentStack {
     const merged = props.helmValues ? ciliumValuesSchemaAndRuleProblems(values) : [];
     if (merged.length > 0) throw new Error(`${props.cilium.clusterName}: helm_values.cilium: chart cilium ${CILIUM_CHART.version} would refuse the values merged over the platform's:\n  ${merged.join('\n  ')}`);
 
-    const prerequisites: ITerraformDependable[] = [];
-    if (props.cilium.gatewayApi) {
-      // CRDs must exist before Cilium starts its Gateway controller.
-      prerequisites.push(manifestUrlApply(this, 'gateway-api-crds', { cluster: props.cluster, url: gatewayApiCrdsUrl(), version: GATEWAY_API_VERSION }));
+    const features = props.features ?? [];
+    for (const { input, feature, why } of NEEDED_FEATURES) {
+      if (props.cilium[input] && !features.some((entry) => entry.name === feature)) throw new Error(`${this.node.id}: cilium.${input} needs the ${feature} feature (features): ${why}`);
     }
-    if (props.meshCa) {
-      prerequisites.push(
-        new DataResource(this, 'cluster-mesh-ca', {
-          triggersReplace: { secret: props.meshCa.secretId },
-          provisioners: [
-            {
-              type: 'local-exec',
-              interpreter: ['/bin/bash', '-c'],
-              command: kubectlScript(meshCaImportCommands()),
-              environment: {
-                CLUSTER_NAME: props.cluster.clusterName,
-                AWS_REGION: props.cluster.region,
-                CA_SECRET_ID: props.meshCa.secretId,
-                CA_SECRET_REGION: props.meshCa.region,
-              },
-            },
-          ],
-        }),
-      );
-    }
-    if (props.cilium.mutualAuth) {
-      prerequisites.push(
-        new StorageClassV1(this, 'spire-storage', {
-          metadata: { name: SPIRE_STORAGE_CLASS },
-          storageProvisioner: 'ebs.csi.aws.com',
-          volumeBindingMode: 'WaitForFirstConsumer',
-          reclaimPolicy: 'Retain',
-          parameters: { type: 'gp3', encrypted: 'true' },
-        }),
-      );
-    }
+    const prerequisites: ITerraformDependable[] = features.flatMap((feature) => [...feature.deploy(this, props.cluster)]);
 
     this.cilium = new Release(this, 'cilium', {
       name: CILIUM_RELEASE.name,

@@ -1,7 +1,6 @@
-import { PodIdentityRole } from '../constructs/pod-identity-role.js';
 import { type Construct } from 'constructs';
-import { type TerraformStack } from 'cdktf';
-import { EksAddon, type EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
+import { type ITerraformDependable, type TerraformStack } from 'cdktf';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { EnvironmentStack, type StackSettings } from './environment-stack.js';
@@ -14,8 +13,7 @@ import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../lib/private/aws.js';
 import { eksTaintEffect } from '../capacity/ami-types.js';
 import { firstRepeated } from '../lib/private/names.js';
-import { extraStatementsOf, type ExtraStatements } from '../iam/controller-identities.js';
-import type { FeatureCompute } from '../features/built-in.js';
+import type { FeatureCompute, NodeAddonInstaller } from '../features/built-in.js';
 
 export interface ComputeStackProps {
   readonly settings: StackSettings;
@@ -36,18 +34,19 @@ export interface ComputeStackProps {
    */
   readonly cniStack?: TerraformStack;
   /**
-   * EKS add-ons whose Deployments need nodes, each pinned: coredns, and aws-ebs-csi-driver
-   * (with its own Pod Identity role) when volumes such as the SPIRE server's need it.
+   * EKS add-ons whose Deployments need nodes, each pinned: coredns. The features add theirs
+   * (aws-ebs-csi-driver, with its Pod Identity role, comes with the ebs-csi-driver feature).
    */
   readonly addons: readonly EksAddonPlan[];
   /**
-   * The AWS sides of built-in features (Karpenter's roles, interruption queue and event rules),
-   * created after the managed node groups. @default none
+   * The AWS sides of built-in features (Karpenter's roles, interruption queue and event rules,
+   * created after the managed node groups; the EBS CSI driver with the node add-ons). @default none
    */
   readonly features?: readonly FeatureCompute[];
-  /** The platform team's statements for the roles made here (ebs_csi_driver; features read theirs from the plan). @default none */
-  readonly extraStatements?: ExtraStatements;
 }
+
+/** Node add-ons that come with a built-in feature (their role with them), by the feature's name. */
+const FEATURE_NODE_ADDONS: Readonly<Record<string, string>> = { 'aws-ebs-csi-driver': 'ebs-csi-driver' };
 
 /** The props' own invariants: what the networking decision implies for capacity. */
 function validateCompute(stack: string, props: ComputeStackProps): void {
@@ -61,7 +60,9 @@ function validateCompute(stack: string, props: ComputeStackProps): void {
   if (unset) throw new Error(`${stack}: node group ${unset.name} needs maxPods with Cilium (nodeadm would compute the VPC CNI figure)`);
   const addons = props.addons.map((addon) => addon.name);
   if (!addons.includes('coredns')) throw new Error(`${stack}: addons must include coredns`);
-  const unknown = addons.filter((name) => name !== 'coredns' && name !== 'aws-ebs-csi-driver');
+  const featureOwned = addons.filter((name) => FEATURE_NODE_ADDONS[name] !== undefined);
+  if (featureOwned.length > 0) throw new Error(`${stack}: ${featureOwned.map((name) => `${name} comes with its Pod Identity role from the ${FEATURE_NODE_ADDONS[name]} feature (features)`).join('; ')}`);
+  const unknown = addons.filter((name) => name !== 'coredns');
   if (unknown.length > 0) throw new Error(`${stack}: ${unknown.join(', ')} run without nodes and belong to the cluster stack`);
 }
 
@@ -107,7 +108,24 @@ export class ComputeStack extends EnvironmentStack {
         ciliumEni: props.networking.ciliumEnabled && props.networking.ciliumMode === 'eni',
       });
     });
-    this.features = new Map((props.features ?? []).map((feature) => [feature.name, feature.deploy(this)]));
+    const features = new Map<string, unknown>();
+    const deployFeatures = (at: FeatureCompute['at']) => {
+      for (const feature of (props.features ?? []).filter((entry) => entry.at === at)) features.set(feature.name, feature.deploy(this, { clusterName: props.clusterName, nodeAddon: nodeAddon }));
+    };
+    // Declared here, used once every node group and Fargate profile exists (nodeAddons).
+    let capacity: ITerraformDependable[] = [];
+    const nodeAddon: NodeAddonInstaller = (scope, { name, version, configurationValues }, extra = {}) =>
+      new EksAddon(scope, `addon-${name}`, {
+        clusterName: props.clusterName,
+        addonName: name,
+        addonVersion: version,
+        ...(configurationValues !== undefined ? { configurationValues } : {}),
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        dependsOn: capacity,
+        ...extra,
+      });
+    deployFeatures('nodeGroups');
 
     this.fargateProfiles = [];
     const fargateProfiles = props.fargateProfiles ?? [];
@@ -133,36 +151,11 @@ export class ComputeStack extends EnvironmentStack {
       }
     }
 
-    // CoreDNS and the EBS CSI controller are Deployments: created before nodes exist, the
-    // add-ons stay degraded and Terraform times out.
-    const capacity = [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)];
-    const addon = ({ name, version, configurationValues }: EksAddonPlan, extra: { podIdentityAssociation?: EksAddonPodIdentityAssociation[] } = {}) =>
-      new EksAddon(this, `addon-${name}`, {
-        clusterName: props.clusterName,
-        addonName: name,
-        addonVersion: version,
-        ...(configurationValues !== undefined ? { configurationValues } : {}),
-        resolveConflictsOnCreate: 'OVERWRITE',
-        resolveConflictsOnUpdate: 'OVERWRITE',
-        dependsOn: capacity,
-        ...extra,
-      });
-    for (const entry of props.addons) {
-      if (entry.name !== 'aws-ebs-csi-driver') {
-        addon(entry);
-        continue;
-      }
-      const ebs = new PodIdentityRole(this, 'ebs-csi-identity', {
-        clusterName: props.clusterName,
-        region,
-        roleName: `${props.clusterName}-ebs-csi`,
-        serviceAccount: { namespace: 'kube-system', name: 'ebs-csi-controller-sa' },
-        managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
-        // The add-on binds the role itself.
-        associate: false,
-        extraStatements: extraStatementsOf(props.extraStatements, 'ebs_csi_driver'),
-      });
-      addon(entry, { podIdentityAssociation: [{ roleArn: ebs.role.arn, serviceAccount: 'ebs-csi-controller-sa' }] });
-    }
+    // CoreDNS and the features' node add-ons (the EBS CSI controller) are Deployments: created
+    // before nodes exist, the add-ons stay degraded and Terraform times out.
+    capacity = [...this.nodeGroups.map((group) => group.nodeGroup), ...this.fargateProfiles.map((profile) => profile.profile)];
+    for (const entry of props.addons) nodeAddon(this, entry);
+    deployFeatures('nodeAddons');
+    this.features = features;
   }
 }

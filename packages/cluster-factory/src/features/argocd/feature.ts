@@ -3,6 +3,9 @@ import { defineFeature } from '../feature.js';
 import { afterLoadBalancerController } from '../load-balancer-controller/feature.js';
 import { ARGOCD_COMPATIBILITY } from './compatibility.js';
 import { argoCdAddon, type ArgoCdRepository } from './argocd.js';
+import { ARGOCD_APPS_VALUE_RULES, ARGOCD_VALUE_RULES } from './helm-value-rules.js';
+
+const ARGOCD_OFF = 'Argo CD is off (platform.argocd)';
 
 const argocd = z
   .strictObject({
@@ -24,6 +27,14 @@ export const feature = defineFeature({
   name: 'argocd',
   config: { platform: { argocd } },
   enabledIn: (config: ArgoCdConfig) => config.platform.argocd?.enabled === true,
+  // Before the load balancer controller's chart, as before the keys were the module's.
+  helmValues: {
+    charts: [
+      { rules: ARGOCD_VALUE_RULES, installed: 'with platform.argocd', off: ARGOCD_OFF },
+      { rules: ARGOCD_APPS_VALUE_RULES, installed: "the platform's ApplicationSet, with platform.argocd", off: ARGOCD_OFF },
+    ],
+    before: 'aws_load_balancer_controller',
+  },
   releaseNames: ['platform-applicationsets'],
   components: (config: ArgoCdConfig) => (config.platform.argocd?.enabled ? [ARGOCD_COMPATIBILITY] : []),
   plan: (config: ArgoCdConfig): ArgoCdRepository | undefined =>

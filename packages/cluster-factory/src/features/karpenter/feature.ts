@@ -5,6 +5,10 @@ import { karpenterSettings, type KarpenterSettings } from './config.js';
 import { KARPENTER_RULES } from './rules.js';
 import { karpenterComponents } from './compatibility.js';
 import { karpenterIpBudgetSources, planKarpenter } from './plan.js';
+import { KARPENTER_IDENTITY } from './identity.js';
+import { KARPENTER_CRD_VALUE_RULES, KARPENTER_VALUE_RULES } from '../../karpenter/helm-value-rules.js';
+
+const KARPENTER_OFF = 'Karpenter is off (karpenter.enabled: false)';
 
 /**
  * Karpenter: its config (`karpenter`, config.ts), its cross-field rules (rules.ts), its
@@ -18,6 +22,15 @@ export const feature = defineFeature({
   config: { top: { karpenter: karpenterSettings }, after: 'min_pods_per_node' },
   rules: KARPENTER_RULES,
   enabledIn: (config: { readonly karpenter: { readonly enabled: boolean } }) => config.karpenter.enabled,
+  // Right after Cilium's chart, as before the keys were the module's.
+  helmValues: {
+    charts: [
+      { rules: KARPENTER_VALUE_RULES, installed: 'the controller, with karpenter.enabled', off: KARPENTER_OFF },
+      { rules: KARPENTER_CRD_VALUE_RULES, installed: "Karpenter's CRDs, with karpenter.enabled", off: KARPENTER_OFF },
+    ],
+    after: 'cilium',
+  },
+  controllerRoles: [KARPENTER_IDENTITY],
   releaseNames: ['karpenter-crd', 'karpenter-node-pools'],
   components: (config: { readonly karpenter: KarpenterSettings }) => karpenterComponents(config.karpenter),
   // Right after the core platform's (Cilium, Gateway API), as before it became a module.

@@ -4,6 +4,8 @@ import { defineFeature } from '../feature.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY } from './compatibility.js';
 import { LOAD_BALANCER_CONTROLLER_ADDON, loadBalancerControllerAddon } from './load-balancer-controller-addon.js';
 import type { LoadBalancerScheme } from './service-annotations.js';
+import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from './helm-value-rules.js';
+import { LOAD_BALANCER_CONTROLLER_IDENTITY } from './identity.js';
 
 const loadBalancers = z
   .strictObject({
@@ -28,6 +30,9 @@ export const feature = defineFeature({
   config: { top: { load_balancers: loadBalancers }, after: 'platform' },
   // Every cluster: no Service of type LoadBalancer is left to the in-tree Classic ELB controller.
   enabledIn: () => true,
+  helmValues: { charts: [{ rules: LOAD_BALANCER_CONTROLLER_VALUE_RULES, installed: 'every cluster' }] },
+  // Its role is made in the cluster stack (ClusterStack.loadBalancerController).
+  controllerRoles: [LOAD_BALANCER_CONTROLLER_IDENTITY],
   components: () => [AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY],
   plan: (config: { readonly load_balancers: { readonly default_scheme: LoadBalancerScheme } }) => ({ defaultScheme: config.load_balancers.default_scheme }),
   stack: 'platform',
