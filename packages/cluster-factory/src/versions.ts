@@ -34,8 +34,8 @@ export interface PinnedChart {
  */
 export const CILIUM_CHART: PinnedChart = { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.6' };
 
-// The Gateway API CRDs' pin lives with its feature module.
-export { GATEWAY_API_VERSION } from './features/gateway-api/versions.js';
+// The Gateway API CRDs' pin (and the release manifest it names) lives with its feature module.
+export { GATEWAY_API_VERSION, gatewayApiCrdsUrl } from './features/gateway-api/versions.js';
 
 // Argo CD's pins live with its feature module.
 export { ARGOCD_APPS_CHART, ARGOCD_CHART, ARGOCD_VERSION } from './features/argocd/versions.js';
