@@ -14,7 +14,8 @@ import { join, relative } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const TSC = join(ROOT, 'node_modules/.bin/tsc');
+// The compiler the typecheck target runs (packages/nx-plugin typecheck executor: TypeScript 7's native tsc).
+const TSC = join(ROOT, 'node_modules/typescript-native/bin/tsc');
 
 /** The top-level keys of an environment file today (the "allowed here" list of its messages). */
 const TOP_LEVEL_KEYS =
@@ -125,7 +126,7 @@ describe('a toy built-in feature: one folder and one registry line', () => {
         "import type { EnvironmentConfig } from '../../config/schema.js';\nimport type { PlatformPlan } from '../../plan/platform-plan.js';\nexport const replicas = (plan: PlatformPlan): number | undefined => plan.features.toy?.replicas;\nexport const enabled = (config: EnvironmentConfig): boolean => config.toy.enabled;\n",
       );
       try {
-        execFileSync(TSC, ['-p', join(library, 'tsconfig.lib.json'), '--outDir', join(work, 'tsc-out'), '--tsBuildInfoFile', join(work, 'tsc-out/lib.tsbuildinfo')], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(process.execPath, [TSC, '-p', join(library, 'tsconfig.lib.json'), '--outDir', join(work, 'tsc-out'), '--tsBuildInfoFile', join(work, 'tsc-out/lib.tsbuildinfo')], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
       } catch (error) {
         throw new Error(`tsc: ${(error as { stdout?: string }).stdout ?? String(error)}`);
       } finally {

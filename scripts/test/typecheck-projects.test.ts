@@ -62,7 +62,7 @@ function configsBuiltBy(configPath: string, seen = new Map<string, ts.ParsedComm
   return seen;
 }
 const entryConfig = (project: (typeof projects)[number]) => {
-  // What `tsc -b <tsConfig>` builds; the executor runs TypeScript's solution builder on it.
+  // What `tsc -b <tsConfig>` builds; the executor runs TypeScript 7's native `tsc -b` on it.
   expect(project.typecheck.executor).toBe('@cilium-eks/nx-plugin:typecheck');
   expect(project.typecheck.options?.tsConfig).toBe(`${project.root}/tsconfig.json`);
   return join(ROOT, project.typecheck.options!.tsConfig!);

@@ -58,4 +58,21 @@ describe('typecheck executor (one solution build for the tasks of a run)', () =>
     expect(results['lib:typecheck']!.success).toBe(true);
     expect(results['app:typecheck']!.terminalOutput).toContain("app/main.ts(2,32): error TS2362: The left-hand side of an arithmetic operation must be of type 'any', 'number', 'bigint' or an enum type.");
   });
+
+  test('an error in a file of no project of the run fails every task: no error is dropped', async () => {
+    const { root, run } = workspace("import { answer } from '../lib/index.js';\nimport { shared } from '../shared/value.js';\nexport const doubled: number = answer * shared;\n");
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/value.ts'), "export const shared: number = 'two';\n");
+    const message = "shared/value.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n\nFound 1 error.\n";
+    expect(await run()).toEqual({ 'lib:typecheck': { success: false, terminalOutput: message }, 'app:typecheck': { success: false, terminalOutput: message } });
+  });
+
+  test('a config tsc cannot use fails the tasks with its message', async () => {
+    const { root, run } = workspace("export const fine: number = 1;\n");
+    writeFileSync(join(root, 'app/tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noSuchOption: true }, include: ['*.ts'] }));
+    const results = await run();
+    expect(results['app:typecheck']!.success).toBe(false);
+    expect(results['app:typecheck']!.terminalOutput).toMatch(/error TS5023: Unknown compiler option 'noSuchOption'\./);
+  });
 });
+
