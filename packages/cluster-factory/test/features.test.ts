@@ -346,7 +346,7 @@ describe('pinned versions', () => {
     const { readdirSync, existsSync } = await import('node:fs');
     const all = (await import('../src/versions.js')) as Record<string, unknown>;
     const folders = readdirSync(new URL('../src/features/', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory() && existsSync(new URL(`../src/features/${entry.name}/versions.ts`, import.meta.url)));
-    expect(folders.map((entry) => entry.name).sort()).toEqual(['argocd', 'gateway-api', 'karpenter', 'load-balancer-controller']);
+    expect(folders.map((entry) => entry.name).sort()).toEqual(['argocd', 'cilium', 'gateway-api', 'karpenter', 'load-balancer-controller']);
     for (const folder of folders) {
       const pins = (await import(`../src/features/${folder.name}/versions.ts`)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(pins)) expect(all[name], `${folder.name}: ${name}`).toBe(value);
