@@ -12,8 +12,8 @@ import { planPlatform } from '../src/plan/platform-plan.js';
 import { ClusterStack } from '../src/stacks/cluster-stack.js';
 import { CniStack } from '../src/stacks/cni-stack.js';
 import { networkingOf } from '../src/networking/decision.js';
-import { ciliumValues } from '../src/cilium/values.js';
-import { CILIUM_VALUE_RULES } from '../src/cilium/helm-value-rules.js';
+import { ciliumValues } from '../src/features/cilium/values.js';
+import { CILIUM_VALUE_RULES } from '../src/features/cilium/helm-value-rules.js';
 import { KARPENTER_VALUE_RULES } from '../src/karpenter/helm-value-rules.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../src/features/load-balancer-controller/helm-value-rules.js';
@@ -181,7 +181,7 @@ describe('helm_values', () => {
     expect(problems(text)).toEqual([
       `${at('bandwithManager:\n      enabled: true', 16).replace(/:(\d+):/, (_m, line: string) => `:${Number(line) + 1}:`)}: helm_values.cilium.bandwithManager.enabled: is not a value of chart cilium 1.19.6 (nearest: bandwidthManager)`,
       `${at('algoritm', 17)}: helm_values.cilium.loadBalancer.algoritm: is not a value of chart cilium 1.19.6 (nearest: loadBalancer.algorithm)`,
-      `${at('noSuchThing', 18)}: helm_values.cilium.noSuchThing: is not a value of chart cilium 1.19.6 (its keys: packages/cluster-factory/src/cilium/chart-keys/cilium-1.19.6.txt)`,
+      `${at('noSuchThing', 18)}: helm_values.cilium.noSuchThing: is not a value of chart cilium 1.19.6 (its keys: packages/cluster-factory/src/features/cilium/chart-keys/cilium-1.19.6.txt)`,
       `${at('replica: 3', 14)}: helm_values.karpenter.replica: is not a value of chart karpenter 1.14.1 (nearest: replicas)`,
       `${at('replicas: 2', 17)}: helm_values.argocd.sevrer.replicas: is not a value of chart argo-cd 9.5.14 (nearest: server)`,
       `${at('NoSuchGate', 21)}: helm_values.aws_load_balancer_controller.controllerConfig.featureGates.NoSuchGate: is not a feature gate of aws-load-balancer-controller 3.5.0 (the controller exits at start on an unknown gate; its gates: packages/cluster-factory/reference/aws-load-balancer-controller-3.5.0/feature-gates.txt)`,

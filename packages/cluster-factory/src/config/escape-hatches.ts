@@ -7,7 +7,7 @@ import { eksAddonVersion, type EksAddonName } from '../lifecycle/eks-addons.js';
 import { eksAddonsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
 import { addonConfigurationProblems } from '../lifecycle/eks-addon-configuration.js';
 import { helmValueProblems, mergeHelmValues, type ChartOverrideRules, type HelmValues } from '../kubernetes/helm-value-overrides.js';
-import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
+import { CILIUM_VALUE_RULES } from '../features/cilium/helm-value-rules.js';
 import { withFeatureHelmCharts, type FeatureConfig, type HelmValuesChart } from '../features/built-in.js';
 
 /**

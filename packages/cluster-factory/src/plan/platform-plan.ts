@@ -1,7 +1,7 @@
 import { networkingOf, type NetworkingDecision } from '../networking/decision.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { StackSettings } from '../stacks/environment-stack.js';
-import type { CiliumValuesInput } from '../cilium/values.js';
+import type { CiliumValuesInput } from '../features/cilium/values.js';
 import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
 import { ACCELERATOR_TAINTS, nodeGroupHardware, type Al2023AmiType, type KubernetesTaint } from '../capacity/ami-types.js';
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';

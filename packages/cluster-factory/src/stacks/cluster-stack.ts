@@ -7,7 +7,7 @@ import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
-import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
+import { CiliumOperatorIdentity } from '../features/cilium/cilium-operator-identity.js';
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy } from '../features/load-balancer-controller/load-balancer-controller-policy.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
