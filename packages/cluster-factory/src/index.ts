@@ -63,6 +63,8 @@ export * from './features/cilium/chart-keys.js';
 export * from './features/cilium/chart-validation.js';
 export * from './features/cilium/helm-value-rules.js';
 export * from './features/cilium/cilium-operator-identity.js';
+export * from './features/cilium/cilium-release.js';
+export * from './features/cilium/plan.js';
 
 // Karpenter.
 export * from './karpenter/karpenter-capacity.js';

@@ -51,7 +51,7 @@ export class EnvironmentPlatform {
     });
     const cniFeatures = featureCnis(plan.features, plan);
     if (plan.cilium) {
-      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, helmValues: plan.helmValues.cilium, features: cniFeatures });
+      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, features: cniFeatures });
     } else if (cniFeatures.length > 0) {
       throw new Error(`${clusterName}: ${cniFeatures.map((feature) => feature.name).join(', ')} belong to the CNI stack, which exists only with Cilium`);
     }

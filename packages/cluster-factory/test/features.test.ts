@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
+import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, ciliumRelease, planFeatures, planFeaturesBeforeCore, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
@@ -22,16 +22,15 @@ function testFeature(name: string, top: z.ZodRawShape, after?: string, construct
 
 describe('the registry of built-in features', () => {
   test('lists the features in registry order, each name once', () => {
-    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['gateway-api', 'cluster-mesh-ca', 'spire', 'ebs-csi-driver', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
-    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'cni', 'cni', 'compute', 'platform', 'platform', 'platform', 'platform', 'platform']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['cilium', 'gateway-api', 'cluster-mesh-ca', 'spire', 'ebs-csi-driver', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'cni', 'cni', 'cni', 'compute', 'platform', 'platform', 'platform', 'platform', 'platform']);
   });
 
-  test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there', () => {
+  test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there, but its Helm releases (Cilium\'s) are reserved too', () => {
     for (const feature of BUILT_IN_FEATURES) {
-      for (const name of [feature.name, ...(feature.releaseNames ?? [])]) {
-        if (feature.stack === 'platform') expect(PLATFORM_ADDON_NAMES).toContain(name);
-        else expect(PLATFORM_ADDON_NAMES).not.toContain(name);
-      }
+      for (const name of feature.releaseNames ?? []) expect(PLATFORM_ADDON_NAMES).toContain(name);
+      if (feature.stack === 'platform') expect(PLATFORM_ADDON_NAMES).toContain(feature.name);
+      else if (!feature.releaseNames?.includes(feature.name)) expect(PLATFORM_ADDON_NAMES).not.toContain(feature.name);
     }
   });
 
@@ -63,6 +62,37 @@ describe('contractProblems', () => {
     expect(contractProblems({ ...testFeature('bare', {}), stack: 'compute', addon: undefined })).toEqual(['feature "bare": stack compute needs its compute step']);
     expect(contractProblems({ ...testFeature('mixed', {}), stack: 'compute', compute: computeStep })).toEqual(['feature "mixed": a addon step is for stack platform, not compute']);
     expect(contractProblems({ ...testFeature('placed', {}), computeAt: 'nodeAddons' })).toEqual(['feature "placed": computeAt without a compute step']);
+  });
+
+  test('a feature has exactly one plan step, plan or planBeforeCore; cniLast needs a cni step', () => {
+    const early = { ...testFeature('early', {}), stack: 'cni' as const, addon: undefined, cni: cniStep, cniLast: true, plan: undefined, planBeforeCore: () => ({}) };
+    expect(contractProblems(early)).toEqual([]);
+    expect(contractProblems({ ...early, plan: () => ({}) })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
+    expect(contractProblems({ ...early, planBeforeCore: undefined })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
+    expect(contractProblems({ ...testFeature('last', {}), cniLast: true })).toEqual(['feature "last": cniLast without a cni step']);
+  });
+});
+
+describe('planFeaturesBeforeCore and planFeatures', () => {
+  test('the steps before the core plan run on the early context, the others on the core plan; each runs once, off features are absent', () => {
+    const calls: string[] = [];
+    const early: AnyFeature = { ...testFeature('early', {}), plan: undefined, planBeforeCore: (_config, context) => (calls.push(`early ${context.clusterName}`), { cluster: context.clusterName }) };
+    const off: AnyFeature = { ...testFeature('off', {}), plan: undefined, planBeforeCore: () => undefined };
+    const late: AnyFeature = { ...testFeature('late', {}), plan: (_config, context) => (calls.push(`late ${context.core.clusterName}`), { core: context.core.clusterName }) };
+    const registered = [late, early, off];
+    const networking = { cni: 'aws-vpc-cni', ciliumEnabled: false, kubeProxyReplacement: false, hubble: false, warnings: [] } as const;
+    expect(planFeaturesBeforeCore({} as FeatureConfig, { clusterName: 'unit', networking }, registered)).toEqual({ early: { cluster: 'unit' } });
+    expect(planFeatures({} as FeatureConfig, { core: { clusterName: 'unit' } as CorePlan }, registered)).toEqual({ late: { core: 'unit' } });
+    expect(calls).toEqual(['early unit', 'late unit']);
+  });
+
+  test("Cilium's plan step runs before the core plan, which reads it: plan.cilium is plan.features.cilium; off with Fargate (enable_cilium && !enable_fargate)", () => {
+    const plan = planPlatform(sandboxConfig());
+    expect(plan.features.cilium).toBe(plan.cilium);
+    expect(plan.cilium?.podCapacity).toEqual({ mode: 'eni', prefixDelegation: false, hostNetworkPods: expect.any(Number) as number });
+    const fargate = planPlatform(sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }], platform: { ...sandboxConfig().platform, network_policy_baseline: false } }));
+    expect(fargate.cilium).toBeUndefined();
+    expect(fargate.features.cilium).toBeUndefined();
   });
 });
 
@@ -223,7 +253,7 @@ describe('featureCnis', () => {
     const stack = new TerraformStack(Testing.app(), 'cni');
     const cnis = featureCnis({ own: {}, kept: {}, addon: {} } as unknown as FeaturePlans, {} as CorePlan, [withCni('own'), withCni('kept', 'stack'), withCni('off'), testFeature('addon', {})]);
     expect(cnis.map((cni) => cni.name)).toEqual(['own', 'kept']);
-    const created = cnis.flatMap((cni) => cni.deploy(stack, cluster));
+    const created = cnis.flatMap((cni) => cni.deploy(stack, cluster, new Map()));
     expect(created.map((resource) => (resource as DataResource).node.path)).toEqual(['cni/own/own-unit', 'cni/kept-unit']);
   });
 
@@ -231,7 +261,7 @@ describe('featureCnis', () => {
     const on = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: true } });
     const plan = planPlatform(on);
     expect(plan.features['gateway-api']).toEqual({ version: GATEWAY_API_VERSION, crdsUrl: `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml` });
-    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api']);
+    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api', 'cilium']);
     const { platform } = synthPlatform(on);
     const cni = JSON.parse(Testing.synth(platform.cni!)) as { resource: { terraform_data: Record<string, unknown>; helm_release: Record<string, { depends_on: string[] }> } };
     // In the stack itself (constructScope stack): the address has no scope prefix or hash.
@@ -246,10 +276,29 @@ describe('featureCnis', () => {
     expect(planPlatform(fargate).features['gateway-api']).toBeUndefined();
   });
 
-  test('the CNI stack refuses Cilium values that need a CNI-stack feature it was not given', () => {
+  test('a cniLast feature (Cilium) comes after every other CNI-stack feature whatever its registry place, and gets what they created', () => {
+    const last: AnyFeature = { ...withCni('last', 'stack'), cniLast: true, cni: (_plan, { scope, earlier }) => [new DataResource(scope, `last-after-${[...earlier.keys()].join('-')}`, {})] };
     const settings = { environment: 'unit', stackPrefix: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-west-2', tags: {} };
+    const cnis = featureCnis({ last: {}, first: {}, second: {} } as unknown as FeaturePlans, {} as CorePlan, [last, withCni('first'), withCni('second', 'stack')]);
+    expect(cnis.map((cni) => cni.name)).toEqual(['first', 'second', 'last']);
+    const stack = new CniStack(Testing.app(), { settings, cluster, features: cnis });
+    expect([...stack.features.keys()]).toEqual(['first', 'second', 'last']);
+    expect(stack.features.get('last')!.map((resource) => (resource as DataResource).node.path)).toEqual(['unit-cni/last-after-first-second']);
+  });
+
+  test('the Cilium release is the CNI stack\'s last resource and depends on every other CNI-stack feature\'s, at its old address', () => {
+    const on = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: true } });
+    const plan = planPlatform(on);
+    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api', 'cilium']);
+    const { platform } = synthPlatform(on);
+    const resources = (JSON.parse(Testing.synth(platform.cni!)) as { resource: Record<string, Record<string, { depends_on?: string[] }>> }).resource;
+    expect(Object.keys(resources.helm_release!)).toEqual(['cilium']);
+    expect(resources.helm_release!.cilium!.depends_on).toEqual(['terraform_data.gateway-api-crds']);
+  });
+
+  test('the Cilium release refuses Cilium values that need a CNI-stack feature it was not given', () => {
     const { apiServerHost: _host, spireStorageClass: _storage, ...cilium } = CILIUM_VALUES_INPUT;
-    expect(() => new CniStack(Testing.app(), { settings, cluster, cilium: { ...cilium, gatewayApi: true } })).toThrow(
+    expect(() => ciliumRelease(new TerraformStack(Testing.app(), 'unit-cni'), { cluster, values: { ...cilium, gatewayApi: true } })).toThrow(
       new Error("unit-cni: cilium.gatewayApi needs the gateway-api feature (features): the Gateway API CRDs before Cilium's Gateway controller starts"),
     );
   });

@@ -11,6 +11,7 @@ import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { CorePlan } from '../plan/platform-plan.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
+import type { NetworkingDecision } from '../networking/decision.js';
 import type { NetworkStack } from '../stacks/network-stack.js';
 import type { ClusterStack } from '../stacks/cluster-stack.js';
 import type { ComputeStack } from '../stacks/compute-stack.js';
@@ -60,7 +61,7 @@ export interface BuiltInFeature<
    * give statements for a role while the feature is on (enabledIn). @default none
    */
   readonly controllerRoles?: readonly ControllerIdentitySpec[];
-  /** Helm release names its add-on (platform stack) creates besides its name: user add-ons may not take them. @default none */
+  /** Helm release names it creates (an add-on of the platform stack: besides its name): user add-ons may not take them. @default none */
   readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
@@ -71,9 +72,16 @@ export interface BuiltInFeature<
   readonly componentsAfter?: string;
   /**
    * The plan step: what the feature does in this environment, or undefined when it is off. Pure,
-   * like the rest of the plan; the result is `plan.features[name]`.
+   * like the rest of the plan; the result is `plan.features[name]`. Exactly one of plan and planBeforeCore.
    */
-  plan(config: Config, context: FeaturePlanContext): Plan | undefined;
+  plan?(config: Config, context: FeaturePlanContext): Plan | undefined;
+  /**
+   * A plan step the core plan reads, run before it on the decisions made ahead of every plan
+   * (FeatureCorePlanContext): Cilium's, whose pods per node the node groups' max pods, the pod
+   * IP budget and Karpenter's plan read (`CorePlan.cilium`). The result is `plan.features[name]`
+   * too. Exactly one of plan and planBeforeCore.
+   */
+  planBeforeCore?(config: Config, context: FeatureCorePlanContext): Plan | undefined;
   /** The nodes its plan adds at maximum scale, which the pod IP budget counts (src/capacity/ip-budget.ts). @default none */
   ipBudgetSources?(plan: Plan, core: CorePlan): readonly NodeSource[];
   /**
@@ -112,6 +120,11 @@ export interface BuiltInFeature<
    * in place). Exactly the features of stack `cni` have one.
    */
   cni?(plan: Plan, context: FeatureCniContext): readonly ITerraformDependable[];
+  /**
+   * Its cni step runs after every other CNI-stack feature's, whatever their registry places, and
+   * receives what they created (context.earlier): Cilium, whose release waits for them. Only with a cni step. @default false
+   */
+  readonly cniLast?: boolean;
 }
 
 /**
@@ -172,6 +185,16 @@ export interface FeaturePlanContext {
   readonly clusterMesh?: ClusterMeshOptions;
 }
 
+/** What a plan step that runs before the core plan (planBeforeCore) may read: what is decided before any plan. */
+export interface FeatureCorePlanContext {
+  /** EKS (and Cilium) cluster name. */
+  readonly clusterName: string;
+  /** `cilium_enabled = enable_cilium && !enable_fargate`, and what follows from it. */
+  readonly networking: NetworkingDecision;
+  /** Membership in a Cilium Cluster Mesh (multi-region). @default none */
+  readonly clusterMesh?: ClusterMeshOptions;
+}
+
 /** Where a feature's AWS side is created in the compute stack, and the core plan it may read. */
 export interface FeatureComputeContext {
   readonly scope: Construct;
@@ -192,6 +215,8 @@ export interface FeatureCniContext {
   readonly core: CorePlan;
   /** The cluster, as the CNI stack reaches it (its kubernetes and helm providers). */
   readonly cluster: ClusterAccess;
+  /** What the CNI-stack features before it created, by feature name, in order (a cniLast feature's prerequisites). */
+  readonly earlier: ReadonlyMap<string, readonly ITerraformDependable[]>;
 }
 
 /** What an add-on may be built from: the core plan, the stacks deployed before the platform stack and its own AWS side. */
