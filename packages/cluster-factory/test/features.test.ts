@@ -38,6 +38,24 @@ describe('the registry of built-in features', () => {
     expect(BUILT_IN_FEATURES.flatMap((feature) => contractProblems(feature as unknown as AnyFeature))).toEqual([]);
   });
 
+  test("Cilium's module owns the `cilium` key (still after state) and its four rules, which keep their place: after the Gateway API's, the first of the file", () => {
+    const keys = Object.keys(environmentShape.shape);
+    expect(keys.slice(keys.indexOf('state'), keys.indexOf('state') + 3)).toEqual(['state', 'cilium', 'platform']);
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(Object.keys(cilium.config?.top ?? {})).toEqual(['cilium']);
+    expect(ENVIRONMENT_RULES.map((entry) => entry.checks).slice(0, 8)).toEqual([
+      'cilium.gateway_api needs enable_kube_proxy_replacement',
+      'cilium.gateway_api needs cilium.l7_proxy',
+      'cilium.hubble_ui needs cilium.hubble_relay',
+      'cilium.hubble_relay needs enable_hubble',
+      'platform.network_policy_baseline needs Cilium',
+      'cilium.prefix_delegation needs cilium_mode: eni',
+      'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
+      'availability_zones are zones of region',
+    ]);
+    expect((cilium.rules ?? []).map((rule) => rule.checks)).toEqual(['cilium.hubble_ui needs cilium.hubble_relay', 'cilium.hubble_relay needs enable_hubble', 'cilium.prefix_delegation needs cilium_mode: eni', 'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR']);
+  });
+
   test('the environment file keeps its key order: load_balancers (a feature key) after platform', () => {
     const keys = Object.keys(environmentShape.shape);
     expect(keys.slice(keys.indexOf('platform'), keys.indexOf('platform') + 3)).toEqual(['platform', 'load_balancers', 'tags']);

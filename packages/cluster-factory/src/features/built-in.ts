@@ -106,7 +106,7 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
 /**
  * The environment's cross-field rules: `core` with each feature's rules placed after the rule
  * their `after` names, right before the rule their `before` names, or else after `featuresAfter`
- * (the features' place in the list), in registry order. A rule's `checks` names it: one name, one rule.
+ * (the features' place in the list: a rule of `core` or of a feature earlier in the registry), in registry order. A rule's `checks` names it: one name, one rule.
  */
 export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
   const rules: CrossFieldRule<Config>[] = [...core];

@@ -135,7 +135,7 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
   /**
    * The `checks` of the rule (the environment's, or an earlier feature's) this one runs after;
    * rules placed after the same one keep the registry's order. @default the features' place,
-   * after the environment's Cilium rules (src/config/schema.ts)
+   * after Cilium's `cilium.hubble_relay needs enable_hubble` (src/config/schema.ts; Cilium's module comes first)
    */
   readonly after?: string;
   /**

@@ -4,6 +4,8 @@ import { defineFeature, type FeatureCniContext, type FeatureCorePlanContext } fr
 import { CILIUM_COMPATIBILITY } from './compatibility.js';
 import { CILIUM_RELEASE } from '../../cluster-mesh/mesh-ca.js';
 import { ciliumRelease } from './cilium-release.js';
+import { ciliumSettings } from './config.js';
+import { CILIUM_RULES } from './rules.js';
 import { planCilium, type CiliumPlan, type CiliumPlanConfig } from './plan.js';
 
 /** The fields of a config that turn Cilium on: the central rule `cilium_enabled = enable_cilium && !enable_fargate`. */
@@ -23,6 +25,9 @@ const enabled = (config: CiliumSwitch): boolean => ciliumEnabledBy(config);
 
 export const feature = defineFeature({
   name: 'cilium',
+  // The `cilium` key keeps its place in the file, after `state`.
+  config: { top: { cilium: ciliumSettings }, after: 'state' },
+  rules: CILIUM_RULES,
   enabledIn: enabled,
   components: (config: CiliumSwitch) => (enabled(config) ? [CILIUM_COMPATIBILITY] : []),
   // First of every component, as when Cilium was the core platform's only one.
