@@ -150,6 +150,15 @@ describe('withFeatureHelmCharts', () => {
     expect(HELM_VALUE_CHARTS.argocd_apps!.notInstalled(sandboxConfig({ platform: { network_policy_baseline: false } }))).toBe('Argo CD is off (platform.argocd)');
     expect(HELM_VALUE_CHARTS.aws_load_balancer_controller!.notInstalled(off)).toBeUndefined();
   });
+
+  test("helm_values.cilium is Cilium's module's: installed with Cilium, not while Fargate or enable_cilium: false turns it off", () => {
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(cilium.helmValues?.charts.map((chart) => chart.rules.field)).toEqual(['cilium']);
+    expect(HELM_VALUE_CHARTS.cilium!.installed).toBe('with Cilium');
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled(sandboxConfig())).toBeUndefined();
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled({ ...sandboxConfig(), enable_cilium: false })).toBe('Cilium is off (enable_cilium: false, or enable_fargate: true)');
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled({ ...sandboxConfig(), enable_fargate: true })).toBe('Cilium is off (enable_cilium: false, or enable_fargate: true)');
+  });
 });
 
 describe('withFeatureControllerIdentities', () => {
@@ -166,6 +175,23 @@ describe('withFeatureControllerIdentities', () => {
       ['z', 'the z controller', 'z is on', true],
     ]);
     expect(() => withFeatureControllerIdentities(core, [withRoles('dup', ['m'], true)])).toThrow('feature "dup": controller role "m" is already a role of the platform');
+  });
+
+  test('a role with presentIn exists only while the feature is on and presentIn says so; the entry carries no presentIn', () => {
+    const narrow = (enabled: boolean): AnyFeature => ({ ...testFeature('narrow', {}), enabledIn: () => enabled, controllerRoles: [{ ...spec('r'), presentIn: (config) => config.cilium_mode === 'eni' }] });
+    const [on] = withFeatureControllerIdentities([], [narrow(true)]);
+    const [off] = withFeatureControllerIdentities([], [narrow(false)]);
+    const eni = { enable_cilium: true, enable_fargate: false, cilium_mode: 'eni' } as const;
+    expect([on!.present(eni), on!.present({ ...eni, cilium_mode: 'overlay' }), off!.present(eni)]).toEqual([true, false, false]);
+    expect(Object.keys(on!)).toEqual(['key', 'role', 'when', 'present']);
+  });
+
+  test("the Cilium operator's role is Cilium's module's: Cilium on (enable_cilium && !enable_fargate) in ENI mode only", () => {
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(cilium.controllerRoles?.map((role) => role.key)).toEqual(['cilium_operator']);
+    const operator = CONTROLLER_IDENTITIES.cilium_operator!;
+    expect(operator.when).toBe('Cilium in ENI mode (enable_cilium: true, enable_fargate: false, cilium_mode: eni)');
+    expect([operator.present(sandboxConfig()), operator.present({ ...sandboxConfig(), cilium_mode: 'overlay' }), operator.present({ ...sandboxConfig(), enable_fargate: true }), operator.present({ ...sandboxConfig(), enable_cilium: false })]).toEqual([true, false, false, false]);
   });
 
   test('the platform\'s roles keep their keys and order (iam.extra_statements): the core\'s and the modules\'', () => {

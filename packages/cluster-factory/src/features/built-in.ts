@@ -327,14 +327,14 @@ export interface ControllerIdentityEntry extends ControllerIdentitySpec {
   present(config: IdentityConfig): boolean;
 }
 
-/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on. */
+/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on (and its presentIn says so). */
 export function withFeatureControllerIdentities(core: readonly ControllerIdentityEntry[], registered: readonly AnyFeature[] = features): ControllerIdentityEntry[] {
   const entries = [...core];
   for (const feature of registered) {
-    for (const spec of feature.controllerRoles ?? []) {
+    for (const { presentIn, ...spec } of feature.controllerRoles ?? []) {
       if (entries.some((entry) => entry.key === spec.key)) throw new Error(`feature "${feature.name}": controller role "${spec.key}" is already a role of the platform`);
       // An environment file's rules pass the whole config: every field a feature reads.
-      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) });
+      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) && (presentIn?.(config) ?? true) });
     }
   }
   return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -4,7 +4,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { EksAddon, EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
-import type { ControllerIdentitySpec } from '../iam/controller-identities.js';
+import type { ControllerIdentitySpec, IdentityConfig } from '../iam/controller-identities.js';
 import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
@@ -60,7 +60,7 @@ export interface BuiltInFeature<
    * Its controllers' Pod Identity roles, by their key under `iam.extra_statements`: a config may
    * give statements for a role while the feature is on (enabledIn). @default none
    */
-  readonly controllerRoles?: readonly ControllerIdentitySpec[];
+  readonly controllerRoles?: readonly FeatureControllerRole[];
   /** Helm release names it creates (an add-on of the platform stack: besides its name): user add-ons may not take them. @default none */
   readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
@@ -144,6 +144,12 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
    * registry's order. Not with `after`. @default none (see after)
    */
   readonly before?: string;
+}
+
+/** A controller role of a feature: present while the feature is on and, if it says so, only in some of its configurations. */
+export interface FeatureControllerRole extends ControllerIdentitySpec {
+  /** When the feature makes the role, besides being on (the Cilium operator's: ENI mode only). @default whenever the feature is on */
+  presentIn?(config: IdentityConfig): boolean;
 }
 
 /** A feature's charts under `helm_values`, in order, and where their keys go among the others'. */

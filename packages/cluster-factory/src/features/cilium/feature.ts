@@ -5,6 +5,8 @@ import { CILIUM_COMPATIBILITY } from './compatibility.js';
 import { CILIUM_RELEASE } from '../../cluster-mesh/mesh-ca.js';
 import { ciliumRelease } from './cilium-release.js';
 import { ciliumSettings } from './config.js';
+import { CILIUM_VALUE_RULES } from './helm-value-rules.js';
+import { CILIUM_OPERATOR_IDENTITY } from './identity.js';
 import { CILIUM_RULES } from './rules.js';
 import { planCilium, type CiliumPlan, type CiliumPlanConfig } from './plan.js';
 
@@ -28,6 +30,9 @@ export const feature = defineFeature({
   // The `cilium` key keeps its place in the file, after `state`.
   config: { top: { cilium: ciliumSettings }, after: 'state' },
   rules: CILIUM_RULES,
+  helmValues: { charts: [{ rules: CILIUM_VALUE_RULES, installed: 'with Cilium', off: 'Cilium is off (enable_cilium: false, or enable_fargate: true)' }] },
+  // The operator manages ENIs: its role exists in ENI mode only.
+  controllerRoles: [{ ...CILIUM_OPERATOR_IDENTITY, presentIn: (config) => config.cilium_mode === 'eni' }],
   enabledIn: enabled,
   components: (config: CiliumSwitch) => (enabled(config) ? [CILIUM_COMPATIBILITY] : []),
   // First of every component, as when Cilium was the core platform's only one.
