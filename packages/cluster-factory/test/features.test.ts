@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, ciliumRelease, planFeatures, planFeaturesBeforeCore, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
+import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, ciliumRelease, featureClusters, planFeatures, planFeaturesBeforeCore, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
@@ -88,6 +88,11 @@ describe('contractProblems', () => {
     expect(contractProblems({ ...early, plan: () => ({}) })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
     expect(contractProblems({ ...early, planBeforeCore: undefined })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
     expect(contractProblems({ ...testFeature('last', {}), cniLast: true })).toEqual(['feature "last": cniLast without a cni step']);
+  });
+
+  test('a feature\'s AWS side is in one stack: a cluster step or a compute step, not both', () => {
+    expect(contractProblems({ ...testFeature('role', {}), cluster: () => undefined })).toEqual([]);
+    expect(contractProblems({ ...testFeature('both', {}), cluster: () => undefined, compute: () => undefined })).toEqual(['feature "both": a cluster step and a compute step (its AWS side is in one stack)']);
   });
 });
 
@@ -345,6 +350,24 @@ describe('featureCnis', () => {
     expect(() => ciliumRelease(new TerraformStack(Testing.app(), 'unit-cni'), { cluster, values: { ...cilium, gatewayApi: true } })).toThrow(
       new Error("unit-cni: cilium.gatewayApi needs the gateway-api feature (features): the Gateway API CRDs before Cilium's Gateway controller starts"),
     );
+  });
+});
+
+describe('featureClusters', () => {
+  test('a feature\'s cluster step runs in a construct named after it, or in the stack with constructScope stack, given the cluster\'s name and VPC; off, nothing', () => {
+    const withCluster = (name: string, constructScope?: 'own' | 'stack'): AnyFeature => ({ ...testFeature(name, {}, undefined, constructScope), cluster: (_plan, { scope, clusterName, vpcId }) => new Construct(scope, `${name}-${clusterName}-${vpcId}`) });
+    const stack = new TerraformStack(Testing.app(), 'cluster');
+    const clusters = featureClusters({ own: {}, kept: {} } as unknown as FeaturePlans, {} as CorePlan, [withCluster('own'), withCluster('kept', 'stack'), withCluster('off')]);
+    expect(clusters.map((entry) => (entry.deploy(stack, { clusterName: 'c', vpcId: 'v' }) as Construct).node.path)).toEqual(['cluster/own/own-c-v', 'cluster/kept-c-v']);
+  });
+
+  test("the Cilium operator's role: Cilium's cluster step in ENI mode, at its old address, handed to add-ons as ClusterInfo.identities.ciliumOperator; none in overlay mode", () => {
+    const { platform } = synthPlatform(sandboxConfig());
+    expect([...platform.cluster.features.keys()]).toEqual(['cilium']);
+    expect((platform.cluster.features.get('cilium') as Construct).node.path).toBe('sandbox-cluster/cilium-operator');
+    const overlay = synthPlatform(sandboxConfig({ cilium_mode: 'overlay' }));
+    expect(overlay.platform.cluster.features.get('cilium')).toBeUndefined();
+    expect(overlay.cluster).not.toContain('cilium-operator');
   });
 });
 

@@ -49,6 +49,7 @@ export function contractProblems(feature: AnyFeature): string[] {
   }
   if (feature.computeAt !== undefined && feature.compute === undefined) problems.push(`feature "${feature.name}": computeAt without a compute step`);
   if ((feature.plan === undefined) === (feature.planBeforeCore === undefined)) problems.push(`feature "${feature.name}": needs exactly one plan step, plan or planBeforeCore`);
+  if (feature.cluster !== undefined && feature.compute !== undefined) problems.push(`feature "${feature.name}": a cluster step and a compute step (its AWS side is in one stack)`);
   if (feature.cniLast && feature.cni === undefined) problems.push(`feature "${feature.name}": cniLast without a cni step`);
   return problems;
 }
@@ -236,6 +237,23 @@ export function featureComputes(plans: FeaturePlans, core: CorePlan, registered:
   });
 }
 
+/** A feature's AWS side, as the cluster stack creates it (ClusterStackProps.features). */
+export interface FeatureCluster {
+  readonly name: string;
+  /** Creates it in the cluster stack; the result is `ClusterStack.features.get(name)`. */
+  deploy(stack: Construct, place: { readonly clusterName: string; readonly vpcId: string }): unknown;
+}
+
+/** The cluster-stack sides of the features that are on, in the registry's order. */
+export function featureClusters(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCluster[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const cluster = feature.cluster;
+    if (!cluster || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct, { clusterName, vpcId }: { readonly clusterName: string; readonly vpcId: string }) => cluster(planned[feature.name], { scope: featureScope(feature, stack), core, clusterName, vpcId }) }];
+  });
+}
+
 /** A feature's resources in the CNI stack, as the CNI stack creates them (CniStackProps.features). */
 export interface FeatureCni {
   readonly name: string;
@@ -271,7 +289,8 @@ export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
       if (!feature.addon) throw new Error(`feature "${feature.name}": stack platform needs its addon step`);
-      const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
+      const infrastructure = context.stacks?.compute?.features.get(feature.name) ?? context.stacks?.cluster?.features.get(feature.name);
+      const addon = feature.addon(planned[feature.name], { ...context, infrastructure });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });

@@ -110,7 +110,14 @@ export interface BuiltInFeature<
    * @default 'nodeGroups'
    */
   readonly computeAt?: 'nodeGroups' | 'nodeAddons';
-  /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
+  /**
+   * Its AWS side in the cluster stack, from its plan, right after the node security group (before
+   * the EKS add-ons), in `scope` (chosen like the add-on's, by constructScope): a controller role
+   * that must exist before the nodes (the Cilium operator's). Its add-on gets the result as
+   * `infrastructure`, its `identities` read it. Not with a compute step. @default none
+   */
+  cluster?(plan: Plan, context: FeatureClusterContext): Infrastructure;
+  /** The controller roles its AWS side (compute or cluster step) created, for add-ons that hand them on (ClusterInfo.identities). @default none */
   identities?(infrastructure: Infrastructure): ControllerIdentities;
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. Exactly the features of stack `platform` have one. */
   addon?(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
@@ -201,6 +208,16 @@ export interface FeatureCorePlanContext {
   readonly clusterMesh?: ClusterMeshOptions;
 }
 
+/** Where a feature's AWS side is created in the cluster stack, and the core plan it may read. */
+export interface FeatureClusterContext {
+  readonly scope: Construct;
+  readonly core: CorePlan;
+  /** The cluster's name as a reference to the cluster stack's cluster. */
+  readonly clusterName: string;
+  /** The VPC's id, as the cluster stack reads it from the network stack. */
+  readonly vpcId: string;
+}
+
 /** Where a feature's AWS side is created in the compute stack, and the core plan it may read. */
 export interface FeatureComputeContext {
   readonly scope: Construct;
@@ -229,7 +246,7 @@ export interface FeatureCniContext {
 export interface FeatureDeployContext<Infrastructure = unknown> {
   readonly core: CorePlan;
   readonly stacks: { readonly network: NetworkStack; readonly cluster: ClusterStack; readonly compute: ComputeStack; readonly cni?: CniStack };
-  /** What its `compute` step returned. @default none */
+  /** What its `compute` (or `cluster`) step returned. @default none */
   readonly infrastructure?: Infrastructure;
 }
 

@@ -1,6 +1,8 @@
 import { ciliumEnabledBy } from '../../networking/decision.js';
 import type { ITerraformDependable } from 'cdktf';
-import { defineFeature, type FeatureCniContext, type FeatureCorePlanContext } from '../feature.js';
+import type { ControllerIdentities } from '../../addons/addon.js';
+import { defineFeature, type FeatureClusterContext, type FeatureCniContext, type FeatureCorePlanContext } from '../feature.js';
+import { CiliumOperatorIdentity } from './cilium-operator-identity.js';
 import { CILIUM_COMPATIBILITY } from './compatibility.js';
 import { CILIUM_RELEASE } from '../../cluster-mesh/mesh-ca.js';
 import { ciliumRelease } from './cilium-release.js';
@@ -38,6 +40,12 @@ export const feature = defineFeature({
   // First of every component, as when Cilium was the core platform's only one.
   componentsAfter: 'core',
   planBeforeCore: (config: CiliumPlanConfig, context: FeatureCorePlanContext): CiliumPlan | undefined => planCilium(config, context),
+  // The operator's role (ENI mode), in the cluster stack at its old address: it exists before any node.
+  cluster: (plan: CiliumPlan, { scope, core, clusterName, vpcId }: FeatureClusterContext): CiliumOperatorIdentity | undefined =>
+    plan.podCapacity.mode === 'eni'
+      ? new CiliumOperatorIdentity(scope, 'cilium-operator', { clusterName, region: core.settings.region, accountId: core.settings.accountId, vpcId, extraStatements: core.extraStatements.cilium_operator })
+      : undefined,
+  identities: (operator: CiliumOperatorIdentity | undefined): ControllerIdentities => (operator ? { ciliumOperator: operator.role.arn } : {}),
   stack: 'cni',
   // A user add-on may not take the release's name.
   releaseNames: [CILIUM_RELEASE.name],
