@@ -57,12 +57,14 @@ export * from './iam/policy-statements.js';
 export * from './iam/controller-identities.js';
 
 // Cilium.
-export * from './cilium/eni.js';
-export * from './cilium/values.js';
-export * from './cilium/chart-keys.js';
-export * from './cilium/chart-validation.js';
-export * from './cilium/helm-value-rules.js';
-export * from './cilium/cilium-operator-identity.js';
+export * from './features/cilium/eni.js';
+export * from './features/cilium/values.js';
+export * from './features/cilium/chart-keys.js';
+export * from './features/cilium/chart-validation.js';
+export * from './features/cilium/helm-value-rules.js';
+export * from './features/cilium/cilium-operator-identity.js';
+export * from './features/cilium/cilium-release.js';
+export * from './features/cilium/plan.js';
 
 // Karpenter.
 export * from './karpenter/karpenter-capacity.js';

@@ -9,7 +9,7 @@ import { ComputeStack } from './stacks/compute-stack.js';
 import { CniStack } from './stacks/cni-stack.js';
 import { PlatformAddonsStack } from './stacks/platform-addons-stack.js';
 import type { PlatformAddon } from './addons/addon.js';
-import { featureAddons, featureCnis, featureComputes, featureIdentities } from './features/built-in.js';
+import { featureAddons, featureClusters, featureCnis, featureComputes, featureIdentities } from './features/built-in.js';
 import { userAddon } from './addons/user-addons.js';
 
 export interface EnvironmentPlatformOptions {
@@ -48,10 +48,11 @@ export class EnvironmentPlatform {
       protectStatefulResources: settings.protected,
       meshPeerCidrs: plan.clusterMesh?.peerVpcCidrs,
       extraStatements: plan.extraStatements,
+      features: featureClusters(plan.features, plan),
     });
     const cniFeatures = featureCnis(plan.features, plan);
     if (plan.cilium) {
-      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, cilium: plan.cilium.values, helmValues: plan.helmValues.cilium, features: cniFeatures });
+      this.cni = new CniStack(scope, { settings, cluster: this.cluster.access, features: cniFeatures });
     } else if (cniFeatures.length > 0) {
       throw new Error(`${clusterName}: ${cniFeatures.map((feature) => feature.name).join(', ')} belong to the CNI stack, which exists only with Cilium`);
     }
@@ -89,7 +90,7 @@ export class EnvironmentPlatform {
         accountId: settings.accountId,
         environment: plan.environment,
         networking,
-        identities: { ciliumOperator: this.cluster.ciliumOperator?.role.arn, ...featureIdentities(this.compute.features) },
+        identities: { ...featureIdentities(this.cluster.features), ...featureIdentities(this.compute.features) },
       },
       addons,
     });

@@ -28,11 +28,8 @@ export interface PinnedChart {
   readonly version: string;
 }
 
-/**
- * Cilium 1.19: the reference chart data (values, schema keys) the tests check against is
- * for 1.19.6. 1.20 deprecates `authentication.mutual.spire.*`, which this project uses.
- */
-export const CILIUM_CHART: PinnedChart = { repository: 'https://helm.cilium.io', chart: 'cilium', version: '1.19.6' };
+// Cilium's pin lives with its feature module.
+export { CILIUM_CHART } from './features/cilium/versions.js';
 
 // The Gateway API CRDs' pin (and the release manifest it names) lives with its feature module.
 export { GATEWAY_API_VERSION, gatewayApiCrdsUrl } from './features/gateway-api/versions.js';

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { CILIUM_VALUES_INPUT } from './fixtures.js';
-import { ciliumValues, type CiliumValues } from '../src/cilium/values.js';
-import { CILIUM_CHART_RULES, ciliumValuesProblems, ciliumValuesSchemaAndRuleProblems } from '../src/cilium/chart-validation.js';
+import { ciliumValues, type CiliumValues } from '../src/features/cilium/values.js';
+import { CILIUM_CHART_RULES, ciliumValuesProblems, ciliumValuesSchemaAndRuleProblems } from '../src/features/cilium/chart-validation.js';
 import { mergeHelmValues } from '../src/kubernetes/helm-value-overrides.js';
-import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
+import { ciliumOperatorPolicy } from '../src/features/cilium/cilium-operator-identity.js';
 import { meshCaImportCommands } from '../src/cluster-mesh/mesh-ca.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
@@ -10,10 +10,10 @@ import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
 import { ClusterStack } from '../src/stacks/cluster-stack.js';
-import { CniStack } from '../src/stacks/cni-stack.js';
+import { ciliumRelease } from '../src/features/cilium/cilium-release.js';
 import { networkingOf } from '../src/networking/decision.js';
-import { ciliumValues } from '../src/cilium/values.js';
-import { CILIUM_VALUE_RULES } from '../src/cilium/helm-value-rules.js';
+import { ciliumValues } from '../src/features/cilium/values.js';
+import { CILIUM_VALUE_RULES } from '../src/features/cilium/helm-value-rules.js';
 import { KARPENTER_VALUE_RULES } from '../src/karpenter/helm-value-rules.js';
 import { karpenterControllerValues } from '../src/karpenter/karpenter-addon.js';
 import { LOAD_BALANCER_CONTROLLER_VALUE_RULES } from '../src/features/load-balancer-controller/helm-value-rules.js';
@@ -181,7 +181,7 @@ describe('helm_values', () => {
     expect(problems(text)).toEqual([
       `${at('bandwithManager:\n      enabled: true', 16).replace(/:(\d+):/, (_m, line: string) => `:${Number(line) + 1}:`)}: helm_values.cilium.bandwithManager.enabled: is not a value of chart cilium 1.19.6 (nearest: bandwidthManager)`,
       `${at('algoritm', 17)}: helm_values.cilium.loadBalancer.algoritm: is not a value of chart cilium 1.19.6 (nearest: loadBalancer.algorithm)`,
-      `${at('noSuchThing', 18)}: helm_values.cilium.noSuchThing: is not a value of chart cilium 1.19.6 (its keys: packages/cluster-factory/src/cilium/chart-keys/cilium-1.19.6.txt)`,
+      `${at('noSuchThing', 18)}: helm_values.cilium.noSuchThing: is not a value of chart cilium 1.19.6 (its keys: packages/cluster-factory/src/features/cilium/chart-keys/cilium-1.19.6.txt)`,
       `${at('replica: 3', 14)}: helm_values.karpenter.replica: is not a value of chart karpenter 1.14.1 (nearest: replicas)`,
       `${at('replicas: 2', 17)}: helm_values.argocd.sevrer.replicas: is not a value of chart argo-cd 9.5.14 (nearest: server)`,
       `${at('NoSuchGate', 21)}: helm_values.aws_load_balancer_controller.controllerConfig.featureGates.NoSuchGate: is not a feature gate of aws-load-balancer-controller 3.5.0 (the controller exits at start on an unknown gate; its gates: packages/cluster-factory/reference/aws-load-balancer-controller-3.5.0/feature-gates.txt)`,
@@ -288,12 +288,10 @@ describe('helm_values', () => {
     ]);
   });
 
-  test('the CNI stack refuses values a library caller passes without the config check', () => {
-    const app = Testing.app();
+  test('the Cilium release refuses values a library caller passes without the config check', () => {
     const cluster = { clusterName: 'sandbox', region: 'us-west-2', endpoint: 'https://x', endpointHost: 'x', certificateAuthorityData: 'Y2E=' };
-    const settings = { environment: 'sandbox', stackPrefix: 'sandbox', region: 'us-west-2', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-west-2', tags: {} };
     const { apiServerHost: _host, spireStorageClass: _storage, ...cilium } = CILIUM_VALUES_INPUT;
-    expect(() => new CniStack(app, { settings, cluster, cilium, helmValues: { routingMode: 'tunnel', bandwidthManager: { enabeld: true } } })).toThrow(
+    expect(() => ciliumRelease(new TerraformStack(Testing.app(), 'sandbox-cni'), { cluster, values: cilium, helmValues: { routingMode: 'tunnel', bandwidthManager: { enabeld: true } } })).toThrow(
       'helm_values.cilium (chart cilium 1.19.6):\n  routingMode: is decided by cilium_mode (native in ENI mode, tunnel in overlay mode); helm_values cannot override it\n  bandwidthManager.enabeld: is not a value of chart cilium 1.19.6 (nearest: bandwidthManager.enabled)',
     );
   });

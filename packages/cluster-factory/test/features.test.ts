@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
+import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, ciliumRelease, featureClusters, planFeatures, planFeaturesBeforeCore, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
 import { CILIUM_VALUES_INPUT, sandboxConfig, synthPlatform } from './fixtures.js';
 import { KarpenterInfrastructure } from '../src/karpenter/karpenter-infrastructure.js';
@@ -22,21 +22,38 @@ function testFeature(name: string, top: z.ZodRawShape, after?: string, construct
 
 describe('the registry of built-in features', () => {
   test('lists the features in registry order, each name once', () => {
-    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['gateway-api', 'cluster-mesh-ca', 'spire', 'ebs-csi-driver', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
-    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'cni', 'cni', 'compute', 'platform', 'platform', 'platform', 'platform', 'platform']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.name)).toEqual(['cilium', 'gateway-api', 'cluster-mesh-ca', 'spire', 'ebs-csi-driver', 'aws-load-balancer-controller', 'network-policy-baseline', 'argocd', 'karpenter', 'cluster-mesh-dns']);
+    expect(BUILT_IN_FEATURES.map((feature) => feature.stack)).toEqual(['cni', 'cni', 'cni', 'cni', 'compute', 'platform', 'platform', 'platform', 'platform', 'platform']);
   });
 
-  test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there', () => {
+  test('every name and release name of a platform-stack feature is reserved for the platform (user add-ons may not take it); a CNI-stack feature installs no add-on there, but its Helm releases (Cilium\'s) are reserved too', () => {
     for (const feature of BUILT_IN_FEATURES) {
-      for (const name of [feature.name, ...(feature.releaseNames ?? [])]) {
-        if (feature.stack === 'platform') expect(PLATFORM_ADDON_NAMES).toContain(name);
-        else expect(PLATFORM_ADDON_NAMES).not.toContain(name);
-      }
+      for (const name of feature.releaseNames ?? []) expect(PLATFORM_ADDON_NAMES).toContain(name);
+      if (feature.stack === 'platform') expect(PLATFORM_ADDON_NAMES).toContain(feature.name);
+      else if (!feature.releaseNames?.includes(feature.name)) expect(PLATFORM_ADDON_NAMES).not.toContain(feature.name);
     }
   });
 
   test('every built-in feature has the deploy step of its stack and no other', () => {
     expect(BUILT_IN_FEATURES.flatMap((feature) => contractProblems(feature as unknown as AnyFeature))).toEqual([]);
+  });
+
+  test("Cilium's module owns the `cilium` key (still after state) and its four rules, which keep their place: after the Gateway API's, the first of the file", () => {
+    const keys = Object.keys(environmentShape.shape);
+    expect(keys.slice(keys.indexOf('state'), keys.indexOf('state') + 3)).toEqual(['state', 'cilium', 'platform']);
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(Object.keys(cilium.config?.top ?? {})).toEqual(['cilium']);
+    expect(ENVIRONMENT_RULES.map((entry) => entry.checks).slice(0, 8)).toEqual([
+      'cilium.gateway_api needs enable_kube_proxy_replacement',
+      'cilium.gateway_api needs cilium.l7_proxy',
+      'cilium.hubble_ui needs cilium.hubble_relay',
+      'cilium.hubble_relay needs enable_hubble',
+      'platform.network_policy_baseline needs Cilium',
+      'cilium.prefix_delegation needs cilium_mode: eni',
+      'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
+      'availability_zones are zones of region',
+    ]);
+    expect((cilium.rules ?? []).map((rule) => rule.checks)).toEqual(['cilium.hubble_ui needs cilium.hubble_relay', 'cilium.hubble_relay needs enable_hubble', 'cilium.prefix_delegation needs cilium_mode: eni', 'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR']);
   });
 
   test('the environment file keeps its key order: load_balancers (a feature key) after platform', () => {
@@ -63,6 +80,42 @@ describe('contractProblems', () => {
     expect(contractProblems({ ...testFeature('bare', {}), stack: 'compute', addon: undefined })).toEqual(['feature "bare": stack compute needs its compute step']);
     expect(contractProblems({ ...testFeature('mixed', {}), stack: 'compute', compute: computeStep })).toEqual(['feature "mixed": a addon step is for stack platform, not compute']);
     expect(contractProblems({ ...testFeature('placed', {}), computeAt: 'nodeAddons' })).toEqual(['feature "placed": computeAt without a compute step']);
+  });
+
+  test('a feature has exactly one plan step, plan or planBeforeCore; cniLast needs a cni step', () => {
+    const early = { ...testFeature('early', {}), stack: 'cni' as const, addon: undefined, cni: cniStep, cniLast: true, plan: undefined, planBeforeCore: () => ({}) };
+    expect(contractProblems(early)).toEqual([]);
+    expect(contractProblems({ ...early, plan: () => ({}) })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
+    expect(contractProblems({ ...early, planBeforeCore: undefined })).toEqual(['feature "early": needs exactly one plan step, plan or planBeforeCore']);
+    expect(contractProblems({ ...testFeature('last', {}), cniLast: true })).toEqual(['feature "last": cniLast without a cni step']);
+  });
+
+  test('a feature\'s AWS side is in one stack: a cluster step or a compute step, not both', () => {
+    expect(contractProblems({ ...testFeature('role', {}), cluster: () => undefined })).toEqual([]);
+    expect(contractProblems({ ...testFeature('both', {}), cluster: () => undefined, compute: () => undefined })).toEqual(['feature "both": a cluster step and a compute step (its AWS side is in one stack)']);
+  });
+});
+
+describe('planFeaturesBeforeCore and planFeatures', () => {
+  test('the steps before the core plan run on the early context, the others on the core plan; each runs once, off features are absent', () => {
+    const calls: string[] = [];
+    const early: AnyFeature = { ...testFeature('early', {}), plan: undefined, planBeforeCore: (_config, context) => (calls.push(`early ${context.clusterName}`), { cluster: context.clusterName }) };
+    const off: AnyFeature = { ...testFeature('off', {}), plan: undefined, planBeforeCore: () => undefined };
+    const late: AnyFeature = { ...testFeature('late', {}), plan: (_config, context) => (calls.push(`late ${context.core.clusterName}`), { core: context.core.clusterName }) };
+    const registered = [late, early, off];
+    const networking = { cni: 'aws-vpc-cni', ciliumEnabled: false, kubeProxyReplacement: false, hubble: false, warnings: [] } as const;
+    expect(planFeaturesBeforeCore({} as FeatureConfig, { clusterName: 'unit', networking }, registered)).toEqual({ early: { cluster: 'unit' } });
+    expect(planFeatures({} as FeatureConfig, { core: { clusterName: 'unit' } as CorePlan }, registered)).toEqual({ late: { core: 'unit' } });
+    expect(calls).toEqual(['early unit', 'late unit']);
+  });
+
+  test("Cilium's plan step runs before the core plan, which reads it: plan.cilium is plan.features.cilium; off with Fargate (enable_cilium && !enable_fargate)", () => {
+    const plan = planPlatform(sandboxConfig());
+    expect(plan.features.cilium).toBe(plan.cilium);
+    expect(plan.cilium?.podCapacity).toEqual({ mode: 'eni', prefixDelegation: false, hostNetworkPods: expect.any(Number) as number });
+    const fargate = planPlatform(sandboxConfig({ enable_fargate: true, fargate_profiles: [{ name: 'apps', selectors: [{ namespace: 'apps', labels: {} }] }], platform: { ...sandboxConfig().platform, network_policy_baseline: false } }));
+    expect(fargate.cilium).toBeUndefined();
+    expect(fargate.features.cilium).toBeUndefined();
   });
 });
 
@@ -102,6 +155,15 @@ describe('withFeatureHelmCharts', () => {
     expect(HELM_VALUE_CHARTS.argocd_apps!.notInstalled(sandboxConfig({ platform: { network_policy_baseline: false } }))).toBe('Argo CD is off (platform.argocd)');
     expect(HELM_VALUE_CHARTS.aws_load_balancer_controller!.notInstalled(off)).toBeUndefined();
   });
+
+  test("helm_values.cilium is Cilium's module's: installed with Cilium, not while Fargate or enable_cilium: false turns it off", () => {
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(cilium.helmValues?.charts.map((chart) => chart.rules.field)).toEqual(['cilium']);
+    expect(HELM_VALUE_CHARTS.cilium!.installed).toBe('with Cilium');
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled(sandboxConfig())).toBeUndefined();
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled({ ...sandboxConfig(), enable_cilium: false })).toBe('Cilium is off (enable_cilium: false, or enable_fargate: true)');
+    expect(HELM_VALUE_CHARTS.cilium!.notInstalled({ ...sandboxConfig(), enable_fargate: true })).toBe('Cilium is off (enable_cilium: false, or enable_fargate: true)');
+  });
 });
 
 describe('withFeatureControllerIdentities', () => {
@@ -118,6 +180,23 @@ describe('withFeatureControllerIdentities', () => {
       ['z', 'the z controller', 'z is on', true],
     ]);
     expect(() => withFeatureControllerIdentities(core, [withRoles('dup', ['m'], true)])).toThrow('feature "dup": controller role "m" is already a role of the platform');
+  });
+
+  test('a role with presentIn exists only while the feature is on and presentIn says so; the entry carries no presentIn', () => {
+    const narrow = (enabled: boolean): AnyFeature => ({ ...testFeature('narrow', {}), enabledIn: () => enabled, controllerRoles: [{ ...spec('r'), presentIn: (config) => config.cilium_mode === 'eni' }] });
+    const [on] = withFeatureControllerIdentities([], [narrow(true)]);
+    const [off] = withFeatureControllerIdentities([], [narrow(false)]);
+    const eni = { enable_cilium: true, enable_fargate: false, cilium_mode: 'eni' } as const;
+    expect([on!.present(eni), on!.present({ ...eni, cilium_mode: 'overlay' }), off!.present(eni)]).toEqual([true, false, false]);
+    expect(Object.keys(on!)).toEqual(['key', 'role', 'when', 'present']);
+  });
+
+  test("the Cilium operator's role is Cilium's module's: Cilium on (enable_cilium && !enable_fargate) in ENI mode only", () => {
+    const cilium = BUILT_IN_FEATURES.find((feature) => feature.name === 'cilium')!;
+    expect(cilium.controllerRoles?.map((role) => role.key)).toEqual(['cilium_operator']);
+    const operator = CONTROLLER_IDENTITIES.cilium_operator!;
+    expect(operator.when).toBe('Cilium in ENI mode (enable_cilium: true, enable_fargate: false, cilium_mode: eni)');
+    expect([operator.present(sandboxConfig()), operator.present({ ...sandboxConfig(), cilium_mode: 'overlay' }), operator.present({ ...sandboxConfig(), enable_fargate: true }), operator.present({ ...sandboxConfig(), enable_cilium: false })]).toEqual([true, false, false, false]);
   });
 
   test('the platform\'s roles keep their keys and order (iam.extra_statements): the core\'s and the modules\'', () => {
@@ -223,7 +302,7 @@ describe('featureCnis', () => {
     const stack = new TerraformStack(Testing.app(), 'cni');
     const cnis = featureCnis({ own: {}, kept: {}, addon: {} } as unknown as FeaturePlans, {} as CorePlan, [withCni('own'), withCni('kept', 'stack'), withCni('off'), testFeature('addon', {})]);
     expect(cnis.map((cni) => cni.name)).toEqual(['own', 'kept']);
-    const created = cnis.flatMap((cni) => cni.deploy(stack, cluster));
+    const created = cnis.flatMap((cni) => cni.deploy(stack, cluster, new Map()));
     expect(created.map((resource) => (resource as DataResource).node.path)).toEqual(['cni/own/own-unit', 'cni/kept-unit']);
   });
 
@@ -231,7 +310,7 @@ describe('featureCnis', () => {
     const on = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: true } });
     const plan = planPlatform(on);
     expect(plan.features['gateway-api']).toEqual({ version: GATEWAY_API_VERSION, crdsUrl: `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml` });
-    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api']);
+    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api', 'cilium']);
     const { platform } = synthPlatform(on);
     const cni = JSON.parse(Testing.synth(platform.cni!)) as { resource: { terraform_data: Record<string, unknown>; helm_release: Record<string, { depends_on: string[] }> } };
     // In the stack itself (constructScope stack): the address has no scope prefix or hash.
@@ -246,12 +325,49 @@ describe('featureCnis', () => {
     expect(planPlatform(fargate).features['gateway-api']).toBeUndefined();
   });
 
-  test('the CNI stack refuses Cilium values that need a CNI-stack feature it was not given', () => {
+  test('a cniLast feature (Cilium) comes after every other CNI-stack feature whatever its registry place, and gets what they created', () => {
+    const last: AnyFeature = { ...withCni('last', 'stack'), cniLast: true, cni: (_plan, { scope, earlier }) => [new DataResource(scope, `last-after-${[...earlier.keys()].join('-')}`, {})] };
     const settings = { environment: 'unit', stackPrefix: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-west-2', tags: {} };
+    const cnis = featureCnis({ last: {}, first: {}, second: {} } as unknown as FeaturePlans, {} as CorePlan, [last, withCni('first'), withCni('second', 'stack')]);
+    expect(cnis.map((cni) => cni.name)).toEqual(['first', 'second', 'last']);
+    const stack = new CniStack(Testing.app(), { settings, cluster, features: cnis });
+    expect([...stack.features.keys()]).toEqual(['first', 'second', 'last']);
+    expect(stack.features.get('last')!.map((resource) => (resource as DataResource).node.path)).toEqual(['unit-cni/last-after-first-second']);
+  });
+
+  test('the Cilium release is the CNI stack\'s last resource and depends on every other CNI-stack feature\'s, at its old address', () => {
+    const on = sandboxConfig({ cilium: { ...sandboxConfig().cilium, gateway_api: true } });
+    const plan = planPlatform(on);
+    expect(featureCnis(plan.features, plan).map((cni) => cni.name)).toEqual(['gateway-api', 'cilium']);
+    const { platform } = synthPlatform(on);
+    const resources = (JSON.parse(Testing.synth(platform.cni!)) as { resource: Record<string, Record<string, { depends_on?: string[] }>> }).resource;
+    expect(Object.keys(resources.helm_release!)).toEqual(['cilium']);
+    expect(resources.helm_release!.cilium!.depends_on).toEqual(['terraform_data.gateway-api-crds']);
+  });
+
+  test('the Cilium release refuses Cilium values that need a CNI-stack feature it was not given', () => {
     const { apiServerHost: _host, spireStorageClass: _storage, ...cilium } = CILIUM_VALUES_INPUT;
-    expect(() => new CniStack(Testing.app(), { settings, cluster, cilium: { ...cilium, gatewayApi: true } })).toThrow(
+    expect(() => ciliumRelease(new TerraformStack(Testing.app(), 'unit-cni'), { cluster, values: { ...cilium, gatewayApi: true } })).toThrow(
       new Error("unit-cni: cilium.gatewayApi needs the gateway-api feature (features): the Gateway API CRDs before Cilium's Gateway controller starts"),
     );
+  });
+});
+
+describe('featureClusters', () => {
+  test('a feature\'s cluster step runs in a construct named after it, or in the stack with constructScope stack, given the cluster\'s name and VPC; off, nothing', () => {
+    const withCluster = (name: string, constructScope?: 'own' | 'stack'): AnyFeature => ({ ...testFeature(name, {}, undefined, constructScope), cluster: (_plan, { scope, clusterName, vpcId }) => new Construct(scope, `${name}-${clusterName}-${vpcId}`) });
+    const stack = new TerraformStack(Testing.app(), 'cluster');
+    const clusters = featureClusters({ own: {}, kept: {} } as unknown as FeaturePlans, {} as CorePlan, [withCluster('own'), withCluster('kept', 'stack'), withCluster('off')]);
+    expect(clusters.map((entry) => (entry.deploy(stack, { clusterName: 'c', vpcId: 'v' }) as Construct).node.path)).toEqual(['cluster/own/own-c-v', 'cluster/kept-c-v']);
+  });
+
+  test("the Cilium operator's role: Cilium's cluster step in ENI mode, at its old address, handed to add-ons as ClusterInfo.identities.ciliumOperator; none in overlay mode", () => {
+    const { platform } = synthPlatform(sandboxConfig());
+    expect([...platform.cluster.features.keys()]).toEqual(['cilium']);
+    expect((platform.cluster.features.get('cilium') as Construct).node.path).toBe('sandbox-cluster/cilium-operator');
+    const overlay = synthPlatform(sandboxConfig({ cilium_mode: 'overlay' }));
+    expect(overlay.platform.cluster.features.get('cilium')).toBeUndefined();
+    expect(overlay.cluster).not.toContain('cilium-operator');
   });
 });
 
@@ -346,7 +462,7 @@ describe('pinned versions', () => {
     const { readdirSync, existsSync } = await import('node:fs');
     const all = (await import('../src/versions.js')) as Record<string, unknown>;
     const folders = readdirSync(new URL('../src/features/', import.meta.url), { withFileTypes: true }).filter((entry) => entry.isDirectory() && existsSync(new URL(`../src/features/${entry.name}/versions.ts`, import.meta.url)));
-    expect(folders.map((entry) => entry.name).sort()).toEqual(['argocd', 'gateway-api', 'karpenter', 'load-balancer-controller']);
+    expect(folders.map((entry) => entry.name).sort()).toEqual(['argocd', 'cilium', 'gateway-api', 'karpenter', 'load-balancer-controller']);
     for (const folder of folders) {
       const pins = (await import(`../src/features/${folder.name}/versions.ts`)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(pins)) expect(all[name], `${folder.name}: ${name}`).toBe(value);

@@ -6,7 +6,7 @@ import { multiRegionSchema, type MultiRegionConfig } from '../src/config/multi-r
 import type { EnvironmentConfig } from '../src/config/schema.js';
 import { EnvironmentPlatform } from '../src/platform.js';
 import { planPlatform } from '../src/plan/platform-plan.js';
-import type { CiliumValuesInput } from '../src/cilium/values.js';
+import type { CiliumValuesInput } from '../src/features/cilium/values.js';
 import type { KarpenterPool } from '../src/karpenter/node-pools.js';
 
 /** A copy of environments/sandbox.yaml: tests do not depend on the production configs. */

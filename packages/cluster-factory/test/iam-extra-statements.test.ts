@@ -8,7 +8,7 @@ import { PolicyAspect } from '../src/policy/aspect.js';
 import { IAM_ROLE_INLINE_POLICY_LIMIT, TOKEN_SIZE_BOUND, isConditionOperator, policySize } from '../src/iam/policy-statements.js';
 import { karpenterControllerPolicy } from '../src/karpenter/karpenter-infrastructure.js';
 import { loadBalancerControllerPolicy } from '../src/features/load-balancer-controller/load-balancer-controller-policy.js';
-import { ciliumOperatorPolicy } from '../src/cilium/cilium-operator-identity.js';
+import { ciliumOperatorPolicy } from '../src/features/cilium/cilium-operator-identity.js';
 import grammar from '../reference/aws-iam/policy-grammar.json' with { type: 'json' };
 import { sandboxConfig, sandboxProblems, synthPlatform } from './fixtures.js';
 

@@ -16,7 +16,7 @@ import { GPU_TAINT, karpenterNodePool, karpenterPoolFamilies, type KarpenterPool
 import { admittedInstanceTypes } from '../src/capacity/ip-budget.js';
 import { ConfigError } from '../src/config/load.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { ciliumValues, valueKeyPaths } from '../src/cilium/values.js';
+import { ciliumValues, valueKeyPaths } from '../src/features/cilium/values.js';
 import { nodeUserData } from '../src/lib/private/node-user-data.js';
 import { resourcesOf } from '../testing/index.js';
 import { CILIUM_VALUES_INPUT, GENERAL_POOL, sandboxConfig, synthPlatform } from './fixtures.js';

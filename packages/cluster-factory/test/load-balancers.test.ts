@@ -12,7 +12,7 @@ import { planPlatform } from '../src/plan/platform-plan.js';
 import { planMultiRegion } from '../src/plan/multi-region-plan.js';
 import { defineMultiRegion } from '../src/cluster-mesh/multi-region-platform.js';
 import { waitForLoadBalancerCommands } from '../src/features/cluster-mesh-dns/cluster-mesh-dns.js';
-import { clusterMeshApiServerService } from '../src/cilium/values.js';
+import { clusterMeshApiServerService } from '../src/features/cilium/values.js';
 import { unreachableWebhookWarnings } from '../src/stacks/platform-addons-stack.js';
 import { loadBalancerControllerAddon } from '../src/features/load-balancer-controller/load-balancer-controller-addon.js';
 import { kubectlScript } from '../src/lib/private/kubernetes-providers.js';

@@ -42,8 +42,8 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
     });
     expect(result.warnings).toEqual([]);
     expect(result.features.karpenter).toBeUndefined();
-    // Every cluster gets the AWS Load Balancer Controller; nothing else is on by default.
-    expect(result.features).toEqual({ 'aws-load-balancer-controller': { defaultScheme: 'internal' } });
+    // Every cluster gets the AWS Load Balancer Controller, and Cilium unless Fargate turns it off; nothing else is on by default.
+    expect(result.features).toEqual({ cilium: result.cilium, 'aws-load-balancer-controller': { defaultScheme: 'internal' } });
   });
 
   test('ENI mode: a node group\'s maxPods is its smallest type\'s (m5.large: 3 x 9 - 2 + 3 host-network pods)', () => {
@@ -145,6 +145,7 @@ describe('planPlatform: decisions made once, without synthesizing', () => {
       'platform:\n  network_policy_baseline: true\n  argocd:\n    gitops_repo: https://git.example.com/gitops.git\ncilium:\n  mutual_auth: true',
     );
     expect(result.features).toEqual({
+      cilium: result.cilium,
       spire: { storageClass: 'gp3-encrypted' },
       'ebs-csi-driver': { addon: { name: 'aws-ebs-csi-driver', version: eksAddonVersion('aws-ebs-csi-driver', result.controlPlane.kubernetesVersion) } },
       'aws-load-balancer-controller': { defaultScheme: 'internal' },

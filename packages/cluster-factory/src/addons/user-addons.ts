@@ -15,9 +15,9 @@ import type { KubernetesObject } from '../kubernetes/validate.js';
 /**
  * Names the platform's add-ons and Helm releases use (PlatformAddon names, release names):
  * a user add-on's name is its Helm release name, so none of these may be taken, enabled or not.
- * Cilium's (CNI stack) and every built-in feature's names and release names (src/features/registry.ts).
+ * Every built-in feature's names and release names (src/features/registry.ts), Cilium's (CNI stack) among them.
  */
-export const PLATFORM_ADDON_NAMES: readonly string[] = [...new Set(['cilium', ...featureReleaseNames()])].sort();
+export const PLATFORM_ADDON_NAMES: readonly string[] = [...new Set(featureReleaseNames())].sort();
 
 /** An exact chart version: SemVer 2 (a leading v allowed, as some charts tag them), no range, no `latest`. */
 export const EXACT_CHART_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;

@@ -1,7 +1,7 @@
 import { parseIpv4Cidr } from '../lib/cidr.js';
 import { ADDRESSES_PER_PREFIX, CILIUM_NODE_ADDRESSES } from './max-pods.js';
 import { instanceTypeData } from './instance-types.js';
-import { CLUSTER_POOL_MASK_SIZE } from '../cilium/values.js';
+import { CLUSTER_POOL_MASK_SIZE } from '../features/cilium/values.js';
 
 /**
  * The pod IP budget: will the private subnets (ENI mode) or the pod CIDR (overlay mode) hold

@@ -1,5 +1,5 @@
 import { instanceTypeData, instanceVcpus } from './instance-types.js';
-import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../features/cilium/eni.js';
 
 /** Pods per node in overlay mode: pods do not use VPC addresses (the kubelet default). */
 export const OVERLAY_MAX_PODS = 110;

@@ -1,4 +1,4 @@
-import type { ClusterMeshMembership } from '../cilium/values.js';
+import type { ClusterMeshMembership } from '../features/cilium/values.js';
 import type { ClusterMeshDnsProps } from '../features/cluster-mesh-dns/cluster-mesh-dns.js';
 
 /** One cluster's place in a Cilium Cluster Mesh, as the multi-region plan decides it. */

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { CrossFieldRule } from './rules.js';
 import type { EnvironmentConfig } from './schema.js';
-import { ciliumEnabledBy } from '../networking/decision.js';
 import { eksRelease } from '../lifecycle/eks-calendar.js';
 import { eksAddonVersion, type EksAddonName } from '../lifecycle/eks-addons.js';
 import { eksAddonsInUse, needsEbsCsiDriver } from '../lifecycle/components-in-use.js';
 import { addonConfigurationProblems } from '../lifecycle/eks-addon-configuration.js';
 import { helmValueProblems, mergeHelmValues, type ChartOverrideRules, type HelmValues } from '../kubernetes/helm-value-overrides.js';
-import { CILIUM_VALUE_RULES } from '../cilium/helm-value-rules.js';
 import { withFeatureHelmCharts, type FeatureConfig, type HelmValuesChart } from '../features/built-in.js';
 
 /**
@@ -20,12 +18,10 @@ type HatchConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 
 
 /**
  * Every chart the platform installs from a chart repository, by its key under helm_values, in
- * order: Cilium's (the core platform's), then the built-in features' (BuiltInFeature.helmValues).
+ * order: the built-in features' (BuiltInFeature.helmValues), Cilium's first.
  */
 export const HELM_VALUE_CHARTS: Readonly<Record<string, HelmValuesChart>> = Object.fromEntries(
-  withFeatureHelmCharts([
-    { rules: CILIUM_VALUE_RULES, installed: 'with Cilium', notInstalled: (env) => (ciliumEnabledBy(env) ? undefined : 'Cilium is off (enable_cilium: false, or enable_fargate: true)') },
-  ]).map((chart) => [chart.rules.field, chart]),
+  withFeatureHelmCharts([]).map((chart) => [chart.rules.field, chart]),
 );
 
 /** A key under helm_values: a chart's (HELM_VALUE_CHARTS; the plan's types do not depend on the config's). */

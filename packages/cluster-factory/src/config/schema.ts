@@ -6,8 +6,8 @@ import { compatibilityFindings } from '../lifecycle/compatibility.js';
 import { eksAddonsInUse } from '../lifecycle/components-in-use.js';
 import { componentsInUse, featurePlatformFields, withFeatureFields, withFeatureRules } from '../features/built-in.js';
 import { EKS_ADDON_VERSIONS, eksAddonVersion } from '../lifecycle/eks-addons.js';
-import { cidrsOverlap, parseIpv4Cidr } from '../lib/cidr.js';
-import { PUBLIC_ENDPOINT_NEEDS_CIDRS, SERVICE_IPV4_CIDR, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
+import { PUBLIC_ENDPOINT_NEEDS_CIDRS, publicEndpointWithoutCidrs } from '../networking/platform-rules.js';
+import { cidr } from './cidr-field.js';
 import { INSTANCE_TABLE, isKnownInstanceType } from '../capacity/instance-types.js';
 import { nodeGroupHardware } from '../capacity/ami-types.js';
 import { quoted } from './messages.js';
@@ -27,24 +27,6 @@ import { ESCAPE_HATCH_RULES, eksAddonsField, helmValuesField } from './escape-ha
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const STATE_KEY_PREFIX = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;
-
-const cidr = (minPrefix: number, maxPrefix: number) =>
-  z.string().superRefine((value, ctx) => {
-    const parsed = parseIpv4Cidr(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `${quoted(value)} is not an IPv4 CIDR block (expected a.b.c.d/n)` });
-    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${quoted(value)} has prefix /${parsed.prefix} (allowed: /${minPrefix} to /${maxPrefix})`,
-      });
-    } else if (parsed.network !== value) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${quoted(value)} has host bits set (did you mean "${parsed.network}"?)`,
-      });
-    }
-  });
 
 /** Tags cluster-factory sets on every resource (platform.ts baseTags); a config cannot override them. */
 export const RESERVED_TAG_KEYS = ['Environment', 'Cluster', 'ManagedBy'] as const;
@@ -153,23 +135,6 @@ const endpointAccess = z
   .prefault({})
   .describe('The private endpoint is always on; the public one is opt-in.');
 
-const cilium = z
-  .strictObject({
-    pod_cidr: cidr(8, 20)
-      .default('10.32.0.0/13')
-      .describe('overlay mode only: the cluster-pool IPAM range for pods. Must not overlap the VPC or the service CIDR.'),
-    prefix_delegation: z.boolean().default(false).describe('eni mode only: allocate /28 prefixes per ENI slot (more pods per node).'),
-    hubble_relay: z.boolean().default(true).describe('Hubble Relay (cluster-wide flow API). Needs enable_hubble.'),
-    hubble_ui: z.boolean().default(true).describe('Hubble UI. Needs hubble_relay.'),
-    l7_proxy: z.boolean().default(true).describe('Envoy L7 proxy and DNS proxy: L7 HTTP and FQDN policies.'),
-    gateway_api: z.boolean().default(false).describe('Cilium Gateway API controller. Needs enable_kube_proxy_replacement and l7_proxy.'),
-    bgp_control_plane: z.boolean().default(false),
-    wireguard: z.boolean().default(false).describe('Transparent WireGuard encryption between nodes (UDP 51871).'),
-    mutual_auth: z.boolean().default(false).describe('Cilium mutual authentication with SPIRE (installs SPIRE with a gp3 volume).'),
-  })
-  .prefault({})
-  .describe('Cilium settings beyond the enable_* switches. Ignored when Cilium is off.');
-
 // The keys under `platform:` are the built-in features' (src/features/registry.ts).
 const platform = z
   .strictObject(featurePlatformFields())
@@ -248,7 +213,6 @@ export const environmentShape = z.strictObject(
         .optional()
         .describe('Prefix of every state key of this environment (<prefix>/<region>/<stack>.tfstate). Default: the environment name. Environments sharing a bucket need different prefixes.'),
     }),
-    cilium,
     platform,
     tags,
     min_pods_per_node: z
@@ -286,39 +250,12 @@ type EnvironmentRule = CrossFieldRule<EnvironmentShape>;
 /**
  * Cross-field rules of one environment, each run on its own (src/config/rules.ts): a rule that
  * reads a field with an error is reported as not checked there, and the others still run. The
- * built-in features' rules join them after the Cilium rules, or after the rule they name (src/features/<name>/).
+ * built-in features' rules join them: Cilium's and the Gateway API's first, the others after Cilium's
+ * `cilium.hubble_relay needs enable_hubble`, or after the rule they name (src/features/<name>/).
  */
 export const ENVIRONMENT_RULES: readonly EnvironmentRule[] = withFeatureRules<EnvironmentShape>(
   [
-    // The Gateway API's rules come first (src/features/gateway-api/).
-    {
-      checks: 'cilium.hubble_ui needs cilium.hubble_relay',
-      check: (env, refuse) => {
-        if (env.cilium.hubble_ui && !env.cilium.hubble_relay) refuse(['cilium', 'hubble_ui'], 'needs cilium.hubble_relay: true (the UI reads flows through Hubble Relay)');
-      },
-    },
-    {
-      checks: 'cilium.hubble_relay needs enable_hubble',
-      check: (env, refuse) => {
-        if (env.cilium.hubble_relay && !env.enable_hubble) refuse(['cilium', 'hubble_relay'], 'needs enable_hubble: true');
-      },
-    },
-    {
-      checks: 'cilium.prefix_delegation needs cilium_mode: eni',
-      check: (env, refuse) => {
-        if (env.cilium.prefix_delegation && env.cilium_mode !== 'eni') refuse(['cilium', 'prefix_delegation'], 'applies only to cilium_mode: eni');
-      },
-    },
-    {
-      checks: 'cilium.pod_cidr overlaps neither vpc_cidr nor the service CIDR',
-      check: (env, refuse) => {
-        if (env.cilium_mode !== 'overlay') return;
-        const pods = env.cilium.pod_cidr;
-        for (const [name, range] of [['vpc_cidr', env.vpc_cidr], ['the service CIDR', SERVICE_IPV4_CIDR]] as const) {
-          if (parseIpv4Cidr(pods) && parseIpv4Cidr(range) && cidrsOverlap(pods, range)) refuse(['cilium', 'pod_cidr'], `${pods} overlaps ${name} ${range}`);
-        }
-      },
-    },
+    // Cilium's rules come first (src/features/cilium/rules.ts), the Gateway API's before them (src/features/gateway-api/).
     {
       checks: 'availability_zones are zones of region',
       check: (env, refuse) => {

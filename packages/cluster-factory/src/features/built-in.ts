@@ -7,10 +7,9 @@ import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
 import type { CorePlan } from '../plan/platform-plan.js';
 import type { ClusterAccess } from '../stacks/cluster-access.js';
-import { coreComponentsInUse } from '../lifecycle/components-in-use.js';
 import { CORE_CONTROLLER_IDENTITIES, type ControllerIdentitySpec, type IdentityConfig } from '../iam/controller-identities.js';
 import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
-import type { BuiltInFeature, FeatureComputeContext, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
+import type { BuiltInFeature, FeatureComputeContext, FeatureCorePlanContext, FeatureDeployContext, FeaturePlanContext, FeatureRule } from './feature.js';
 import * as registry from './registry.js';
 
 /**
@@ -49,6 +48,9 @@ export function contractProblems(feature: AnyFeature): string[] {
     if (stack !== feature.stack && feature[step as keyof typeof EXCLUSIVE_STEPS] !== undefined) problems.push(`feature "${feature.name}": a ${step} step is for stack ${stack}, not ${feature.stack}`);
   }
   if (feature.computeAt !== undefined && feature.compute === undefined) problems.push(`feature "${feature.name}": computeAt without a compute step`);
+  if ((feature.plan === undefined) === (feature.planBeforeCore === undefined)) problems.push(`feature "${feature.name}": needs exactly one plan step, plan or planBeforeCore`);
+  if (feature.cluster !== undefined && feature.compute !== undefined) problems.push(`feature "${feature.name}": a cluster step and a compute step (its AWS side is in one stack)`);
+  if (feature.cniLast && feature.cni === undefined) problems.push(`feature "${feature.name}": cniLast without a cni step`);
   return problems;
 }
 
@@ -63,14 +65,14 @@ export type FeatureTopFields = UnionToIntersection<NonNullable<NonNullable<Regis
 /** The keys the features add under `platform:`. */
 export type FeaturePlatformFields = UnionToIntersection<NonNullable<NonNullable<Registered['config']>['platform']>>;
 /** What one feature reads of a config: its plan step's, its rules' and its components' inputs. */
-type ConfigOf<F extends Registered> = Parameters<F['plan']>[0] &
+type ConfigOf<F extends Registered> = Parameters<NonNullable<F['plan']>>[0] &
   Parameters<NonNullable<F['rules']>[number]['check']>[0] &
   Parameters<NonNullable<F['components']>>[0] &
   Parameters<F['enabledIn']>[0];
 /** Every config field a feature reads: the environment config must provide all of them. */
 export type FeatureConfig = (Registered extends infer F ? (F extends Registered ? (config: ConfigOf<F>) => void : never) : never) extends (config: infer C) => void ? C : never;
 /** What each feature's plan step decided, by feature name; absent when the feature is off. */
-export type FeaturePlans = { readonly [F in Registered as F['name']]?: NonNullable<ReturnType<F['plan']>> };
+export type FeaturePlans = { readonly [F in Registered as F['name']]?: NonNullable<ReturnType<NonNullable<F['plan']>>> };
 
 /** The keys of `platform:`, in the registry's order. */
 export function featurePlatformFields(): FeaturePlatformFields {
@@ -105,7 +107,7 @@ export function withFeatureFields<Core extends z.ZodRawShape>(core: Core, regist
 /**
  * The environment's cross-field rules: `core` with each feature's rules placed after the rule
  * their `after` names, right before the rule their `before` names, or else after `featuresAfter`
- * (the features' place in the list), in registry order. A rule's `checks` names it: one name, one rule.
+ * (the features' place in the list: a rule of `core` or of a feature earlier in the registry), in registry order. A rule's `checks` names it: one name, one rule.
  */
 export function withFeatureRules<Config extends FeatureConfig>(core: readonly CrossFieldRule<Config>[], featuresAfter: string, registered: readonly AnyFeature[] = features): CrossFieldRule<Config>[] {
   const rules: CrossFieldRule<Config>[] = [...core];
@@ -163,16 +165,26 @@ export function enabledAddonFeatureNames(config: FeatureConfig): string[] {
   return platformFeatures.filter((feature) => feature.enabledIn(config)).map((feature) => feature.name);
 }
 
-/** Every name a built-in feature's add-on in the platform stack or its Helm releases use, enabled or not. */
+/** Every name a built-in feature's add-on in the platform stack or its Helm releases (in any stack) use, enabled or not. */
 export function featureReleaseNames(): string[] {
-  return platformFeatures.flatMap((feature) => [feature.name, ...(feature.releaseNames ?? [])]);
+  return features.flatMap((feature) => [...(feature.stack === 'platform' ? [feature.name] : []), ...(feature.releaseNames ?? [])]);
 }
 
-/** Every feature's plan step. */
-export function planFeatures(config: FeatureConfig, context: FeaturePlanContext): FeaturePlans {
+/** The plan steps the core plan reads (planBeforeCore), in the registry's order. */
+export function planFeaturesBeforeCore(config: FeatureConfig, context: FeatureCorePlanContext, registered: readonly AnyFeature[] = features): FeaturePlans {
   const plans: Record<string, unknown> = {};
-  for (const feature of features) {
-    const plan = feature.plan(config, context);
+  for (const feature of registered) {
+    const plan = feature.planBeforeCore?.(config, context);
+    if (plan !== undefined) plans[feature.name] = plan;
+  }
+  return plans as FeaturePlans;
+}
+
+/** The other features' plan steps, on the core plan, in the registry's order. */
+export function planFeatures(config: FeatureConfig, context: FeaturePlanContext, registered: readonly AnyFeature[] = features): FeaturePlans {
+  const plans: Record<string, unknown> = {};
+  for (const feature of registered) {
+    const plan = feature.plan?.(config, context);
     if (plan !== undefined) plans[feature.name] = plan;
   }
   return plans as FeaturePlans;
@@ -225,20 +237,43 @@ export function featureComputes(plans: FeaturePlans, core: CorePlan, registered:
   });
 }
 
+/** A feature's AWS side, as the cluster stack creates it (ClusterStackProps.features). */
+export interface FeatureCluster {
+  readonly name: string;
+  /** Creates it in the cluster stack; the result is `ClusterStack.features.get(name)`. */
+  deploy(stack: Construct, place: { readonly clusterName: string; readonly vpcId: string }): unknown;
+}
+
+/** The cluster-stack sides of the features that are on, in the registry's order. */
+export function featureClusters(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCluster[] {
+  const planned = plans as Readonly<Record<string, unknown>>;
+  return registered.flatMap((feature) => {
+    const cluster = feature.cluster;
+    if (!cluster || planned[feature.name] === undefined) return [];
+    return [{ name: feature.name, deploy: (stack: Construct, { clusterName, vpcId }: { readonly clusterName: string; readonly vpcId: string }) => cluster(planned[feature.name], { scope: featureScope(feature, stack), core, clusterName, vpcId }) }];
+  });
+}
+
 /** A feature's resources in the CNI stack, as the CNI stack creates them (CniStackProps.features). */
 export interface FeatureCni {
   readonly name: string;
-  /** Creates them in the CNI stack; the Cilium release depends on what it returns. */
-  deploy(stack: Construct, cluster: ClusterAccess): readonly ITerraformDependable[];
+  /** Creates them in the CNI stack, given what the features before it created (by name); returns what a later feature may depend on. */
+  deploy(stack: Construct, cluster: ClusterAccess, earlier: ReadonlyMap<string, readonly ITerraformDependable[]>): readonly ITerraformDependable[];
 }
 
-/** The CNI stack's resources of the features that are on and belong to it, in the registry's order. */
+/** The CNI stack's resources of the features that are on and belong to it, in the registry's order, the cniLast ones (Cilium) after the others. */
 export function featureCnis(plans: FeaturePlans, core: CorePlan, registered: readonly AnyFeature[] = features): FeatureCni[] {
   const planned = plans as Readonly<Record<string, unknown>>;
-  return registered.flatMap((feature) => {
+  const ordered = [...registered.filter((feature) => !feature.cniLast), ...registered.filter((feature) => feature.cniLast)];
+  return ordered.flatMap((feature) => {
     const cni = feature.cni;
     if (feature.stack !== 'cni' || !cni || planned[feature.name] === undefined) return [];
-    return [{ name: feature.name, deploy: (stack: Construct, cluster: ClusterAccess) => cni(planned[feature.name], { scope: featureScope(feature, stack), core, cluster }) }];
+    return [
+      {
+        name: feature.name,
+        deploy: (stack: Construct, cluster: ClusterAccess, earlier: ReadonlyMap<string, readonly ITerraformDependable[]>) => cni(planned[feature.name], { scope: featureScope(feature, stack), core, cluster, earlier }),
+      },
+    ];
   });
 }
 
@@ -254,7 +289,8 @@ export function featureAddons(plans: FeaturePlans, context: FeatureDeployContext
     .filter((feature) => feature.stack === 'platform' && planned[feature.name] !== undefined)
     .map((feature) => {
       if (!feature.addon) throw new Error(`feature "${feature.name}": stack platform needs its addon step`);
-      const addon = feature.addon(planned[feature.name], { ...context, infrastructure: context.stacks?.compute?.features.get(feature.name) });
+      const infrastructure = context.stacks?.compute?.features.get(feature.name) ?? context.stacks?.cluster?.features.get(feature.name);
+      const addon = feature.addon(planned[feature.name], { ...context, infrastructure });
       if (feature.constructScope === 'stack') return addon;
       return { ...addon, deploy: (scope: Construct, cluster: ClusterInfo) => addon.deploy(new Construct(scope, feature.name), cluster) };
     });
@@ -310,14 +346,14 @@ export interface ControllerIdentityEntry extends ControllerIdentitySpec {
   present(config: IdentityConfig): boolean;
 }
 
-/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on. */
+/** The controller roles: the core platform's and the features' (controllerRoles), in key order; present when the feature is on (and its presentIn says so). */
 export function withFeatureControllerIdentities(core: readonly ControllerIdentityEntry[], registered: readonly AnyFeature[] = features): ControllerIdentityEntry[] {
   const entries = [...core];
   for (const feature of registered) {
-    for (const spec of feature.controllerRoles ?? []) {
+    for (const { presentIn, ...spec } of feature.controllerRoles ?? []) {
       if (entries.some((entry) => entry.key === spec.key)) throw new Error(`feature "${feature.name}": controller role "${spec.key}" is already a role of the platform`);
       // An environment file's rules pass the whole config: every field a feature reads.
-      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) });
+      entries.push({ ...spec, present: (config) => feature.enabledIn(config as unknown as FeatureConfig) && (presentIn?.(config) ?? true) });
     }
   }
   return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -328,7 +364,7 @@ export const CONTROLLER_IDENTITIES: Readonly<Record<string, ControllerIdentityEn
 /** The keys of iam.extra_statements, in order. */
 export const CONTROLLER_IDENTITY_NAMES: readonly string[] = Object.keys(CONTROLLER_IDENTITIES);
 
-/** The pinned components a config installs whose Kubernetes range synth checks: the core platform's, then its features'. */
-export function componentsInUse(config: Parameters<typeof coreComponentsInUse>[0] & FeatureConfig): ComponentCompatibility[] {
-  return [...coreComponentsInUse(config), ...featureComponents(config)];
+/** The pinned components a config installs whose Kubernetes range synth checks (Cilium's first), from its features. */
+export function componentsInUse(config: FeatureConfig): ComponentCompatibility[] {
+  return featureComponents(config);
 }

@@ -4,13 +4,14 @@ import type { ITerraformDependable } from 'cdktf';
 import type { EksAddon, EksAddonPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-addon';
 import type { EksAddonPlan } from '../lifecycle/eks-addons.js';
 import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
-import type { ControllerIdentitySpec } from '../iam/controller-identities.js';
+import type { ControllerIdentitySpec, IdentityConfig } from '../iam/controller-identities.js';
 import type { ControllerIdentities, PlatformAddon } from '../addons/addon.js';
 import type { CrossFieldRule } from '../config/rules.js';
 import type { ComponentCompatibility } from '../lifecycle/compatibility.js';
 import type { CorePlan } from '../plan/platform-plan.js';
 import type { NodeSource } from '../capacity/ip-budget.js';
 import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js';
+import type { NetworkingDecision } from '../networking/decision.js';
 import type { NetworkStack } from '../stacks/network-stack.js';
 import type { ClusterStack } from '../stacks/cluster-stack.js';
 import type { ComputeStack } from '../stacks/compute-stack.js';
@@ -59,8 +60,8 @@ export interface BuiltInFeature<
    * Its controllers' Pod Identity roles, by their key under `iam.extra_statements`: a config may
    * give statements for a role while the feature is on (enabledIn). @default none
    */
-  readonly controllerRoles?: readonly ControllerIdentitySpec[];
-  /** Helm release names its add-on (platform stack) creates besides its name: user add-ons may not take them. @default none */
+  readonly controllerRoles?: readonly FeatureControllerRole[];
+  /** Helm release names it creates (an add-on of the platform stack: besides its name): user add-ons may not take them. @default none */
   readonly releaseNames?: readonly string[];
   /** The pinned components the config installs with this feature, whose Kubernetes range synth checks. @default none */
   components?(config: ComponentConfig): readonly ComponentCompatibility[];
@@ -71,9 +72,16 @@ export interface BuiltInFeature<
   readonly componentsAfter?: string;
   /**
    * The plan step: what the feature does in this environment, or undefined when it is off. Pure,
-   * like the rest of the plan; the result is `plan.features[name]`.
+   * like the rest of the plan; the result is `plan.features[name]`. Exactly one of plan and planBeforeCore.
    */
-  plan(config: Config, context: FeaturePlanContext): Plan | undefined;
+  plan?(config: Config, context: FeaturePlanContext): Plan | undefined;
+  /**
+   * A plan step the core plan reads, run before it on the decisions made ahead of every plan
+   * (FeatureCorePlanContext): Cilium's, whose pods per node the node groups' max pods, the pod
+   * IP budget and Karpenter's plan read (`CorePlan.cilium`). The result is `plan.features[name]`
+   * too. Exactly one of plan and planBeforeCore.
+   */
+  planBeforeCore?(config: Config, context: FeatureCorePlanContext): Plan | undefined;
   /** The nodes its plan adds at maximum scale, which the pod IP budget counts (src/capacity/ip-budget.ts). @default none */
   ipBudgetSources?(plan: Plan, core: CorePlan): readonly NodeSource[];
   /**
@@ -102,7 +110,14 @@ export interface BuiltInFeature<
    * @default 'nodeGroups'
    */
   readonly computeAt?: 'nodeGroups' | 'nodeAddons';
-  /** The controller roles its AWS side created, for add-ons that hand them on (ClusterInfo.identities). @default none */
+  /**
+   * Its AWS side in the cluster stack, from its plan, right after the node security group (before
+   * the EKS add-ons), in `scope` (chosen like the add-on's, by constructScope): a controller role
+   * that must exist before the nodes (the Cilium operator's). Its add-on gets the result as
+   * `infrastructure`, its `identities` read it. Not with a compute step. @default none
+   */
+  cluster?(plan: Plan, context: FeatureClusterContext): Infrastructure;
+  /** The controller roles its AWS side (compute or cluster step) created, for add-ons that hand them on (ClusterInfo.identities). @default none */
   identities?(infrastructure: Infrastructure): ControllerIdentities;
   /** Its add-on (src/addons/addon.ts), built from its plan; the platform stack orders and deploys it. Exactly the features of stack `platform` have one. */
   addon?(plan: Plan, context: FeatureDeployContext<Infrastructure>): PlatformAddon;
@@ -112,6 +127,11 @@ export interface BuiltInFeature<
    * in place). Exactly the features of stack `cni` have one.
    */
   cni?(plan: Plan, context: FeatureCniContext): readonly ITerraformDependable[];
+  /**
+   * Its cni step runs after every other CNI-stack feature's, whatever their registry places, and
+   * receives what they created (context.earlier): Cilium, whose release waits for them. Only with a cni step. @default false
+   */
+  readonly cniLast?: boolean;
 }
 
 /**
@@ -122,7 +142,7 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
   /**
    * The `checks` of the rule (the environment's, or an earlier feature's) this one runs after;
    * rules placed after the same one keep the registry's order. @default the features' place,
-   * after the environment's Cilium rules (src/config/schema.ts)
+   * after Cilium's `cilium.hubble_relay needs enable_hubble` (src/config/schema.ts; Cilium's module comes first)
    */
   readonly after?: string;
   /**
@@ -131,6 +151,12 @@ export interface FeatureRule<Config> extends CrossFieldRule<Config> {
    * registry's order. Not with `after`. @default none (see after)
    */
   readonly before?: string;
+}
+
+/** A controller role of a feature: present while the feature is on and, if it says so, only in some of its configurations. */
+export interface FeatureControllerRole extends ControllerIdentitySpec {
+  /** When the feature makes the role, besides being on (the Cilium operator's: ENI mode only). @default whenever the feature is on */
+  presentIn?(config: IdentityConfig): boolean;
 }
 
 /** A feature's charts under `helm_values`, in order, and where their keys go among the others'. */
@@ -172,6 +198,26 @@ export interface FeaturePlanContext {
   readonly clusterMesh?: ClusterMeshOptions;
 }
 
+/** What a plan step that runs before the core plan (planBeforeCore) may read: what is decided before any plan. */
+export interface FeatureCorePlanContext {
+  /** EKS (and Cilium) cluster name. */
+  readonly clusterName: string;
+  /** `cilium_enabled = enable_cilium && !enable_fargate`, and what follows from it. */
+  readonly networking: NetworkingDecision;
+  /** Membership in a Cilium Cluster Mesh (multi-region). @default none */
+  readonly clusterMesh?: ClusterMeshOptions;
+}
+
+/** Where a feature's AWS side is created in the cluster stack, and the core plan it may read. */
+export interface FeatureClusterContext {
+  readonly scope: Construct;
+  readonly core: CorePlan;
+  /** The cluster's name as a reference to the cluster stack's cluster. */
+  readonly clusterName: string;
+  /** The VPC's id, as the cluster stack reads it from the network stack. */
+  readonly vpcId: string;
+}
+
 /** Where a feature's AWS side is created in the compute stack, and the core plan it may read. */
 export interface FeatureComputeContext {
   readonly scope: Construct;
@@ -192,13 +238,15 @@ export interface FeatureCniContext {
   readonly core: CorePlan;
   /** The cluster, as the CNI stack reaches it (its kubernetes and helm providers). */
   readonly cluster: ClusterAccess;
+  /** What the CNI-stack features before it created, by feature name, in order (a cniLast feature's prerequisites). */
+  readonly earlier: ReadonlyMap<string, readonly ITerraformDependable[]>;
 }
 
 /** What an add-on may be built from: the core plan, the stacks deployed before the platform stack and its own AWS side. */
 export interface FeatureDeployContext<Infrastructure = unknown> {
   readonly core: CorePlan;
   readonly stacks: { readonly network: NetworkStack; readonly cluster: ClusterStack; readonly compute: ComputeStack; readonly cni?: CniStack };
-  /** What its `compute` step returned. @default none */
+  /** What its `compute` (or `cluster`) step returned. @default none */
   readonly infrastructure?: Infrastructure;
 }
 

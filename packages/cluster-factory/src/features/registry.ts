@@ -2,6 +2,7 @@
 // The number orders them (the platform stack installs add-ons in this order, after their
 // dependencies; the CNI stack creates its features' resources in it; config keys of the same
 // place follow it too); keep two digits.
+export * as f00_cilium from './cilium/feature.js';
 export * as f01_gatewayApi from './gateway-api/feature.js';
 export * as f02_clusterMeshCa from './cluster-mesh-ca/feature.js';
 export * as f03_spire from './spire/feature.js';

@@ -26,12 +26,8 @@ export interface IdentityConfig {
   readonly cilium_mode: 'eni' | 'overlay';
 }
 
-export const CILIUM_OPERATOR_IDENTITY: CoreControllerIdentity = {
-  key: 'cilium_operator',
-  role: 'the Cilium operator',
-  when: 'Cilium in ENI mode (enable_cilium: true, enable_fargate: false, cilium_mode: eni)',
-  present: (config) => ciliumEnabledBy(config) && config.cilium_mode === 'eni',
-};
+// The Cilium operator's role is its feature's (src/features/cilium/identity.ts).
+export { CILIUM_OPERATOR_IDENTITY } from '../features/cilium/identity.js';
 
 export const VPC_CNI_IDENTITY: CoreControllerIdentity = {
   key: 'vpc_cni',
@@ -44,7 +40,7 @@ export const VPC_CNI_IDENTITY: CoreControllerIdentity = {
  * The core platform's controller roles. The built-in features name theirs (BuiltInFeature.controllerRoles);
  * CONTROLLER_IDENTITIES (src/features/built-in.ts) lists them all.
  */
-export const CORE_CONTROLLER_IDENTITIES: readonly CoreControllerIdentity[] = [CILIUM_OPERATOR_IDENTITY, VPC_CNI_IDENTITY];
+export const CORE_CONTROLLER_IDENTITIES: readonly CoreControllerIdentity[] = [VPC_CNI_IDENTITY];
 
 /** A key under iam.extra_statements. */
 export type ControllerIdentity = string;

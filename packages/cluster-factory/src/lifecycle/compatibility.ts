@@ -1,4 +1,4 @@
-import { CILIUM_CHART } from '../versions.js';
+import { CILIUM_COMPATIBILITY } from '../features/cilium/compatibility.js';
 import { GATEWAY_API_COMPATIBILITY } from '../features/gateway-api/compatibility.js';
 import { ARGOCD_COMPATIBILITY } from '../features/argocd/compatibility.js';
 import { AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY } from '../features/load-balancer-controller/compatibility.js';
@@ -41,29 +41,8 @@ export function seriesOf(version: string): string {
   return match ? `${match[1]}.${match[2]}` : version;
 }
 
-export const CILIUM_COMPATIBILITY: ComponentCompatibility = {
-  component: 'Cilium',
-  pinned: CILIUM_CHART.version,
-  releases: [
-    {
-      series: '1.19',
-      supported: { min: '1.21' },
-      tested: { min: '1.32', max: '1.35' },
-      source:
-        'tested: cilium/cilium Documentation/network/kubernetes/compatibility.rst, v1.19 branch as of 1.19.3 (2026-04-15, read from a copy of the file); supported: cilium/charts cilium-1.19.6.tgz Chart.yaml kubeVersion ">= 1.21.0-0" (2026-07-16). Cilium: newer versions "will depend on the forward / backward compatibility offered by Kubernetes"',
-    },
-    {
-      series: '1.20',
-      supported: { min: '1.21' },
-      tested: { min: '1.33', max: '1.36' },
-      source:
-        'supported: cilium/charts cilium-1.20.0.tgz Chart.yaml kubeVersion ">= 1.21.0-0" (2026-07-29); tested: 1.36 joined the CI matrices in cilium/cilium#47846 (2026-08-07), the 1.33-1.36 list is from a secondary source, not yet read from compatibility.rst of v1.20. Needs Gateway API v1.6.1; deprecates authentication.mutual (SPIRE)',
-    },
-  ],
-};
-
 // The built-in features' own entries live in their folders (src/features/<name>/compatibility.ts).
-export { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY };
+export { AL2023_AMI_COMPATIBILITY, ARGOCD_COMPATIBILITY, CILIUM_COMPATIBILITY, AWS_LOAD_BALANCER_CONTROLLER_COMPATIBILITY, GATEWAY_API_COMPATIBILITY, KARPENTER_COMPATIBILITY };
 
 /** Every pinned component whose Kubernetes range synth checks, for docs and tests. */
 export const COMPATIBILITY: readonly ComponentCompatibility[] = [

@@ -2,7 +2,6 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { ciliumEnabledBy } from '../networking/decision.js';
 import { needsEbsCsiDriver } from '../features/ebs-csi-driver/enabled.js';
 import { AL2023_AMI_RELEASE } from '../versions.js';
-import { CILIUM_COMPATIBILITY, type ComponentCompatibility } from './compatibility.js';
 import { controlPlaneAddonNames, nodeAddonNames, type EksAddonName } from './eks-addons.js';
 
 type ComponentConfig = Pick<EnvironmentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>;
@@ -12,14 +11,6 @@ export const PINNED_AMI_ALIAS = `al2023@${AL2023_AMI_RELEASE}`;
 
 // The EBS CSI driver's condition lives with its feature module.
 export { needsEbsCsiDriver };
-
-/**
- * The pinned components of the core platform a config installs whose Kubernetes range synth
- * checks; the built-in features add their own (componentsInUse, src/features/built-in.ts).
- */
-export function coreComponentsInUse(config: ComponentConfig): ComponentCompatibility[] {
-  return ciliumEnabledBy(config) ? [CILIUM_COMPATIBILITY] : [];
-}
 
 /** The EKS managed add-ons a config's cluster gets, in the order they are installed. */
 export function eksAddonsInUse(config: Pick<ComponentConfig, 'enable_cilium' | 'enable_fargate' | 'enable_kube_proxy_replacement' | 'cilium'>): EksAddonName[] {

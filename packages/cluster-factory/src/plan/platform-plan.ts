@@ -1,8 +1,8 @@
 import { networkingOf, type NetworkingDecision } from '../networking/decision.js';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { StackSettings } from '../stacks/environment-stack.js';
-import type { CiliumValuesInput } from '../cilium/values.js';
-import { ciliumHostNetworkPods, ciliumMaxPods, type CiliumPodCapacityOptions } from '../capacity/max-pods.js';
+import { ciliumMaxPods } from '../capacity/max-pods.js';
+import type { CiliumPlan } from '../features/cilium/plan.js';
 import { ACCELERATOR_TAINTS, nodeGroupHardware, type Al2023AmiType, type KubernetesTaint } from '../capacity/ami-types.js';
 import { IpBudgetError, podIpBudget, type IpBudget, type NodeSource } from '../capacity/ip-budget.js';
 import { planSubnets } from '../lib/subnet-plan.js';
@@ -10,7 +10,8 @@ import type { ClusterMeshOptions } from '../cluster-mesh/cluster-mesh-options.js
 import { calendarToday } from '../lifecycle/eks-calendar.js';
 import { kubernetesSupport, supportTypeOf, type SupportType } from '../lifecycle/kubernetes-support.js';
 import { compatibilityFindings } from '../lifecycle/compatibility.js';
-import { CONTROLLER_IDENTITY_NAMES, componentsInUse, featureIpBudgetSources, planFeatures, type FeaturePlans } from '../features/built-in.js';
+import { CONTROLLER_IDENTITY_NAMES, componentsInUse, featureIpBudgetSources, planFeatures, planFeaturesBeforeCore, type FeaturePlans } from '../features/built-in.js';
+
 import { controlPlaneAddonNames, nodeAddonNames, pinnedAddons, type EksAddonPlan } from '../lifecycle/eks-addons.js';
 import type { ExtraStatements } from '../iam/controller-identities.js';
 import type { UserAddon } from '../addons/user-addons.js';
@@ -42,7 +43,7 @@ export interface CorePlan {
   readonly networking: NetworkingDecision;
   readonly network: NetworkPlan;
   readonly controlPlane: ControlPlanePlan;
-  /** Present exactly when Cilium is the CNI. */
+  /** Cilium's plan (its feature's planBeforeCore, also `features.cilium`): present exactly when Cilium is the CNI. */
   readonly cilium?: CiliumPlan;
   readonly nodeGroups: readonly NodeGroupPlan[];
   readonly fargateProfiles: readonly FargateProfilePlan[];
@@ -83,13 +84,6 @@ export interface ControlPlanePlan {
   readonly wireguard: boolean;
   /** Open TCP 4250 between nodes (Cilium mutual authentication). */
   readonly mutualAuth: boolean;
-}
-
-export interface CiliumPlan {
-  /** Helm values input; the API server host and SPIRE's StorageClass come from the stacks. */
-  readonly values: Omit<CiliumValuesInput, 'apiServerHost' | 'spireStorageClass'>;
-  /** How Cilium allocates pods on this cluster's nodes (max pods, IP budget). */
-  readonly podCapacity: CiliumPodCapacityOptions;
 }
 
 export interface NodeGroupPlan {
@@ -195,34 +189,9 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     tags: baseTags(config, clusterName),
     protected: config.protect_stateful_resources,
   };
-  const c = config.cilium;
-  const cilium: CiliumPlan | undefined =
-    networking.cni === 'cilium'
-      ? {
-          values: {
-            clusterName,
-            mode: networking.ciliumMode,
-            kubeProxyReplacement: networking.kubeProxyReplacement,
-            vpcCidr: config.vpc_cidr,
-            podCidr: c.pod_cidr,
-            prefixDelegation: c.prefix_delegation,
-            hubble: networking.hubble,
-            hubbleRelay: c.hubble_relay,
-            hubbleUi: c.hubble_ui,
-            l7Proxy: c.l7_proxy,
-            gatewayApi: c.gateway_api,
-            bgpControlPlane: c.bgp_control_plane,
-            wireguard: c.wireguard,
-            mutualAuth: c.mutual_auth,
-            clusterMesh: options.clusterMesh?.membership,
-          },
-          podCapacity: {
-            mode: networking.ciliumMode,
-            prefixDelegation: c.prefix_delegation,
-            hostNetworkPods: ciliumHostNetworkPods({ l7Proxy: c.l7_proxy, kubeProxyReplacement: networking.kubeProxyReplacement }),
-          },
-        }
-      : undefined;
+  // Cilium's plan step runs first: the node groups' max pods and the pod IP budget read it.
+  const beforeCore = planFeaturesBeforeCore(config, { clusterName, networking, clusterMesh: options.clusterMesh });
+  const cilium = beforeCore.cilium;
   const capacity = cilium?.podCapacity;
 
   const datapathLabel = networking.cni === 'cilium' ? `Cilium ${networking.ciliumMode}` : 'AWS VPC CNI';
@@ -268,8 +237,8 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
       publicAccessCidrs: config.endpoint_access.public_cidrs,
       adminPrincipalArns: config.admin_principals,
       logRetentionDays: config.log_retention_days,
-      wireguard: c.wireguard,
-      mutualAuth: c.mutual_auth,
+      wireguard: config.cilium.wireguard,
+      mutualAuth: config.cilium.mutual_auth,
     },
     cilium,
     nodeGroups,
@@ -282,7 +251,7 @@ export function planPlatform(config: EnvironmentConfig, options: PlanOptions = {
     clusterMesh: options.clusterMesh,
     warnings,
   };
-  const plan: PlatformPlan = { ...core, features: planFeatures(config, { core, clusterMesh: options.clusterMesh }) };
+  const plan: PlatformPlan = { ...core, features: { ...beforeCore, ...planFeatures(config, { core, clusterMesh: options.clusterMesh }) } };
   if (!cilium) return plan;
   const ipBudget = checkIpBudget(plan, cilium, config.ip_budget.warn_at_share);
   return { ...plan, ipBudget, warnings: [...warnings, ...ipBudget.warnings.map((message) => ({ stack: 'network' as const, message }))] };

@@ -7,7 +7,7 @@ import { EnvironmentStack, type StackSettings } from './environment-stack.js';
 import type { ClusterAccess } from './cluster-access.js';
 import { EksControlPlane } from '../constructs/eks-control-plane.js';
 import { NodeSecurityGroup } from '../constructs/node-security-group.js';
-import { CiliumOperatorIdentity } from '../cilium/cilium-operator-identity.js';
+import type { FeatureCluster } from '../features/built-in.js';
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, loadBalancerControllerPolicy } from '../features/load-balancer-controller/load-balancer-controller-policy.js';
 import type { NetworkingDecision } from '../networking/decision.js';
 import type { SupportType } from '../lifecycle/kubernetes-support.js';
@@ -52,6 +52,11 @@ export interface ClusterStackProps {
   readonly meshPeerCidrs?: readonly string[];
   /** The platform team's statements for the roles made here (cilium_operator, aws_load_balancer_controller, vpc_cni). @default none */
   readonly extraStatements?: ExtraStatements;
+  /**
+   * The AWS sides of built-in features that belong in this stack (featureClusters: the Cilium
+   * operator's role), created after the node security group, in this order. @default none
+   */
+  readonly features?: readonly FeatureCluster[];
 }
 
 /** The props' own invariants: the add-ons the networking needs, once each, every one pinned. */
@@ -75,8 +80,8 @@ export class ClusterStack extends EnvironmentStack {
   readonly controlPlane: EksControlPlane;
   readonly nodeSecurityGroup: NodeSecurityGroup;
   readonly networking: NetworkingDecision;
-  /** ENI mode only: the operator's Pod Identity role. */
-  readonly ciliumOperator?: CiliumOperatorIdentity;
+  /** What each feature's cluster step created, by feature name (Cilium's: the operator's Pod Identity role in ENI mode). */
+  readonly features: ReadonlyMap<string, unknown>;
   /** The AWS Load Balancer Controller's Pod Identity role (its chart is a platform add-on). */
   readonly loadBalancerController: PodIdentityRole;
 
@@ -106,15 +111,9 @@ export class ClusterStack extends EnvironmentStack {
       mutualAuth: props.mutualAuth ?? false,
       meshPeerCidrs: props.meshPeerCidrs,
     });
-    if (props.networking.cni === 'cilium' && props.networking.ciliumMode === 'eni') {
-      this.ciliumOperator = new CiliumOperatorIdentity(this, 'cilium-operator', {
-        clusterName: this.controlPlane.cluster.name,
-        region: props.settings.region,
-        accountId: props.settings.accountId,
-        vpcId: props.vpcId,
-        extraStatements: props.extraStatements?.cilium_operator,
-      });
-    }
+    const features = new Map<string, unknown>();
+    for (const feature of props.features ?? []) features.set(feature.name, feature.deploy(this, { clusterName: this.controlPlane.cluster.name, vpcId: props.vpcId }));
+    this.features = features;
 
     const cluster = this.controlPlane.cluster;
     const addons = Object.fromEntries(

@@ -1,5 +1,5 @@
 import type { NodeSource } from '../../capacity/ip-budget.js';
-import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../../cilium/eni.js';
+import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from '../cilium/eni.js';
 import { configuredPools, karpenterPoolOf } from '../../karpenter/configured-pools.js';
 import { karpenterMaxPods, karpenterPoolScenarios } from '../../karpenter/karpenter-capacity.js';
 import { karpenterNodeRoleName } from '../../karpenter/karpenter-infrastructure.js';

@@ -1,7 +1,7 @@
-import type { CiliumMode } from '../networking/decision.js';
+import type { CiliumMode } from '../../networking/decision.js';
 import { CILIUM_ENI_FIRST_INTERFACE_INDEX } from './eni.js';
-import { PRIVATE_SUBNET_TAG } from '../lib/subnet-plan.js';
-import { NLB_LOAD_BALANCER_CLASS, nlbServiceAnnotations } from '../features/load-balancer-controller/service-annotations.js';
+import { PRIVATE_SUBNET_TAG } from '../../lib/subnet-plan.js';
+import { NLB_LOAD_BALANCER_CLASS, nlbServiceAnnotations } from '../load-balancer-controller/service-annotations.js';
 
 /**
  * The subset of the Cilium 1.19 chart values this project sets. Every key path here is

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { CILIUM_CHART } from '../versions.js';
-import { JsonSchemaChecker } from '../lib/private/json-schema.js';
-import type { ChartOverrideRules } from '../kubernetes/helm-value-overrides.js';
+import { CILIUM_CHART } from './versions.js';
+import { JsonSchemaChecker } from '../../lib/private/json-schema.js';
+import type { ChartOverrideRules } from '../../kubernetes/helm-value-overrides.js';
 import { ciliumChartKeys } from './chart-keys.js';
 
 let schema: JsonSchemaChecker | undefined;
 
 /** The pinned chart's values.schema.json (draft-07), read once. */
 export function ciliumValuesSchema(): JsonSchemaChecker {
-  schema ??= new JsonSchemaChecker(JSON.parse(readFileSync(new URL(`../../reference/cilium-${CILIUM_CHART.version}/values.schema.json`, import.meta.url), 'utf8')) as object, '7');
+  schema ??= new JsonSchemaChecker(JSON.parse(readFileSync(new URL(`../../../reference/cilium-${CILIUM_CHART.version}/values.schema.json`, import.meta.url), 'utf8')) as object, '7');
   return schema;
 }
 
@@ -30,7 +30,7 @@ function ciliumFreeFormKeys(): string[] {
 export const CILIUM_VALUE_RULES: ChartOverrideRules = {
   field: 'cilium',
   chart: CILIUM_CHART,
-  keyListFile: `packages/cluster-factory/src/cilium/chart-keys/cilium-${CILIUM_CHART.version}.txt`,
+  keyListFile: `packages/cluster-factory/src/features/cilium/chart-keys/cilium-${CILIUM_CHART.version}.txt`,
   keys: () => ciliumChartKeys(),
   freeForm: ciliumFreeFormKeys,
   schema: ciliumValuesSchema,

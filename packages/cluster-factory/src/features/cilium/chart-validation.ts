@@ -1,4 +1,4 @@
-import { CILIUM_CHART } from '../versions.js';
+import { CILIUM_CHART } from './versions.js';
 import { unknownCiliumKeys } from './chart-keys.js';
 import { valueKeyPaths, type CiliumValues } from './values.js';
 import { ciliumValuesSchema } from './helm-value-rules.js';

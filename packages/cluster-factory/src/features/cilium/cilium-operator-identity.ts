@@ -1,9 +1,10 @@
-import { PodIdentityRole } from '../constructs/pod-identity-role.js';
+import { PodIdentityRole } from '../../constructs/pod-identity-role.js';
 import { Construct } from 'constructs';
 import { type IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { partitionOf } from '../lib/private/aws.js';
-import type { ExtraStatement } from '../iam/policy-statements.js';
-import { CILIUM_OPERATOR_IDENTITY, extraStatementsOf } from '../iam/controller-identities.js';
+import { partitionOf } from '../../lib/private/aws.js';
+import type { ExtraStatement } from '../../iam/policy-statements.js';
+import { extraStatementsOf } from '../../iam/controller-identities.js';
+import { CILIUM_OPERATOR_IDENTITY } from './identity.js';
 
 export interface CiliumOperatorIdentityProps {
   readonly clusterName: string;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CILIUM_CHART } from '../versions.js';
+import { CILIUM_CHART } from './versions.js';
 
 /** Keys the chart removed or rejects; they must never be emitted (see shared/reference/cilium). */
 export const REMOVED_CILIUM_KEYS = ['tunnel'] as const;
