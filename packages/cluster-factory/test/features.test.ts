@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { DataResource, TerraformStack, Testing, Tokenization } from 'cdktf';
+import { TerraformStack, Testing, Tokenization } from 'cdktf';
+import { TerraformData } from '../src/lib/private/terraform-data.js';
 import { Construct } from 'constructs';
 import { BUILT_IN_FEATURES, CONTROLLER_IDENTITIES, CONTROLLER_IDENTITY_NAMES, CniStack, ciliumRelease, featureClusters, planFeatures, planFeaturesBeforeCore, GATEWAY_API_VERSION, HELM_VALUE_CHARTS, PLATFORM_ADDON_NAMES, componentOrder, componentsInUse, contractProblems, environmentShape, featureAddons, featureCnis, featureComputes, featureIdentities, planPlatform, withFeatureControllerIdentities, withFeatureFields, withFeatureHelmCharts, withFeatureRules, type AnyFeature, type ChartOverrideRules, type ClusterAccess, type ClusterInfo, type ControllerIdentityEntry, type CorePlan, type FeatureConfig, type FeatureDeployContext, type FeaturePlans, type FeatureRule, type HelmValuesChart, type NodeAddonInstaller } from '../src/index.js';
 import { ENVIRONMENT_RULES } from '../src/config/schema.js';
@@ -295,7 +296,7 @@ describe('featureCnis', () => {
     ...testFeature(name, {}, undefined, constructScope),
     stack: 'cni',
     addon: undefined,
-    cni: (_plan, { scope, cluster: access }) => [new DataResource(scope, `${name}-${access.clusterName}`, {})],
+    cni: (_plan, { scope, cluster: access }) => [new TerraformData(scope, `${name}-${access.clusterName}`, {})],
   });
 
   test('a CNI-stack feature creates its resources in a construct named after it, or in the stack itself with constructScope stack; off or of another stack, nothing', () => {
@@ -303,7 +304,7 @@ describe('featureCnis', () => {
     const cnis = featureCnis({ own: {}, kept: {}, addon: {} } as unknown as FeaturePlans, {} as CorePlan, [withCni('own'), withCni('kept', 'stack'), withCni('off'), testFeature('addon', {})]);
     expect(cnis.map((cni) => cni.name)).toEqual(['own', 'kept']);
     const created = cnis.flatMap((cni) => cni.deploy(stack, cluster, new Map()));
-    expect(created.map((resource) => (resource as DataResource).node.path)).toEqual(['cni/own/own-unit', 'cni/kept-unit']);
+    expect(created.map((resource) => (resource as TerraformData).node.path)).toEqual(['cni/own/own-unit', 'cni/kept-unit']);
   });
 
   test('the Gateway API CRDs: a CNI-stack feature at their old address, with Cilium only, whose components are checked', () => {
@@ -326,13 +327,13 @@ describe('featureCnis', () => {
   });
 
   test('a cniLast feature (Cilium) comes after every other CNI-stack feature whatever its registry place, and gets what they created', () => {
-    const last: AnyFeature = { ...withCni('last', 'stack'), cniLast: true, cni: (_plan, { scope, earlier }) => [new DataResource(scope, `last-after-${[...earlier.keys()].join('-')}`, {})] };
+    const last: AnyFeature = { ...withCni('last', 'stack'), cniLast: true, cni: (_plan, { scope, earlier }) => [new TerraformData(scope, `last-after-${[...earlier.keys()].join('-')}`, {})] };
     const settings = { environment: 'unit', stackPrefix: 'unit', region: 'us-west-2', accountId: '111111111111', stateBucket: 'b', stateRegion: 'us-west-2', tags: {} };
     const cnis = featureCnis({ last: {}, first: {}, second: {} } as unknown as FeaturePlans, {} as CorePlan, [last, withCni('first'), withCni('second', 'stack')]);
     expect(cnis.map((cni) => cni.name)).toEqual(['first', 'second', 'last']);
     const stack = new CniStack(Testing.app(), { settings, cluster, features: cnis });
     expect([...stack.features.keys()]).toEqual(['first', 'second', 'last']);
-    expect(stack.features.get('last')!.map((resource) => (resource as DataResource).node.path)).toEqual(['unit-cni/last-after-first-second']);
+    expect(stack.features.get('last')!.map((resource) => (resource as TerraformData).node.path)).toEqual(['unit-cni/last-after-first-second']);
   });
 
   test('the Cilium release is the CNI stack\'s last resource and depends on every other CNI-stack feature\'s, at its old address', () => {

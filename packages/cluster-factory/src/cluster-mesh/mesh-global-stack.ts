@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { DataResource, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
+import { TerraformData } from '../lib/private/terraform-data.js';
 import { Ec2TransitGateway } from '@cdktf/provider-aws/lib/ec2-transit-gateway';
 import { Ec2TransitGatewayVpcAttachment } from '@cdktf/provider-aws/lib/ec2-transit-gateway-vpc-attachment';
 import { Ec2TransitGatewayPeeringAttachment } from '@cdktf/provider-aws/lib/ec2-transit-gateway-peering-attachment';
@@ -143,7 +144,7 @@ export class MeshGlobalStack extends EnvironmentStack {
       recoveryWindowInDays: 30,
       lifecycle,
     });
-    new DataResource(this, 'mesh-ca-generate', {
+    new TerraformData(this, 'mesh-ca-generate', {
       triggersReplace: { secret: this.caSecret.arn },
       provisioners: [
         {

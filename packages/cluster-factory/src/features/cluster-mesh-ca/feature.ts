@@ -1,4 +1,4 @@
-import { DataResource } from 'cdktf';
+import { TerraformData } from '../../lib/private/terraform-data.js';
 import { ciliumEnabledBy } from '../../networking/decision.js';
 import { kubectlScript } from '../../lib/private/kubernetes-providers.js';
 import { meshCaImportCommands } from '../../cluster-mesh/mesh-ca.js';
@@ -20,7 +20,7 @@ export const feature = defineFeature({
   // Its resource kept its address when it became a module.
   constructScope: 'stack',
   cni: (plan, { scope, cluster }) => [
-    new DataResource(scope, 'cluster-mesh-ca', {
+    new TerraformData(scope, 'cluster-mesh-ca', {
       triggersReplace: { secret: plan.secretId },
       provisioners: [
         {

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { DataResource } from 'cdktf';
+import { TerraformData } from '../../lib/private/terraform-data.js';
 import { DataKubernetesServiceV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-service-v1';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
@@ -43,7 +43,7 @@ export function clusterMeshDnsAddon(props: ClusterMeshDnsProps): PlatformAddon {
   return {
     name: 'cluster-mesh-dns',
     deploy(scope: Construct, cluster: ClusterInfo): Construct[] {
-      const provisioned = new DataResource(scope, 'clustermesh-apiserver-load-balancer', {
+      const provisioned = new TerraformData(scope, 'clustermesh-apiserver-load-balancer', {
         provisioners: [
           {
             type: 'local-exec',

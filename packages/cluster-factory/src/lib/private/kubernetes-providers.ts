@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { DataResource, Fn } from 'cdktf';
+import { Fn } from 'cdktf';
+import { TerraformData } from './terraform-data.js';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import type { ClusterAccess } from '../../stacks/cluster-access.js';
@@ -40,8 +41,8 @@ export function kubectlScript(commands: string): string {
  * whenever `version` changes: kubernetes_manifest would need a live API server at plan time,
  * and Helm never upgrades a chart's crds/.
  */
-export function manifestUrlApply(scope: Construct, id: string, props: { readonly cluster: Pick<ClusterAccess, 'clusterName' | 'region'>; readonly url: string; readonly version: string }): DataResource {
-  return new DataResource(scope, id, {
+export function manifestUrlApply(scope: Construct, id: string, props: { readonly cluster: Pick<ClusterAccess, 'clusterName' | 'region'>; readonly url: string; readonly version: string }): TerraformData {
+  return new TerraformData(scope, id, {
     triggersReplace: { version: props.version },
     provisioners: [
       {
