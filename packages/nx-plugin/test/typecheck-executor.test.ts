@@ -60,10 +60,10 @@ describe('typecheck executor (one solution build for the tasks of a run)', () =>
   });
 
   test('an error in a file of no project of the run fails every task: no error is dropped', async () => {
-    const { root, run } = workspace("import { answer } from '../lib/index.js';\nimport { shared } from '../shared/value.js';\nexport const doubled: number = answer * shared;\n");
-    mkdirSync(join(root, 'shared'));
-    writeFileSync(join(root, 'shared/value.ts'), "export const shared: number = 'two';\n");
-    const message = "shared/value.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n\nFound 1 error.\n";
+    const { root, run } = workspace("import { answer } from '../lib/index.js';\nimport { factor } from '../common/value.js';\nexport const doubled: number = answer * factor;\n");
+    mkdirSync(join(root, 'common'));
+    writeFileSync(join(root, 'common/value.ts'), "export const factor: number = 'two';\n");
+    const message = "common/value.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.\n\nFound 1 error.\n";
     expect(await run()).toEqual({ 'lib:typecheck': { success: false, terminalOutput: message }, 'app:typecheck': { success: false, terminalOutput: message } });
   });
 
