@@ -163,7 +163,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
       return finish(false);
     }
     // A review applies nothing; a deploy remembers the bytes it shows and checks.
-    const checked = options.planOnly ? undefined : sha256(join(cwd, PLAN_FILE));
+    const checked = options.planOnly ? undefined : planFileSha256(join(cwd, PLAN_FILE));
     const show = await run(cwd, ['show', '-json', '-no-color', PLAN_FILE], env);
     if (!record(stack.name, 'show', { ok: show.code === 0, detail: firstLines(show.stderr), planSha256: checked })) return finish(false);
     writeFileSync(join(options.reviewDir, `${stack.name}.plan.json`), show.stdout);
@@ -180,7 +180,7 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
     if (!record(stack.name, 'check', { ok: !check.refused, detail: reasons.length > 0 ? reasons.join('\n') : undefined })) return finish(false);
     for (const [cluster, version] of controlPlaneVersions(planJson)) controlPlanes.set(cluster, version);
 
-    if (sha256(join(cwd, PLAN_FILE)) !== checked) {
+    if (planFileSha256(join(cwd, PLAN_FILE)) !== checked) {
       record(stack.name, 'apply', { ok: false, detail: `${PLAN_FILE} changed after it was checked (SHA-256 ${checked} when shown); nothing was applied` });
       return finish(false);
     }
@@ -190,7 +190,8 @@ export async function planCheckApply(options: PlanCheckApplyOptions): Promise<Pl
   return finish(!refusedPolicy);
 }
 
-function sha256(file: string): string {
+/** The SHA-256 of a plan file, as the deploy records it when it shows the plan (StepRecord.planSha256). */
+export function planFileSha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 

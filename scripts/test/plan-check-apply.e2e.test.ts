@@ -1,12 +1,11 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders, type StackReport } from '@cilium-eks/terraform-harness';
 import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
-import { PLAN_FILE, planCheckApply, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
+import { PLAN_FILE, planCheckApply, planFileSha256, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
 
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE] || undefined;
 const AWS_STACKS = ['sandbox-network', 'sandbox-cluster', 'sandbox-compute'];
@@ -49,7 +48,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
       planFlags: ['-refresh=false', '-lock=false'],
       apply: async (cwd, planFile) => {
         // What apply is handed, byte for byte: the test compares it with the file that was shown and checked.
-        applied.push({ cwd, planSha256: createHash('sha256').update(readFileSync(join(cwd, planFile))).digest('hex') });
+        applied.push({ cwd, planSha256: planFileSha256(join(cwd, planFile)) });
         return { code: 0, stdout: '', stderr: '' };
       },
       ...overrides,
@@ -66,7 +65,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     expect(result.applied.map((entry) => entry.cwd)).toEqual(AWS_STACKS.map(workdirOf));
     const shown = result.steps.filter((step) => step.step === 'show');
     expect(result.applied.map((entry) => entry.planSha256)).toEqual(shown.map((step) => step.planSha256));
-    expect(shown.map((step) => step.planSha256)).toEqual(AWS_STACKS.map((stack) => createHash('sha256').update(readFileSync(join(workdirOf(stack), PLAN_FILE))).digest('hex')));
+    expect(shown.map((step) => step.planSha256)).toEqual(AWS_STACKS.map((stack) => planFileSha256(join(workdirOf(stack), PLAN_FILE))));
     // The JSON the check read is that file's, as terraform shows it (one stack: the code path is the same for each).
     const last = AWS_STACKS.at(-1)!;
     const show = await terraform(workdirOf(last), ['show', '-json', PLAN_FILE], { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(last)) });

@@ -1,7 +1,7 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 export interface TypecheckExecutorOptions {
   /** The project's tsconfig.json, relative to the workspace root. */
@@ -52,13 +52,10 @@ export function buildConfigs(root: string, configs: readonly string[]): { byFile
     const match = DIAGNOSTIC.exec(line);
     if (match) {
       flush();
-      const file = isAbsolute(match[1]!) ? relative(root, match[1]!) : relative(root, resolve(root, match[1]!));
+      const file = relative(root, resolve(root, match[1]!));
       last = { file, lines: [line.replace(match[1]!, file)] };
     } else if (/^\s/.test(line) && line.trim() !== '' && last) {
       last.lines.push(line);
-    } else if (/error TS\d+: /.test(line)) {
-      flush();
-      last = { lines: [line] };
     } else if (line.trim() !== '' && !/^Found \d+ errors?/.test(line)) {
       flush();
       last = { lines: [line] };
@@ -70,9 +67,14 @@ export function buildConfigs(root: string, configs: readonly string[]): { byFile
   return { byFile, general };
 }
 
+/** The prefix of the workspace-relative paths of a project's files (every path for the root project). */
+function folderOf(projectRoot: string): string {
+  return projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot.split('/').join(sep)}${sep}`;
+}
+
 /** The result of the task whose project lives in `projectRoot`: the diagnostics of its files, and those of no file. */
 function resultFor(projectRoot: string, built: ReturnType<typeof buildConfigs>): TypecheckResult {
-  const folder = projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot.split('/').join(sep)}${sep}`;
+  const folder = folderOf(projectRoot);
   const diagnostics = [...built.general, ...built.byFile.filter((entry) => entry.file.startsWith(folder)).map((entry) => entry.text)];
   const errors = diagnostics.length;
   return { success: errors === 0, terminalOutput: errors === 0 ? '' : `${diagnostics.join('\n')}\n\nFound ${errors} error${errors === 1 ? '' : 's'}.\n` };
@@ -80,7 +82,7 @@ function resultFor(projectRoot: string, built: ReturnType<typeof buildConfigs>):
 
 /** A file with an error that lies in no project of the run fails every task: no error is ever dropped. */
 function unowned(projectRoots: readonly string[], built: ReturnType<typeof buildConfigs>): ReturnType<typeof buildConfigs> {
-  const folders = projectRoots.map((projectRoot) => `${projectRoot.split('/').join(sep)}${sep}`);
+  const folders = projectRoots.map(folderOf);
   const orphans = built.byFile.filter((entry) => !folders.some((folder) => entry.file.startsWith(folder)));
   return { byFile: built.byFile, general: [...built.general, ...orphans.map((entry) => entry.text)] };
 }
