@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders, type StackReport } from '@cilium-eks/terraform-harness';
+import { checkStacks, cliConfigOf, PLUGIN_MIRROR_VARIABLE, SharedAwsProvider, whyNoProviders, type StackReport } from '@cilium-eks/terraform-harness';
 import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
 import { PLAN_FILE, planCheckApply, planFileSha256, type PlanCheckApplyOptions } from '../lib/plan-check-apply.js';
@@ -15,6 +15,7 @@ const STEPS = ['init', 'plan', 'show', 'check', 'apply'];
 describe('plan, check, apply against the offline harness (sandbox)', skippedWhen(whyNoProviders({ registryInCi: true })), () => {
   let outdir: string;
   let reports: StackReport[];
+  let provider: SharedAwsProvider;
   const workdirOf = (stack: string) => reports.find((report) => report.stack === stack)!.workdir!;
   const extraFiles: string[] = [];
 
@@ -25,7 +26,12 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     // Its own validate and plan of these stacks are checked elsewhere (plan-review's e2e test, the validate target).
     reports = await checkStacks({ outdir, mirror, keepWorkdirs: true, prepareOnly: true });
     expect(reports.filter((report) => report.workdir).map((report) => [report.stack, report.status])).toEqual([...AWS_STACKS, 'sandbox-state'].map((stack) => [stack, 'prepared']));
+    // The flow's plans and shows attach to one aws provider process (its init runs as ever):
+    // the same plans, without starting the plugin in every run.
+    provider = (await SharedAwsProvider.start(workdirOf(AWS_STACKS[0]!), { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(AWS_STACKS[0]!)) }))!;
   }, 300_000);
+
+  afterAll(() => provider?.stop());
 
   afterEach(() => {
     for (const file of extraFiles.splice(0)) rmSync(file, { force: true });
@@ -46,6 +52,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
       workdir: (stack) => workdirOf(stack.name),
       env,
       planFlags: ['-refresh=false', '-lock=false'],
+      terraform: provider.terraform,
       apply: async (cwd, planFile) => {
         // What apply is handed, byte for byte: the test compares it with the file that was shown and checked.
         applied.push({ cwd, planSha256: planFileSha256(join(cwd, planFile)) });
@@ -68,7 +75,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     expect(shown.map((step) => step.planSha256)).toEqual(AWS_STACKS.map((stack) => planFileSha256(join(workdirOf(stack), PLAN_FILE))));
     // The JSON the check read is that file's, as terraform shows it (one stack: the code path is the same for each).
     const last = AWS_STACKS.at(-1)!;
-    const show = await terraform(workdirOf(last), ['show', '-json', PLAN_FILE], { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(last)) });
+    const show = await provider.terraform(workdirOf(last), ['show', '-json', PLAN_FILE], { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(workdirOf(last)) });
     expect(JSON.parse(show.stdout)).toEqual(JSON.parse(readFileSync(join(result.reviewDir, `${last}.plan.json`), 'utf8')));
     expect(result.review).toContain('| sandbox-network | ');
     expect(result.review).toContain('- sandbox-cni: not selected for this run');
@@ -91,7 +98,7 @@ describe('plan, check, apply against the offline harness (sandbox)', skippedWhen
     const result = await run({
       stacks: ['sandbox-network'],
       terraform: async (cwd, args, runEnv) => {
-        const done = await terraform(cwd, args, runEnv);
+        const done = await provider.terraform(cwd, args, runEnv);
         // Something rewrites the file between the check and apply.
         if (args[0] === 'show') appendFileSync(join(cwd, PLAN_FILE), 'tampered');
         return done;

@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { bootstrapStatePath } from '@cilium-eks/cluster-factory';
-import { PLUGIN_MIRROR_VARIABLE, providerSchemas, terraform, whyNoProviders, writeCliConfig } from '@cilium-eks/terraform-harness';
+import { PLUGIN_MIRROR_VARIABLE, providerSchemas, SharedAwsProvider, terraform, whyNoProviders, writeCliConfig } from '@cilium-eks/terraform-harness';
 import { skippedWhen } from '../../vitest.shared.js';
 import { APPS } from '../lib/apps.js';
 
@@ -40,8 +40,12 @@ describe('state bootstrap, a synth, then migration (real terraform)', skippedWhe
     const result = APPS.sandbox!.synth({ outdir, config });
     expect(result.status, result.stderr).toBe(0);
   };
+  // The plans and shows that check each step attach to one aws provider process (the
+  // harness's offline way); init and the state commands run as the documented steps do.
+  let provider: SharedAwsProvider | undefined;
   const tf = async (...args: string[]) => {
-    const result = await terraform(stackDir, args, env);
+    const run = provider && (args[0] === 'plan' || args[0] === 'show') ? provider.terraform : terraform;
+    const result = await run(stackDir, args, env);
     expect(result.code, `terraform ${args.join(' ')}\n${result.stderr}${result.stdout}`).toBe(0);
     return result.stdout;
   };
@@ -83,6 +87,8 @@ describe('state bootstrap, a synth, then migration (real terraform)', skippedWhe
     };
   }
 
+  afterAll(() => provider?.stop());
+
   let bootstrapBytes: string;
   let resourcesAfterBootstrap: string[];
 
@@ -91,6 +97,7 @@ describe('state bootstrap, a synth, then migration (real terraform)', skippedWhe
     synth();
     offline();
     await tf('init', '-input=false', '-no-color');
+    provider = await SharedAwsProvider.start(stackDir, env);
     const schemas = (await providerSchemas(stackDir, env))!;
     const versions = Object.fromEntries(Object.entries(schemas.provider_schemas![AWS]!.resource_schemas!).map(([type, schema]) => [type, schema.version ?? 0]));
     // Step 1, "apply": a state holding every resource of the plan, pushed through the synthesized local backend.

@@ -23,11 +23,12 @@ describe('closing summary of real test runs', () => {
     expect(summary.text).toBe(
       [
         '  terraform-harness-e2e: 1 passed, 0 failed',
-        'skipped (2):',
-        "  2 because TF_PLUGIN_MIRROR is not set: no provider mirror to install hashicorp/aws from (.ci/run finds the machine's):",
+        'skipped (3):',
+        "  3 because TF_PLUGIN_MIRROR is not set: no provider mirror to install hashicorp/aws from (.ci/run finds the machine's):",
         '    terraform-harness-e2e: real terraform against the offline mirror (TF_PLUGIN_MIRROR) plans a producer and a consumer of remote state; reports a helm stack as not checked',
         '    terraform-harness-e2e: real terraform against the offline mirror (TF_PLUGIN_MIRROR) without a separate validate, a plan still refuses what terraform validate refuses (a resource with count 0 included); the JSON plan is written only when asked for',
-        '1 passed, 0 failed, 2 skipped',
+        "    terraform-harness-e2e: one aws provider process for a run's plans (TF_PLUGIN_MIRROR) plans attached to one shared process equal plans with a plugin per run: each stack keeps its region and default tags, aliases run on their own, and no process is left",
+        '1 passed, 0 failed, 3 skipped',
         '',
       ].join('\n'),
     );

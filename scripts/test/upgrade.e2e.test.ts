@@ -1,8 +1,8 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkStacks, cliConfigOf, convergeState, PLUGIN_MIRROR_VARIABLE, providerSchemas, readSynthesizedStacks, type StackReport } from '@cilium-eks/terraform-harness';
+import { checkStacks, cliConfigOf, convergeState, PLUGIN_MIRROR_VARIABLE, providerSchemas, readSynthesizedStacks, SharedAwsProvider, type StackReport } from '@cilium-eks/terraform-harness';
 import { EKS_ADDON_VERSIONS } from '@cilium-eks/cluster-factory';
 import { APPS } from '../lib/apps.js';
 import { planCheckApply } from '../lib/plan-check-apply.js';
@@ -58,6 +58,7 @@ describe.skipIf(!mirror && !process.env.CI)('a Kubernetes upgrade planned agains
   const outdirs: Record<string, string> = {};
   let reports: StackReport[];
   const converged = new Map<string, string>();
+  let provider: SharedAwsProvider;
   const workdirOf = (stack: string) => reports.find((report) => report.stack === stack)!.workdir!;
 
   beforeAll(async () => {
@@ -74,15 +75,19 @@ describe.skipIf(!mirror && !process.env.CI)('a Kubernetes upgrade planned agains
     delete env.TF_PLUGIN_CACHE_DIR;
     const schemas = (await providerSchemas(workdirOf(STACKS[0]!), env))!;
     // The harness already planned each stack from empty state (plan.bin): the first round.
+    // Converging and the deploys' plans and shows attach to one aws provider process.
+    provider = (await SharedAwsProvider.start(workdirOf(STACKS[0]!), env))!;
     await Promise.all(
       STACKS.map(async (stack) => {
-        await convergeState(workdirOf(stack), { env, schemas, accountId: '111111111111', firstPlan: 'plan.bin', rounds: 3 });
+        await convergeState(workdirOf(stack), { env, schemas, accountId: '111111111111', firstPlan: 'plan.bin', rounds: 3, terraform: provider.terraform });
         converged.set(stack, asStoredAfterApply(readFileSync(join(workdirOf(stack), 'terraform.tfstate'), 'utf8')));
       }),
     );
     // From here on, each working directory holds the 1.36 configuration.
     for (const stack of readSynthesizedStacks(outdirs['1.36']!).filter((entry) => STACKS.includes(entry.name))) copyFileSync(stack.file, join(workdirOf(stack.name), 'cdk.tf.json'));
   }, 600_000);
+
+  afterAll(() => provider?.stop());
 
   /** The deploy's plan, check and (recorded, not run) apply of both stacks against a given state. */
   async function deploy(state: (stack: string) => string) {
@@ -100,6 +105,7 @@ describe.skipIf(!mirror && !process.env.CI)('a Kubernetes upgrade planned agains
       workdir: (stack) => workdirOf(stack.name),
       env,
       planFlags: ['-refresh=false', '-lock=false'],
+      terraform: provider.terraform,
       apply: async (cwd) => {
         applied.push(cwd);
         return { code: 0, stdout: '', stderr: '' };

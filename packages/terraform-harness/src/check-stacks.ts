@@ -1,10 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
 import { placeholderState, type ProviderSchemas } from './placeholders.js';
 import { mirrorContents, PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from './terraform.js';
 import { providerSchemas } from './provider-schemas.js';
+import { attachable, installedAwsProvider, SharedAwsProvider, type TerraformRunner } from './shared-provider.js';
 
 const AWS = 'registry.terraform.io/hashicorp/aws';
 
@@ -49,6 +50,12 @@ export interface CheckOptions {
    * @default false
    */
   readonly prepareOnly?: boolean;
+  /**
+   * Run the plans, shows and validates of stacks with one `aws` configuration attached to one
+   * aws provider process per binary (SharedAwsProvider), instead of starting the plugin in each
+   * run. Same diagnostics and plans, about half the CPU. @default true
+   */
+  readonly shareProvider?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -136,6 +143,23 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   const stateFiles = new Map<string, string>();
   let schemas: ProviderSchemas | undefined;
   const reports: StackReport[] = [];
+  const shared = new Map<string, Promise<SharedAwsProvider | undefined>>();
+  /** The runner of a stack's terraform steps after init: attached to a shared provider where it may be, started at its first run. */
+  const runnerOf = (stack: SynthesizedStack, dir: string): TerraformRunner => {
+    const binary = options.shareProvider === false || !attachable(stack.json) ? undefined : installedAwsProvider(dir);
+    if (!binary) return terraform;
+    return async (cwd, args, runEnv) => {
+      if (!shared.has(binary)) {
+        const started = SharedAwsProvider.start(dir, env, { socketDir: root }).catch((error: Error) => {
+          log(`  ${error.message}\n  each terraform run starts its own aws provider instead`);
+          return undefined;
+        });
+        shared.set(binary, started);
+      }
+      const provider = await shared.get(binary);
+      return (provider?.terraform ?? terraform)(cwd, args, runEnv);
+    };
+  };
 
   try {
     for (const stack of stacks.filter((candidate) => !options.stacks || options.stacks.includes(candidate.name))) {
@@ -164,7 +188,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         continue;
       }
       if (!schemas && providers.includes(AWS) && remoteStateReads(stack.json).some((read) => !stateFiles.has(read.key))) {
-        schemas = await providerSchemas(dir, env);
+        schemas = await providerSchemas(dir, env, runnerOf(stack, dir));
       }
 
       // Answer each remote-state read with typed placeholders of the producing stack's outputs.
@@ -187,8 +211,9 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
         continue;
       }
       const awsOnly = providers.length > 0 && providers.every((provider) => provider === AWS);
+      const run = runnerOf(stack, dir);
       if (!awsOnly) {
-        const validate = await terraform(dir, ['validate', '-no-color'], env);
+        const validate = await run(dir, ['validate', '-no-color'], env);
         if (validate.code !== 0) {
           reports.push({ stack: stack.name, status: 'failed', validated: false, planned: false, detail: `terraform validate failed:\n${firstLines(validate.stderr || validate.stdout)}` });
         } else {
@@ -200,7 +225,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       // the same diagnostics (resources with count = 0 included), and a provider start costs
       // about 2 CPU seconds. The machine-readable output carries the counts, so the plan is
       // shown as JSON (another provider start) only when its JSON is wanted.
-      const plan = await terraform(dir, ['plan', '-json', '-input=false', '-refresh=false', '-lock=false', '-out=plan.bin'], env);
+      const plan = await run(dir, ['plan', '-json', '-input=false', '-refresh=false', '-lock=false', '-out=plan.bin'], env);
       const planned = readPlanEvents(plan.stdout);
       if (plan.code !== 0 || !planned.changes) {
         const why = planned.errors.length > 0 ? planned.errors.join('\n\n') : plan.stderr || plan.stdout;
@@ -210,7 +235,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       const changes = planned.changes;
       let planJsonPath: string | undefined;
       if (options.planJsonDir) {
-        const show = await terraform(dir, ['show', '-json', 'plan.bin'], env);
+        const show = await run(dir, ['show', '-json', 'plan.bin'], env);
         if (show.code !== 0) {
           reports.push({ stack: stack.name, status: 'failed', validated: true, planned: true, detail: `terraform show failed:\n${firstLines(show.stderr || show.stdout)}` });
           continue;
@@ -222,6 +247,12 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       reports.push({ stack: stack.name, status: 'planned', validated: true, planned: true, changes, planJson: planJsonPath, workdir: options.keepWorkdirs ? dir : undefined });
     }
   } finally {
+    for (const started of shared.values()) {
+      const provider = await started;
+      if (!provider) continue;
+      await provider.stop();
+      log(`  ${provider.runs} terraform runs attached to one aws provider process (${basename(provider.binary)})`);
+    }
     if (!options.keepWorkdirs) rmSync(root, { recursive: true, force: true });
   }
   return reports;

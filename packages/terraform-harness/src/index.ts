@@ -4,3 +4,4 @@ export * from './synth-output.js';
 export * from './terraform.js';
 export * from './state-from-plan.js';
 export * from './provider-schemas.js';
+export * from './shared-provider.js';

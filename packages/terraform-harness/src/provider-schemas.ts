@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { ProviderSchemas } from './placeholders.js';
 import { terraform } from './terraform.js';
+import type { TerraformRunner } from './shared-provider.js';
 
 /** Directory of the cached `terraform providers schema -json` answers. @default <os tmpdir>/terraform-harness-schemas */
 export const SCHEMA_CACHE_VARIABLE = 'TF_HARNESS_SCHEMA_CACHE';
@@ -15,7 +16,7 @@ export const SCHEMA_CACHE_VARIABLE = 'TF_HARNESS_SCHEMA_CACHE';
  * and its schema is 13 MB of JSON; the same binaries always answer the same, so one run per
  * machine is enough. An uninitialized directory or a failed run is never cached.
  */
-export async function providerSchemas(workdir: string, env: NodeJS.ProcessEnv): Promise<ProviderSchemas | undefined> {
+export async function providerSchemas(workdir: string, env: NodeJS.ProcessEnv, run: TerraformRunner = terraform): Promise<ProviderSchemas | undefined> {
   const key = cacheKey(workdir, env);
   const cacheDir = env[SCHEMA_CACHE_VARIABLE] || join(tmpdir(), 'terraform-harness-schemas');
   const file = key ? join(cacheDir, `${key}.json`) : undefined;
@@ -26,14 +27,14 @@ export async function providerSchemas(workdir: string, env: NodeJS.ProcessEnv): 
       // A torn or foreign file: ask terraform again and replace it.
     }
   }
-  const run = await terraform(workdir, ['providers', 'schema', '-json'], env);
-  if (run.code !== 0) return undefined;
-  const schemas = JSON.parse(run.stdout) as ProviderSchemas;
+  const answer = await run(workdir, ['providers', 'schema', '-json'], env);
+  if (answer.code !== 0) return undefined;
+  const schemas = JSON.parse(answer.stdout) as ProviderSchemas;
   if (file) {
     mkdirSync(cacheDir, { recursive: true });
     // Written whole, then renamed: a parallel reader never sees half a file.
     const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, run.stdout);
+    writeFileSync(partial, answer.stdout);
     renameSync(partial, file);
   }
   return schemas;

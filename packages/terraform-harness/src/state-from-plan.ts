@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { placeholderForType, resourceSchema, type ProviderSchemas, type SchemaBlock } from './placeholders.js';
 import { firstLines } from './check-stacks.js';
 import { terraform } from './terraform.js';
+import type { TerraformRunner } from './shared-provider.js';
 
 /** The parts of `terraform show -json <plan>` a state is built from. */
 export interface PlanForState {
@@ -100,6 +101,8 @@ export interface ConvergeOptions {
   readonly rounds?: number;
   /** Plans before giving up. @default 5 */
   readonly maxRounds?: number;
+  /** How terraform runs: a SharedAwsProvider's `terraform` saves a plugin start per run. @default terraform */
+  readonly terraform?: TerraformRunner;
 }
 
 /**
@@ -112,15 +115,16 @@ export interface ConvergeOptions {
  */
 export async function convergeState(workdir: string, options: ConvergeOptions): Promise<{ rounds: number; state: object }> {
   const maxRounds = Math.max(options.maxRounds ?? 5, options.rounds ?? 0);
+  const run = options.terraform ?? terraform;
   let state: object | undefined;
   for (let round = 1; round <= maxRounds; round += 1) {
     let planFile = options.firstPlan;
     if (round > 1 || !planFile) {
       planFile = 'converge.bin';
-      const plan = await terraform(workdir, ['plan', '-input=false', '-refresh=false', '-lock=false', '-no-color', `-out=${planFile}`], options.env);
+      const plan = await run(workdir, ['plan', '-input=false', '-refresh=false', '-lock=false', '-no-color', `-out=${planFile}`], options.env);
       if (plan.code !== 0) throw new Error(`${workdir}: terraform plan failed in round ${round}:\n${firstLines(plan.stderr || plan.stdout, 20)}`);
     }
-    const show = await terraform(workdir, ['show', '-json', planFile], options.env);
+    const show = await run(workdir, ['show', '-json', planFile], options.env);
     if (show.code !== 0) throw new Error(`${workdir}: terraform show failed in round ${round}:\n${firstLines(show.stderr, 20)}`);
     const planJson = JSON.parse(show.stdout) as PlanForState;
     const changing = (actions: readonly string[]) => !actions.every((action) => action === 'no-op');

@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformOutput, TerraformStack, S3Backend } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -114,3 +115,80 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
   });
 });
 
+
+/** This process's children that run the aws provider plugin (Linux: /proc). */
+function providerChildren(): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/s.exec(stat)!;
+        return Number(rest!.split(' ')[1]) === process.pid && comm!.startsWith('terraform-provi') ? [pid] : [];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
+}
+
+describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})`, skippedWhen(whyNoProviders()), () => {
+  test('plans attached to one shared process equal plans with a plugin per run: each stack keeps its region and default tags, aliases run on their own, and no process is left', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'harness-shared-'));
+    const app = new App({ outdir });
+    const stack = (name: string) => {
+      const created = new TerraformStack(app, name);
+      new S3Backend(created, { bucket: 'state', key: `${name}.tfstate`, region: 'us-east-1', encrypt: true });
+      return created;
+    };
+    // default_tags are the plugin's configuration: a plan from a process still configured
+    // for the stack before would show that stack's tags in tags_all.
+    const west = stack('west');
+    new AwsProvider(west, 'aws', { region: 'us-west-2', defaultTags: [{ tags: { Env: 'west' } }] });
+    new Vpc(west, 'vpc', { cidrBlock: '10.0.0.0/16', tags: { Name: 'west' } });
+    const east = stack('east');
+    new AwsProvider(east, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: { Env: 'east' } }] });
+    new Vpc(east, 'vpc', { cidrBlock: '10.1.0.0/16' });
+    new IamRole(east, 'role', { name: 'east', assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) });
+    const aliased = stack('aliased');
+    new AwsProvider(aliased, 'aws', { region: 'us-west-2', defaultTags: [{ tags: { Env: 'aliased-default' } }] });
+    const second = new AwsProvider(aliased, 'east', { alias: 'east', region: 'eu-west-1', defaultTags: [{ tags: { Env: 'aliased-east' } }] });
+    new Vpc(aliased, 'default-vpc', { cidrBlock: '10.2.0.0/16' });
+    new Vpc(aliased, 'east-vpc', { cidrBlock: '10.3.0.0/16', provider: second });
+    app.synth();
+
+    // The plugin refuses a second configuration with a CA bundle; the shared process runs without it.
+    const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+    const env = { ...process.env, ...(existsSync(caBundle) ? { AWS_CA_BUNDLE: caBundle } : {}) };
+    const logged: string[] = [];
+    const plans = (dir: string) => Object.fromEntries(['west', 'east', 'aliased'].map((name) => [name, normalizedPlan(join(outdir, dir, `${name}.plan.json`))]));
+    const sharedReports = await checkStacks({ outdir, mirror, env, planJsonDir: join(outdir, 'shared'), log: (line) => logged.push(line) });
+    expect(providerChildren()).toEqual([]);
+    const ownReports = await checkStacks({ outdir, mirror, env, planJsonDir: join(outdir, 'own'), shareProvider: false, log: (line) => logged.push(line) });
+    expect(sharedReports.map(({ stack, status }) => [stack, status])).toEqual(['aliased', 'east', 'west'].map((name) => [name, 'planned']));
+    expect(ownReports.map(({ stack, status }) => [stack, status])).toEqual(sharedReports.map(({ stack, status }) => [stack, status]));
+    // west and east: a plan and a show each; the aliased stack ran with its own plugins.
+    expect(logged).toEqual(['  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5)']);
+
+    const shared = plans('shared');
+    expect(shared).toEqual(plans('own'));
+    const tagsAll = (name: string) =>
+      Object.fromEntries(shared[name]!.resource_changes.filter((change) => change.type === 'aws_vpc').map((change) => [change.address, change.change.after.tags_all]));
+    expect(tagsAll('west')).toEqual({ 'aws_vpc.vpc': { Env: 'west', Name: 'west' } });
+    expect(tagsAll('east')).toEqual({ 'aws_vpc.vpc': { Env: 'east' } });
+    expect(tagsAll('aliased')).toEqual({ 'aws_vpc.default-vpc': { Env: 'aliased-default' }, 'aws_vpc.east-vpc': { Env: 'aliased-east' } });
+  });
+});
+
+interface PlanJsonForComparison {
+  timestamp?: string;
+  relevant_attributes?: unknown[];
+  resource_changes: Array<{ address: string; type: string; change: { after: Record<string, unknown> } }>;
+}
+
+/** A `terraform show -json` plan without what differs between any two runs: its time, and the order of relevant_attributes (Go map order). */
+function normalizedPlan(file: string): PlanJsonForComparison {
+  const plan = JSON.parse(readFileSync(file, 'utf8')) as PlanJsonForComparison;
+  delete plan.timestamp;
+  plan.relevant_attributes = (plan.relevant_attributes ?? []).map((entry) => JSON.stringify(entry)).sort();
+  return plan;
+}

@@ -3,6 +3,7 @@ import { deploymentOrder } from '../src/synth-output.js';
 import { unreachableProviderSource } from '../src/check-stacks.js';
 import { referenceType, placeholderState, type ProviderSchemas } from '../src/placeholders.js';
 import { stateFromPlan } from '../src/state-from-plan.js';
+import { attachable, reattachValue, serverEnv } from '../src/shared-provider.js';
 
 const SCHEMAS: ProviderSchemas = {
   provider_schemas: {
@@ -151,5 +152,30 @@ Error: Invalid version constraint
     expect(unreachableProviderSource(`${unreachable('dial tcp: i/o timeout')}${invalid}`)).toBeUndefined();
     expect(unreachableProviderSource('Error: Failed to query available provider packages\n\nno available releases match the given constraints 0.0.1')).toBeUndefined();
     expect(unreachableProviderSource('')).toBeUndefined();
+  });
+});
+
+describe('a shared aws provider process', () => {
+  test('only a stack with exactly one aws configuration and no custom CA bundle attaches to one', () => {
+    expect(attachable({ provider: { aws: [{ region: 'us-west-2' }] } })).toBe(true);
+    expect(attachable({ provider: { aws: { region: 'us-west-2' } } })).toBe(true);
+    expect(attachable({ provider: { aws: [{ region: 'us-west-2' }, { alias: 'east', region: 'us-east-1' }] } })).toBe(false);
+    expect(attachable({ provider: { aws: [{ region: 'us-west-2', custom_ca_bundle: '/etc/ca.pem' }] } })).toBe(false);
+    expect(attachable({ provider: { helm: [{}] } })).toBe(false);
+    expect(attachable({})).toBe(false);
+  });
+
+  test('the attach value is read from what the plugin prints in debug mode, and only for the aws provider', () => {
+    const value = '{"registry.terraform.io/hashicorp/aws":{"Protocol":"grpc","ProtocolVersion":5,"Pid":8301,"Test":true,"Addr":{"Network":"unix","String":"/tmp/plugin2144998322"}}}';
+    const printed = `Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='${value}'\n`;
+    expect(reattachValue(printed)).toBe(value);
+    expect(reattachValue(printed.slice(0, 120))).toBeUndefined();
+    expect(reattachValue(printed.replace('hashicorp/aws', 'hashicorp/helm'))).toBeUndefined();
+  });
+
+  test("the plugin process runs without AWS_CA_BUNDLE, the Go settings of short-lived processes and another process's attach value", () => {
+    const env = { PATH: '/usr/bin', AWS_CA_BUNDLE: '/etc/ssl/ca.pem', GOGC: 'off', GOMEMLIMIT: '2GiB', TF_REATTACH_PROVIDERS: '{}', TF_LOG: 'warn' };
+    expect(serverEnv(env)).toEqual({ PATH: '/usr/bin', TF_LOG: 'warn' });
+    expect(env.AWS_CA_BUNDLE).toBe('/etc/ssl/ca.pem');
   });
 });
