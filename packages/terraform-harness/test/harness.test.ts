@@ -173,9 +173,9 @@ describe('a shared aws provider process', () => {
     expect(reattachValue(printed.replace('hashicorp/aws', 'hashicorp/helm'))).toBeUndefined();
   });
 
-  test("the plugin process runs without AWS_CA_BUNDLE, the Go settings of short-lived processes and another process's attach value", () => {
+  test("the plugin process runs without AWS_CA_BUNDLE and another process's attach value, with the Go settings of a long-lived process", () => {
     const env = { PATH: '/usr/bin', AWS_CA_BUNDLE: '/etc/ssl/ca.pem', GOGC: 'off', GOMEMLIMIT: '2GiB', TF_REATTACH_PROVIDERS: '{}', TF_LOG: 'warn' };
-    expect(serverEnv(env)).toEqual({ PATH: '/usr/bin', TF_LOG: 'warn' });
+    expect(serverEnv(env)).toEqual({ PATH: '/usr/bin', TF_LOG: 'warn', GOGC: '400' });
     expect(env.AWS_CA_BUNDLE).toBe('/etc/ssl/ca.pem');
   });
 });
