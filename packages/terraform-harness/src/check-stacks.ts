@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type SynthesizedStack } from './synth-output.js';
+import { backendKey, readSynthesizedStacks, remoteStateReads, requiredProviderAddresses, type StackJson, type SynthesizedStack } from './synth-output.js';
 import { placeholderState, type ProviderSchemas } from './placeholders.js';
 import { mirrorContents, PLUGIN_MIRROR_VARIABLE, terraform, writeCliConfig } from './terraform.js';
 import { providerSchemas } from './provider-schemas.js';
@@ -56,6 +56,13 @@ export interface CheckOptions {
    * run. Same diagnostics and plans, about half the CPU. @default true
    */
   readonly shareProvider?: boolean;
+  /**
+   * Run `terraform init` once per distinct set of what it reads (initKey: required providers
+   * and versions, provider, resource and data types; every stack gets the harness's local
+   * backend) and give the other stacks a copy of its `.terraform` and lock file, the files
+   * init would write for them. @default true
+   */
+  readonly reuseInit?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -94,6 +101,26 @@ function remoteStateOverride(stack: SynthesizedStack, stateFiles: Map<string, st
       ),
     },
   };
+}
+
+/**
+ * Everything `terraform init` reads of a harness working directory, or undefined when it may
+ * read more (modules, an HCP Terraform block). Init writes the same `.terraform` (provider
+ * links into the shared plugin cache, the backend record) and the same lock file for two
+ * stacks with the same key: the harness's backend is the same local one for every stack, and
+ * the providers come from the same CLI config. The key names the providers a stack uses
+ * without requiring them too: terraform installs a resource type's provider by the type's
+ * first word (`aws_vpc`: aws), and `terraform` is built in.
+ */
+export function initKey(stack: StackJson & { module?: unknown; terraform?: { cloud?: unknown; required_version?: string } }): string | undefined {
+  if (stack.module !== undefined || stack.terraform?.cloud !== undefined) return undefined;
+  const requirements = Object.entries(stack.terraform?.required_providers ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, requirement]) => [name, requirement.source ?? null, requirement.version ?? null]);
+  const typesOf = (record: Record<string, unknown> | undefined) => Object.keys(record ?? {}).map((type) => type.split('_')[0]!);
+  const used = new Set([...Object.keys(stack.provider ?? {}), ...typesOf(stack.resource), ...typesOf(stack.data)]);
+  used.delete('terraform');
+  return JSON.stringify({ requirements, requiredVersion: stack.terraform?.required_version ?? null, providers: [...used].sort() });
 }
 
 /** How terraform says it could not reach a registry or download site (Go's network errors). */
@@ -144,6 +171,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   let schemas: ProviderSchemas | undefined;
   const reports: StackReport[] = [];
   const shared = new Map<string, Promise<SharedAwsProvider | undefined>>();
+  const initialized = new Map<string, { stack: string; dir: string }>();
   /** The runner of a stack's terraform steps after init: attached to a shared provider where it may be, started at its first run. */
   const runnerOf = (stack: SynthesizedStack, dir: string): TerraformRunner => {
     const binary = options.shareProvider === false || !attachable(stack.json) ? undefined : installedAwsProvider(dir);
@@ -180,7 +208,17 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       cpSync(stack.file, join(dir, 'cdk.tf.json'));
       writeFileSync(join(dir, 'harness_backend_override.tf.json'), JSON.stringify(backendAndProviderOverride(stack), null, 2));
 
-      const init = await terraform(dir, ['init', '-input=false', '-no-color'], env);
+      // A stack whose init would read what an earlier stack's read gets a copy of its result
+      // (about a CPU second each: init hashes the 700 MB aws provider against the lock file).
+      const key = options.reuseInit === false ? undefined : initKey(stack.json);
+      const twin = key === undefined ? undefined : initialized.get(key);
+      if (twin) {
+        cpSync(join(twin.dir, '.terraform'), join(dir, '.terraform'), { recursive: true, verbatimSymlinks: true });
+        copyFileSync(join(twin.dir, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
+        log(`  ${stack.name}: terraform init as for ${twin.stack} (same providers, same backend)`);
+      }
+      const init = twin ? { code: 0, stdout: '', stderr: '' } : await terraform(dir, ['init', '-input=false', '-no-color'], env);
+      if (init.code === 0 && key !== undefined && !twin) initialized.set(key, { stack: stack.name, dir });
       if (init.code !== 0) {
         const unreachable = unreachableProviderSource(init.stderr || init.stdout);
         if (unreachable) reports.push({ stack: stack.name, status: 'not-checked', validated: false, planned: false, detail: unreachable });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformOutput, TerraformStack, S3Backend } from 'cdktf';
@@ -9,8 +9,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { checkStacks, formatReports } from '../src/check-stacks.js';
-import { PLUGIN_MIRROR_VARIABLE, whyNoProviders } from '../src/terraform.js';
+import { checkStacks, cliConfigOf, formatReports } from '../src/check-stacks.js';
+import { PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders } from '../src/terraform.js';
 import { skippedWhen } from '../../../vitest.shared.js';
 
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
@@ -70,12 +70,22 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
     new HelmProvider(kubernetesSide, 'helm', {});
     app.synth();
 
-    const reports = await checkStacks({ outdir, mirror });
+    const logged: string[] = [];
+    const reports = await checkStacks({ outdir, mirror, keepWorkdirs: true, log: (line) => logged.push(line) });
     expect(reports.map((report) => [report.stack, report.status, report.changes])).toEqual([
       ['producer', 'planned', { add: 1, change: 0, destroy: 0 }],
       ['consumer', 'planned', { add: 2, change: 0, destroy: 0 }],
       ['kubernetes-side', 'not-checked', undefined],
     ]);
+    // The consumer's init reads what the producer's read: it got a copy, the files a real init writes.
+    expect(logged).toContain('  consumer: terraform init as for producer (same providers, same backend)');
+    const consumerDir = reports[1]!.workdir!;
+    const realInit = mkdtempSync(join(tmpdir(), 'harness-real-init-'));
+    for (const file of readdirSync(consumerDir).filter((name) => name.endsWith('.tf.json'))) cpSync(join(consumerDir, file), join(realInit, file));
+    const init = await terraform(realInit, ['init', '-input=false', '-no-color'], { ...process.env, TF_CLI_CONFIG_FILE: cliConfigOf(consumerDir) });
+    expect(init.code, init.stderr).toBe(0);
+    expect(initFiles(consumerDir)).toEqual(initFiles(realInit));
+    expect(Object.keys(initFiles(realInit))).toContain('.terraform.lock.hcl');
     expect(reports[2]!.detail).toBe(`needs registry.terraform.io/hashicorp/helm, absent from the plugin mirror ${mirror}`);
     expect(formatReports(reports).split('\n').at(-1)).toBe('3 stacks: 2 validated and planned, 0 validated only, 1 not checked, 0 failed');
   });
@@ -165,8 +175,13 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
     const ownReports = await checkStacks({ outdir, mirror, env, planJsonDir: join(outdir, 'own'), shareProvider: false, stacks: ['east', 'west'], log: (line) => logged.push(line) });
     expect(sharedReports.map(({ stack, status }) => [stack, status])).toEqual(['aliased', 'east', 'west'].map((name) => [name, 'planned']));
     expect(ownReports.map(({ stack, status }) => [stack, status])).toEqual(['east', 'west'].map((name) => [name, 'planned']));
-    // west and east: a plan and a show each.
-    expect(logged).toEqual(['  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5)']);
+    // west and east: a plan and a show each. Every stack needs the same providers: one init per run.
+    expect(logged).toEqual([
+      '  east: terraform init as for aliased (same providers, same backend)',
+      '  west: terraform init as for aliased (same providers, same backend)',
+      '  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5)',
+      '  west: terraform init as for east (same providers, same backend)',
+    ]);
 
     const shared = plans('shared', ['aliased', 'east', 'west']);
     expect(plans('shared', ['east', 'west'])).toEqual(plans('own', ['east', 'west']));
@@ -190,4 +205,20 @@ function normalizedPlan(file: string): PlanJsonForComparison {
   delete plan.timestamp;
   plan.relevant_attributes = (plan.relevant_attributes ?? []).map((entry) => JSON.stringify(entry)).sort();
   return plan;
+}
+
+/** What `terraform init` wrote in a directory: `.terraform` (files by content, links by target) and the lock file. */
+function initFiles(dir: string): Record<string, string> {
+  const files: Record<string, string> = { '.terraform.lock.hcl': readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8') };
+  const walk = (relative: string) => {
+    for (const name of readdirSync(join(dir, relative))) {
+      const path = join(relative, name);
+      const stat = lstatSync(join(dir, path));
+      if (stat.isSymbolicLink()) files[path] = `-> ${readlinkSync(join(dir, path))}`;
+      else if (stat.isDirectory()) walk(path);
+      else files[path] = readFileSync(join(dir, path), 'utf8');
+    }
+  };
+  walk('.terraform');
+  return files;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { deploymentOrder } from '../src/synth-output.js';
-import { unreachableProviderSource } from '../src/check-stacks.js';
+import { initKey, unreachableProviderSource } from '../src/check-stacks.js';
 import { referenceType, placeholderState, type ProviderSchemas } from '../src/placeholders.js';
 import { stateFromPlan } from '../src/state-from-plan.js';
 import { attachable, reattachValue, serverEnv } from '../src/shared-provider.js';
@@ -177,5 +177,29 @@ describe('a shared aws provider process', () => {
     const env = { PATH: '/usr/bin', AWS_CA_BUNDLE: '/etc/ssl/ca.pem', GOGC: 'off', GOMEMLIMIT: '2GiB', TF_REATTACH_PROVIDERS: '{}', TF_LOG: 'warn' };
     expect(serverEnv(env)).toEqual({ PATH: '/usr/bin', TF_LOG: 'warn', GOGC: '400' });
     expect(env.AWS_CA_BUNDLE).toBe('/etc/ssl/ca.pem');
+  });
+});
+
+describe('what terraform init reads of a harness working directory (initKey)', () => {
+  const stack = (extra: object = {}) => ({
+    terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } }, required_version: '>= 1.10' },
+    provider: { aws: [{ region: 'us-west-2' }] },
+    resource: { aws_vpc: {} },
+    ...extra,
+  });
+
+  test('stacks of other resources of the same providers read the same; built-in terraform_* types need no provider', () => {
+    expect(initKey(stack({ resource: { aws_eks_cluster: {}, terraform_data: {} }, data: { terraform_remote_state: {} } }))).toBe(initKey(stack()));
+  });
+
+  test('another provider version, another required Terraform version, or a provider used without being required reads differently', () => {
+    expect(initKey(stack({ terraform: { required_providers: { aws: { source: 'aws', version: '5.99.0' } }, required_version: '>= 1.10' } }))).not.toBe(initKey(stack()));
+    expect(initKey(stack({ terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } }, required_version: '>= 1.11' } }))).not.toBe(initKey(stack()));
+    expect(initKey(stack({ resource: { aws_vpc: {}, random_id: {} } }))).not.toBe(initKey(stack()));
+  });
+
+  test('modules and HCP Terraform are more than the key covers: such a stack always runs its own init', () => {
+    expect(initKey(stack({ module: { vpc: { source: './vpc' } } }))).toBeUndefined();
+    expect(initKey(stack({ terraform: { cloud: { organization: 'acme' } } }))).toBeUndefined();
   });
 });
