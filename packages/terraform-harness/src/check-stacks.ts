@@ -290,7 +290,8 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       const provider = await started;
       if (!provider) continue;
       await provider.stop();
-      log(`  ${provider.runs} terraform runs attached to one aws provider process (${basename(provider.binary)})`);
+      const { plugin, cache } = provider.schemaCalls;
+      log(`  ${provider.runs} terraform runs attached to one aws provider process (${basename(provider.binary)}); schema calls: ${plugin} answered by the plugin, ${cache} from its first answer`);
     }
     if (!options.keepWorkdirs) rmSync(root, { recursive: true, force: true });
   }

@@ -5,3 +5,4 @@ export * from './terraform.js';
 export * from './state-from-plan.js';
 export * from './provider-schemas.js';
 export * from './shared-provider.js';
+export * from './schema-cache-proxy.js';

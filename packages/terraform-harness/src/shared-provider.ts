@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SchemaCacheProxy } from './schema-cache-proxy.js';
 import { terraform, type TerraformResult } from './terraform.js';
 
 /** How a harness step runs terraform: `terraform` itself, or a SharedAwsProvider's runs. */
@@ -17,7 +19,9 @@ const START_TIMEOUT_MS = 120_000;
  * each run starting its own. A plan otherwise starts the 700 MB plugin two or three times
  * (schema, validate walk, plan walk) and hashes it against the lock file: a plan of a small
  * stack costs about 2.7 CPU seconds so, and 1.4 attached (0.9 in terraform, 0.5 in the shared
- * plugin, which builds its schema again for each command; measured 2026-12-06).
+ * plugin; measured 2026-12-06). The plugin builds its whole schema again for each command
+ * that asks (each one does, once); a relay in front of it answers from the first answer
+ * (SchemaCacheProxy), which saves about 0.3 more CPU seconds per command.
  *
  * For the harness only: its working directories run offline with placeholder credentials,
  * just after `terraform init` installed and hashed the very binary this process runs. A
@@ -38,11 +42,22 @@ export class SharedAwsProvider {
   static async start(workdir: string, env: NodeJS.ProcessEnv, options: { socketDir?: string } = {}): Promise<SharedAwsProvider | undefined> {
     const binary = installedAwsProvider(workdir);
     if (!binary) return undefined;
-    // The plugin's socket goes to its TMPDIR: in the caller's temporary folder, it goes with it.
-    const childEnv = { ...serverEnv(env), ...(options.socketDir ? { TMPDIR: options.socketDir } : {}) };
-    const child = spawn(binary, ['-debug'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    const reattach = await reattachConfig(child, binary);
-    return new SharedAwsProvider(binary, child, reattach);
+    // The sockets (the plugin's goes to its TMPDIR) live in a folder of their own, removed at stop.
+    const socketDir = mkdtempSync(join(options.socketDir ?? tmpdir(), 'aws-provider-'));
+    const child = spawn(binary, ['-debug'], { env: { ...serverEnv(env), TMPDIR: socketDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const plugin = await reattachConfig(child, binary);
+    // terraform attaches to a relay that answers the schema call from the plugin's first answer.
+    const config = JSON.parse(plugin) as Record<string, { Addr: { Network: string; String: string } }>;
+    const proxySocket = join(socketDir, 'schema-cache.sock');
+    let proxy: SchemaCacheProxy;
+    try {
+      proxy = await SchemaCacheProxy.start(config[AWS]!.Addr.String, proxySocket);
+    } catch (error) {
+      child.kill('SIGINT');
+      throw error;
+    }
+    config[AWS]!.Addr = { Network: 'unix', String: proxySocket };
+    return new SharedAwsProvider(binary, child, JSON.stringify(config), proxy, socketDir);
   }
 
   /** How many terraform runs attached to this process so far. */
@@ -55,8 +70,11 @@ export class SharedAwsProvider {
     /** The plugin binary's real path: another binary (another version) needs its own process. */
     readonly binary: string,
     private readonly child: ChildProcess,
-    /** The TF_REATTACH_PROVIDERS value that attaches terraform to this process. */
+    /** The TF_REATTACH_PROVIDERS value that attaches terraform to this process (through the relay). */
     readonly reattach: string,
+    /** The relay terraform attaches to. */
+    private readonly proxy: SchemaCacheProxy,
+    private readonly socketDir: string,
   ) {
     process.once('exit', this.stopOnExit);
   }
@@ -81,10 +99,18 @@ export class SharedAwsProvider {
     this.stopped = true;
     await this.queue;
     process.removeListener('exit', this.stopOnExit);
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGINT');
-    await exited;
+    await this.proxy.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(this.socketDir, { recursive: true, force: true });
+  }
+
+  /** Schema calls the plugin answered, and those the relay answered from the first. */
+  get schemaCalls(): { readonly plugin: number; readonly cache: number } {
+    return { ...this.proxy.schemaCalls };
   }
 }
 

@@ -179,7 +179,7 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
     expect(logged).toEqual([
       '  east: terraform init as for aliased (same providers, same backend)',
       '  west: terraform init as for aliased (same providers, same backend)',
-      '  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5)',
+      '  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5); schema calls: 1 answered by the plugin, 3 from its first answer',
       '  west: terraform init as for east (same providers, same backend)',
     ]);
 
