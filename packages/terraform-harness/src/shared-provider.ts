@@ -42,22 +42,23 @@ export class SharedAwsProvider {
   static async start(workdir: string, env: NodeJS.ProcessEnv, options: { socketDir?: string } = {}): Promise<SharedAwsProvider | undefined> {
     const binary = installedAwsProvider(workdir);
     if (!binary) return undefined;
-    // The sockets (the plugin's goes to its TMPDIR) live in a folder of their own, removed at stop.
-    const socketDir = mkdtempSync(join(options.socketDir ?? tmpdir(), 'aws-provider-'));
+    // The sockets (the plugin's goes to its TMPDIR) live in a folder of their own, removed at
+    // stop; short names, as a socket's path may not exceed about 100 bytes.
+    const socketDir = mkdtempSync(join(options.socketDir ?? tmpdir(), 'p-'));
     const child = spawn(binary, ['-debug'], { env: { ...serverEnv(env), TMPDIR: socketDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const plugin = await reattachConfig(child, binary);
-    // terraform attaches to a relay that answers the schema call from the plugin's first answer.
-    const config = JSON.parse(plugin) as Record<string, { Addr: { Network: string; String: string } }>;
-    const proxySocket = join(socketDir, 'schema-cache.sock');
-    let proxy: SchemaCacheProxy;
     try {
-      proxy = await SchemaCacheProxy.start(config[AWS]!.Addr.String, proxySocket);
+      const plugin = await reattachConfig(child, binary);
+      // terraform attaches to a relay that answers the schema call from the plugin's first answer.
+      const config = JSON.parse(plugin) as Record<string, { Addr: { Network: string; String: string } }>;
+      const relaySocket = join(socketDir, 'relay.sock');
+      const proxy = await SchemaCacheProxy.start(config[AWS]!.Addr.String, relaySocket);
+      config[AWS]!.Addr = { Network: 'unix', String: relaySocket };
+      return new SharedAwsProvider(binary, child, JSON.stringify(config), proxy, socketDir);
     } catch (error) {
       child.kill('SIGINT');
+      rmSync(socketDir, { recursive: true, force: true });
       throw error;
     }
-    config[AWS]!.Addr = { Network: 'unix', String: proxySocket };
-    return new SharedAwsProvider(binary, child, JSON.stringify(config), proxy, socketDir);
   }
 
   /** How many terraform runs attached to this process so far. */
