@@ -58,9 +58,9 @@ export interface CheckOptions {
   readonly shareProvider?: boolean;
   /**
    * Run `terraform init` once per distinct set of what it reads (initKey: required providers
-   * and versions, provider, resource and data types; every stack gets the harness's local
-   * backend) and give the other stacks a copy of its `.terraform` and lock file, the files
-   * init would write for them. @default true
+   * and versions, required_version, the providers that resources and data sources use; every
+   * stack gets the harness's local backend) and give the other stacks a copy of its
+   * `.terraform` and lock file, the files init would write for them. @default true
    */
   readonly reuseInit?: boolean;
   readonly log?: (line: string) => void;
