@@ -6,3 +6,4 @@ export * from './state-from-plan.js';
 export * from './provider-schemas.js';
 export * from './shared-provider.js';
 export * from './schema-cache-proxy.js';
+export * from './schema-subset.js';

@@ -1,21 +1,25 @@
 import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { connect } from 'node:net';
+import { schemaSubset } from './schema-subset.js';
 
 /** The provider protocol's schema call (tfplugin5 names it GetSchema; GetProviderSchema in the Go SDKs). */
 export const SCHEMA_METHOD = '/tfplugin5.Provider/GetSchema';
 
-interface CachedAnswer {
+interface PluginAnswer {
   readonly headers: OutgoingHttpHeaders;
   readonly body: Buffer;
   readonly trailers: OutgoingHttpHeaders;
+  /** The call failed at once: its status is in the headers, with no body or trailers. */
+  readonly trailersOnly: boolean;
 }
 
 /**
  * A gRPC (HTTP/2) relay in front of a provider plugin's socket that answers the schema call
  * from the plugin's first answer. Every terraform command asks for the provider's whole schema
  * once, and the aws plugin builds it anew each time (about 0.3 CPU seconds); the answer of one
- * plugin process to the same request never changes. Every other call, stream (the go-plugin
- * broker, stdio) and cancellation passes through as it is.
+ * plugin process to the same request never changes. It answers with only the types of
+ * `restrictTo` when given. Every other call, stream (the go-plugin broker, stdio) and
+ * cancellation passes through as it is.
  */
 export class SchemaCacheProxy {
   /** Listens on `socketPath` and relays to the plugin listening on `upstreamPath`. */
@@ -31,7 +35,8 @@ export class SchemaCacheProxy {
   /** Schema calls answered by the plugin, and from the cache. */
   readonly schemaCalls = { plugin: 0, cache: 0 };
   private readonly server = http2.createServer();
-  private readonly cache = new Map<string, CachedAnswer>();
+  private readonly cache = new Map<string, PluginAnswer>();
+  private types: ReadonlySet<string> | undefined;
   private upstream: ClientHttp2Session | undefined;
 
   private constructor(private readonly upstreamPath: string) {
@@ -52,6 +57,14 @@ export class SchemaCacheProxy {
     return this.upstream;
   }
 
+  /**
+   * The resource, data source and ephemeral resource types the next schema answers carry
+   * (`schemaSubset`), or undefined for the whole schema. The plugin's answer is cached whole.
+   */
+  restrictTo(types: ReadonlySet<string> | undefined): void {
+    this.types = types;
+  }
+
   private relay(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     stream.on('error', () => undefined);
     const path = headers[':path'];
@@ -67,48 +80,81 @@ export class SchemaCacheProxy {
       const cached = this.cache.get(key);
       if (cached) {
         this.schemaCalls.cache += 1;
-        stream.respond(cached.headers, { waitForTrailers: true });
-        stream.on('wantTrailers', () => stream.sendTrailers(cached.trailers));
-        stream.end(cached.body);
+        this.answer(stream, cached);
         return;
       }
       this.schemaCalls.plugin += 1;
-      this.forward(stream, headers, body, (answer) => this.cache.set(key, answer));
+      void this.ask(headers, body).then((answer) => {
+        if (!answer.trailersOnly && answer.trailers['grpc-status'] === '0') this.cache.set(key, answer);
+        this.answer(stream, answer);
+      });
     });
   }
 
-  /** Relays one call: the request as it comes (or `body`, already read), the answer with its trailers. */
-  private forward(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body?: Buffer, keep?: (answer: CachedAnswer) => void): void {
+  /** Answers a schema call, with the types of `restrictTo` only when the answer is a success. */
+  private answer(stream: ServerHttp2Stream, answer: PluginAnswer): void {
+    if (stream.destroyed) return;
+    if (answer.trailersOnly) {
+      stream.respond(answer.headers, { endStream: true });
+      return;
+    }
+    const succeeded = answer.trailers['grpc-status'] === '0';
+    stream.respond(answer.headers, { waitForTrailers: true });
+    stream.on('wantTrailers', () => stream.sendTrailers(answer.trailers));
+    stream.end(succeeded && this.types ? schemaSubset(answer.body, this.types) : answer.body);
+  }
+
+  /** One call to the plugin, its whole answer read. */
+  private ask(headers: IncomingHttpHeaders, body: Buffer): Promise<PluginAnswer> {
+    return new Promise((resolve) => {
+      const upstream = this.session().request(withoutPseudo(headers, [':method', ':path']), { endStream: false });
+      let answerHeaders: OutgoingHttpHeaders = {};
+      let trailers: OutgoingHttpHeaders = {};
+      let trailersOnly = false;
+      const chunks: Buffer[] = [];
+      upstream.on('response', (responseHeaders) => {
+        answerHeaders = withoutPseudo(responseHeaders, [':status']);
+        // A call that fails at once has its status in the headers, and no body or trailers.
+        trailersOnly = 'grpc-status' in responseHeaders;
+      });
+      upstream.on('trailers', (received) => {
+        trailers = withoutPseudo(received, []);
+      });
+      upstream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      upstream.on('end', () => resolve({ headers: answerHeaders, body: Buffer.concat(chunks), trailers, trailersOnly }));
+      // The plugin went away: terraform sees the call fail, as it would without the relay.
+      upstream.on('error', (error) =>
+        resolve({ headers: { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': encodeURIComponent(error.message) }, body: Buffer.alloc(0), trailers: {}, trailersOnly: true }),
+      );
+      upstream.end(body);
+    });
+  }
+
+  /** Relays one call as it comes: the request, the answer with its trailers, a cancellation. */
+  private forward(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     const upstream = this.session().request(withoutPseudo(headers, [':method', ':path']), { endStream: false });
     upstream.on('error', () => stream.destroy());
     stream.on('close', () => {
       if (!upstream.closed) upstream.close(http2.constants.NGHTTP2_CANCEL);
     });
-    if (body) upstream.end(body);
-    else stream.pipe(upstream);
+    stream.pipe(upstream);
 
-    let answerHeaders: OutgoingHttpHeaders | undefined;
     let trailers: OutgoingHttpHeaders = {};
     let trailersOnly = false;
-    const answer: Buffer[] = [];
     upstream.on('response', (responseHeaders) => {
-      answerHeaders = withoutPseudo(responseHeaders, [':status']);
-      // A call that fails at once has its status in the headers, and no body or trailers.
       trailersOnly = 'grpc-status' in responseHeaders;
       if (stream.destroyed) return;
-      if (trailersOnly) stream.respond(answerHeaders, { endStream: true });
-      else stream.respond(answerHeaders, { waitForTrailers: true });
+      if (trailersOnly) stream.respond(withoutPseudo(responseHeaders, [':status']), { endStream: true });
+      else stream.respond(withoutPseudo(responseHeaders, [':status']), { waitForTrailers: true });
     });
     upstream.on('trailers', (received) => {
       trailers = withoutPseudo(received, []);
     });
     stream.on('wantTrailers', () => stream.sendTrailers(trailers));
     upstream.on('data', (chunk: Buffer) => {
-      if (keep) answer.push(chunk);
       if (!stream.destroyed && !trailersOnly) stream.write(chunk);
     });
     upstream.on('end', () => {
-      if (keep && answerHeaders && !trailersOnly && trailers['grpc-status'] === '0') keep({ headers: answerHeaders, body: Buffer.concat(answer), trailers });
       if (!stream.destroyed && !trailersOnly && !stream.writableEnded) stream.end();
     });
   }

@@ -2,12 +2,14 @@ import { describe, expect, test } from 'vitest';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformOutput, TerraformStack, S3Backend } from 'cdktf';
+import { App, TerraformOutput, TerraformResource, TerraformStack, S3Backend } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { checkStacks, cliConfigOf, formatReports } from '../src/check-stacks.js';
 import { PLUGIN_MIRROR_VARIABLE, terraform, whyNoProviders } from '../src/terraform.js';
@@ -105,17 +107,24 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
     unknownArgument.addOverride('bogus_argument', 1);
     new SqsQueue(stack('out-of-range'), 'queue', { name: 'delayed', delaySeconds: 99_999 });
     new SqsQueue(stack('healthy'), 'queue', { name: 'healthy' });
+    // A type the provider lacks: terraform suggests the closest of all its types.
+    new TerraformResource(stack('unknown-type'), 'queue', { terraformResourceType: 'aws_sqs_queeu' });
     app.synth();
 
     const planJsonDir = join(outdir, 'plans');
-    const reports = await checkStacks({ outdir, mirror, planJsonDir, stacks: ['healthy', 'out-of-range', 'unknown-argument'] });
+    const logged: string[] = [];
+    const reports = await checkStacks({ outdir, mirror, planJsonDir, stacks: ['healthy', 'out-of-range', 'unknown-argument', 'unknown-type'], log: (line) => logged.push(line) });
     expect(reports.map(({ stack, status, validated, planned, changes }) => ({ stack, status, validated, planned, changes }))).toEqual([
       { stack: 'healthy', status: 'planned', validated: true, planned: true, changes: { add: 1, change: 0, destroy: 0 } },
       { stack: 'out-of-range', status: 'failed', validated: false, planned: false, changes: undefined },
       { stack: 'unknown-argument', status: 'failed', validated: false, planned: false, changes: undefined },
+      { stack: 'unknown-type', status: 'failed', validated: false, planned: false, changes: undefined },
     ]);
     expect(reports[1]!.detail).toMatch(/^terraform plan failed:\nError: expected delay_seconds to be in the range \(0 - 900\), got 99999\n  with aws_sqs_queue\.queue,\n  on cdk\.tf\.json line \d+$/);
     expect(reports[2]!.detail).toMatch(/^terraform plan failed:\nError: Extraneous JSON object property\n  on cdk\.tf\.json line \d+\nNo argument or block type is named "bogus_argument"\.$/);
+    // Each failed plan ran again with the whole schema: its message is terraform's, suggestion included.
+    expect(reports[3]!.detail).toMatch(/^terraform plan failed:\nError: Invalid resource type\n  on cdk\.tf\.json line \d+\nThe provider hashicorp\/aws does not support resource type "aws_sqs_queeu"\. Did you mean "aws_sqs_queue"\?$/);
+    expect(logged.at(-1)).toMatch(/; 5 runs given only the schemas of the types they use, 3 of them failed and ran again with the whole schema$/);
     const planJson = JSON.parse(readFileSync(reports[0]!.planJson!, 'utf8')) as { resource_changes: Array<{ address: string; change: { actions: string[] } }> };
     expect(planJson.resource_changes.map((change) => [change.address, change.change.actions])).toEqual([['aws_sqs_queue.queue', ['create']]]);
 
@@ -154,6 +163,9 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
     const west = stack('west');
     new AwsProvider(west, 'aws', { region: 'us-west-2', defaultTags: [{ tags: { Env: 'west' } }] });
     new Vpc(west, 'vpc', { cidrBlock: '10.0.0.0/16', tags: { Name: 'west' } });
+    // A data source the plan reads (locally: no AWS call), as the apps' stacks have.
+    const trust = new DataAwsIamPolicyDocument(west, 'trust', { statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['eks.amazonaws.com'] }] }] });
+    new IamRole(west, 'role', { name: 'west', assumeRolePolicy: trust.json });
     const east = stack('east');
     new AwsProvider(east, 'aws', { region: 'eu-west-1', defaultTags: [{ tags: { Env: 'east' } }] });
     new Vpc(east, 'vpc', { cidrBlock: '10.1.0.0/16' });
@@ -176,11 +188,12 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
     const ownReports = await checkStacks({ outdir, mirror, env, planJsonDir: join(outdir, 'own'), shareProvider: false, stacks: ['west'], log: (line) => logged.push(line) });
     expect(sharedReports.map(({ stack, status }) => [stack, status])).toEqual(['aliased', 'east', 'west'].map((name) => [name, 'planned']));
     expect(ownReports.map(({ stack, status }) => [stack, status])).toEqual([['west', 'planned']]);
-    // west and east: a plan and a show each. Every stack needs the same providers: one init per run.
+    // west and east: a plan and a show each, each given only the schemas of its own types. Every
+    // stack needs the same providers: one init per run.
     expect(logged).toEqual([
       '  east: terraform init as for aliased (same providers, same backend)',
       '  west: terraform init as for aliased (same providers, same backend)',
-      '  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5); schema calls: 1 answered by the plugin, 3 from its first answer',
+      '  4 terraform runs attached to one aws provider process (terraform-provider-aws_v5.100.0_x5); schema calls: 1 answered by the plugin, 3 from its first answer; 4 runs given only the schemas of the types they use, 0 of them failed and ran again with the whole schema',
     ]);
 
     const shared = plans('shared', ['aliased', 'east', 'west']);
@@ -188,6 +201,8 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
     const tagsAll = (name: string) =>
       Object.fromEntries(shared[name]!.resource_changes.filter((change) => change.type === 'aws_vpc').map((change) => [change.address, change.change.after.tags_all]));
     expect(tagsAll('west')).toEqual({ 'aws_vpc.vpc': { Env: 'west', Name: 'west' } });
+    const role = shared.west!.resource_changes.find((change) => change.address === 'aws_iam_role.role')!;
+    expect(JSON.parse(role.change.after.assume_role_policy as string)).toMatchObject({ Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'eks.amazonaws.com' } }] });
     expect(tagsAll('east')).toEqual({ 'aws_vpc.vpc': { Env: 'east' } });
     expect(tagsAll('aliased')).toEqual({ 'aws_vpc.default-vpc': { Env: 'aliased-default' }, 'aws_vpc.east-vpc': { Env: 'aliased-east' } });
   });
