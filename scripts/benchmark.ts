@@ -303,14 +303,14 @@ harness attach to one aws provider process per run
 call from the plugin's first answer (\`schema-cache-proxy.ts\`) and gives each command only the
 schemas of the types its configuration and state use (\`schema-subset.ts\`): a show of the
 sandbox cluster stack's plan took 0.9 s, as terraform decoded all 1,500 aws schemas, and takes
-0.05 s with its 15 types; the whole run's terraform CPU went from 117 to 51 s. Unattached, a plan also
-starts the 700 MB plugin two or three times and hashes it against the lock file (2.7 CPU s in
-all). 58 \`terraform init\` (26 CPU s, 0.4 to 1 s each, hashing the plugin) are now the largest
-part of terraform's share: mostly the deploy flow's own, which the tests run as a deploy does;
-the harness runs one per distinct set of providers. About 22 cdktf CLI starts (1.5 to 1.8 CPU s
-each, with the compile cache), Nx runs with isolated caches, the vitest workers and synths on
-three Node.js lines use the rest. The scripts project's
-e2e files, three at a time, are the longest part (its row in "Tests per project" above).
+0.05 s with its 15 types; the whole run's terraform CPU went from 117 to 51 s. Unattached, a
+plan also starts the 700 MB plugin two or three times and hashes it against the lock file
+(2.7 CPU s in all). 58 \`terraform init\` (26 CPU s, 0.4 to 1 s each, hashing the plugin) are
+now the largest part of terraform's share: mostly the deploy flow's own, which the tests run as
+a deploy does; the harness runs one per distinct set of providers. About 22 cdktf CLI starts
+(1.5 to 1.8 CPU s each, with the compile cache), Nx runs with isolated caches, the vitest
+workers and synths on three Node.js lines use the rest. The scripts project's e2e files, three
+at a time, are the longest part (its row in "Tests per project" above).
 `;
 }
 
