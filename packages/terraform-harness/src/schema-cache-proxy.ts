@@ -143,9 +143,7 @@ export class SchemaCacheProxy {
     let trailersOnly = false;
     upstream.on('response', (responseHeaders) => {
       trailersOnly = 'grpc-status' in responseHeaders;
-      if (stream.destroyed) return;
-      if (trailersOnly) stream.respond(withoutPseudo(responseHeaders, [':status']), { endStream: true });
-      else stream.respond(withoutPseudo(responseHeaders, [':status']), { waitForTrailers: true });
+      if (!stream.destroyed) stream.respond(withoutPseudo(responseHeaders, [':status']), trailersOnly ? { endStream: true } : { waitForTrailers: true });
     });
     upstream.on('trailers', (received) => {
       trailers = withoutPseudo(received, []);

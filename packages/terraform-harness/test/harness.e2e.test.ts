@@ -18,6 +18,13 @@ import { skippedWhen } from '../../../vitest.shared.js';
 const mirror = process.env[PLUGIN_MIRROR_VARIABLE];
 
 /** No provider can be downloaded: every request goes to a proxy that refuses connections. */
+/** A stack whose state goes to the S3 bucket `state` under `<name>.tfstate` (the harness plans it with a local backend). */
+function backedStack(app: App, name: string): TerraformStack {
+  const stack = new TerraformStack(app, name);
+  new S3Backend(stack, { bucket: 'state', key: `${name}.tfstate`, region: 'us-east-1', encrypt: true });
+  return stack;
+}
+
 const OFFLINE: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '' };
 delete OFFLINE[PLUGIN_MIRROR_VARIABLE];
 
@@ -25,12 +32,10 @@ describe('real terraform without a mirror and without registry access', () => {
   test('a stack whose providers cannot be installed is NOT CHECKED, not failed; a broken stack still fails', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'harness-offline-'));
     const app = new App({ outdir });
-    const healthy = new TerraformStack(app, 'healthy');
-    new S3Backend(healthy, { bucket: 'state', key: 'healthy.tfstate', region: 'us-east-1', encrypt: true });
+    const healthy = backedStack(app, 'healthy');
     new AwsProvider(healthy, 'aws', { region: 'us-east-1' });
     new Vpc(healthy, 'vpc', { cidrBlock: '10.0.0.0/16' });
-    const broken = new TerraformStack(app, 'broken');
-    new S3Backend(broken, { bucket: 'state', key: 'broken.tfstate', region: 'us-east-1', encrypt: true });
+    const broken = backedStack(app, 'broken');
     new AwsProvider(broken, 'aws', { region: 'us-east-1' });
     // A constraint terraform rejects before it asks any registry.
     broken.addOverride('terraform.required_providers.aws.version', 'not a version');
@@ -53,22 +58,18 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
   test('plans a producer and a consumer of remote state; reports a helm stack as not checked', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'harness-test-'));
     const app = new App({ outdir });
-    const backend = (stack: TerraformStack, key: string) => new S3Backend(stack, { bucket: 'state', key, region: 'us-east-1', encrypt: true });
 
-    const producer = new TerraformStack(app, 'producer');
-    backend(producer, 'producer.tfstate');
+    const producer = backedStack(app, 'producer');
     new AwsProvider(producer, 'aws', { region: 'us-east-1', allowedAccountIds: ['111111111111'] });
     const vpc = new Vpc(producer, 'vpc', { cidrBlock: '10.0.0.0/16' });
 
-    const consumer = new TerraformStack(app, 'consumer');
-    backend(consumer, 'consumer.tfstate');
+    const consumer = backedStack(app, 'consumer');
     new AwsProvider(consumer, 'aws', { region: 'us-east-1', allowedAccountIds: ['111111111111'] });
     new Subnet(consumer, 'subnet', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
     new SecurityGroup(consumer, 'sg', { vpcId: vpc.id, name: 'placeholder-test' });
     new TerraformOutput(consumer, 'vpc_cidr', { value: vpc.cidrBlock });
 
-    const kubernetesSide = new TerraformStack(app, 'kubernetes-side');
-    backend(kubernetesSide, 'k8s.tfstate');
+    const kubernetesSide = backedStack(app, 'kubernetes-side');
     new HelmProvider(kubernetesSide, 'helm', {});
     app.synth();
 
@@ -96,8 +97,7 @@ describe(`real terraform against the offline mirror (${PLUGIN_MIRROR_VARIABLE})`
     const outdir = mkdtempSync(join(tmpdir(), 'harness-validation-'));
     const app = new App({ outdir });
     const stack = (name: string) => {
-      const created = new TerraformStack(app, name);
-      new S3Backend(created, { bucket: 'state', key: `${name}.tfstate`, region: 'us-east-1', encrypt: true });
+      const created = backedStack(app, name);
       new AwsProvider(created, 'aws', { region: 'us-east-1' });
       return created;
     };
@@ -153,11 +153,7 @@ describe(`one aws provider process for a run's plans (${PLUGIN_MIRROR_VARIABLE})
   test('plans attached to one shared process equal plans with a plugin per run: each stack keeps its region and default tags, aliases run on their own, and no process is left', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'harness-shared-'));
     const app = new App({ outdir });
-    const stack = (name: string) => {
-      const created = new TerraformStack(app, name);
-      new S3Backend(created, { bucket: 'state', key: `${name}.tfstate`, region: 'us-east-1', encrypt: true });
-      return created;
-    };
+    const stack = (name: string) => backedStack(app, name);
     // default_tags are the plugin's configuration: a plan from a process still configured
     // for the stack before would show that stack's tags in tags_all.
     const west = stack('west');
